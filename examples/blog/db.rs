@@ -1,0 +1,137 @@
+//! Opening the blog's database on any backend: pool, migrations, first-start seed, and the
+//! restless service over it.
+
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, R2D2Connection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use restless::core::Database;
+use restless::{ApiManager, ApiService};
+
+use crate::models::{Article, Comment, Person, Tag};
+use crate::seed::{seed, Dialect};
+
+const SQLITE: EmbeddedMigrations = embed_migrations!("examples/blog/migrations/sqlite");
+#[cfg(feature = "postgres")]
+const POSTGRES: EmbeddedMigrations = embed_migrations!("examples/blog/migrations/postgres");
+#[cfg(feature = "mysql")]
+const MYSQL: EmbeddedMigrations = embed_migrations!("examples/blog/migrations/mysql");
+
+/// Any failure while opening the database.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The blog API on whichever backend `DATABASE_URL` names.
+#[derive(Clone)]
+pub(crate) enum BlogApi {
+    /// SQLite.
+    Sqlite(ApiService<diesel::SqliteConnection>),
+    /// PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(ApiService<diesel::PgConnection>),
+    /// MySQL or MariaDB.
+    #[cfg(feature = "mysql")]
+    Mysql(ApiService<diesel::MysqlConnection>),
+}
+
+impl BlogApi {
+    /// The actix-web scope serving the API.
+    pub(crate) fn scope(&self) -> actix_web::Scope {
+        match self {
+            BlogApi::Sqlite(api) => api.scope(),
+            #[cfg(feature = "postgres")]
+            BlogApi::Postgres(api) => api.scope(),
+            #[cfg(feature = "mysql")]
+            BlogApi::Mysql(api) => api.scope(),
+        }
+    }
+}
+
+/// Options of the blog's manager.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Options {
+    /// Insert fixture F when the schema is created (first start).
+    pub(crate) seed: bool,
+    /// Drop and recreate the schema first (tests only).
+    pub(crate) reset: bool,
+}
+
+/// Registers the four blog types (EC, catalog A1.4).
+fn manager<C: Database + R2D2Connection>(pool: Pool<ConnectionManager<C>>) -> ApiManager<C> {
+    ApiManager::new(pool)
+        .resource::<Person>()
+        .resource::<Article>()
+        .resource::<Comment>()
+        .resource::<Tag>()
+}
+
+/// SQLite connections enforce foreign keys and wait for locks instead of failing.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<diesel::SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut diesel::SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Creates the schema if absent (never touching existing data), seeds it on first start when
+/// asked, and returns the pool.
+fn prepare<C>(
+    pool: &Pool<ConnectionManager<C>>,
+    migrations: fn() -> EmbeddedMigrations,
+    dialect: Dialect,
+    options: Options,
+) -> Result<(), BoxError>
+where
+    C: R2D2Connection
+        + MigrationHarness<C::Backend>
+        + diesel::connection::SimpleConnection
+        + 'static,
+{
+    let mut conn = pool.get()?;
+    if options.reset {
+        conn.revert_all_migrations(migrations())?;
+    }
+    let applied = conn.run_pending_migrations(migrations())?;
+    let first_start = applied.iter().any(|v| v.to_string() == "20240101000000");
+    if first_start && options.seed {
+        seed(&mut *conn, dialect)?;
+    }
+    Ok(())
+}
+
+/// Opens `url` (a SQLite path, `postgres://...` or `mysql://...`) and builds the blog API.
+pub(crate) fn open(url: &str, options: Options, pool_size: u32) -> Result<BlogApi, BoxError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        {
+            let pool = Pool::builder()
+                .max_size(pool_size)
+                .build(ConnectionManager::new(url))?;
+            prepare(&pool, || POSTGRES, Dialect::Postgres, options)?;
+            return Ok(BlogApi::Postgres(manager(pool).build()?));
+        }
+        #[cfg(not(feature = "postgres"))]
+        return Err(
+            "PostgreSQL needs the `postgres` feature: cargo run --features postgres".into(),
+        );
+    }
+    if url.starts_with("mysql://") {
+        #[cfg(feature = "mysql")]
+        {
+            let pool = Pool::builder()
+                .max_size(pool_size)
+                .build(ConnectionManager::new(url))?;
+            prepare(&pool, || MYSQL, Dialect::Mysql, options)?;
+            return Ok(BlogApi::Mysql(manager(pool).build()?));
+        }
+        #[cfg(not(feature = "mysql"))]
+        return Err("MySQL needs the `mysql` feature: cargo run --features mysql".into());
+    }
+    let pool = Pool::builder()
+        .max_size(pool_size)
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(ConnectionManager::new(url))?;
+    prepare(&pool, || SQLITE, Dialect::Sqlite, options)?;
+    Ok(BlogApi::Sqlite(manager(pool).build()?))
+}

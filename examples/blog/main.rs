@@ -1,0 +1,39 @@
+//! The blog example: `cargo run --example blog` serves a seeded SQLite database on
+//! 127.0.0.1:8080.
+//!
+//! Environment: `DATABASE_URL` (default `blog.db`; `postgres://...` and `mysql://...` need the
+//! `postgres` / `mysql` features), `PORT` (default 8080), `SEED=0` or `--no-seed` to start on an
+//! empty database.
+
+mod db;
+mod models;
+mod schema;
+mod seed;
+
+use actix_web::{App, HttpServer};
+
+#[actix_web::main]
+async fn main() -> Result<(), db::BoxError> {
+    env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "blog.db".into());
+    let port: u16 = match std::env::var("PORT") {
+        Ok(p) => p.parse()?,
+        Err(_) => 8080,
+    };
+    let no_seed =
+        std::env::args().any(|a| a == "--no-seed") || std::env::var("SEED").is_ok_and(|v| v == "0");
+    let api = db::open(
+        &url,
+        db::Options {
+            seed: !no_seed,
+            reset: false,
+        },
+        8,
+    )?;
+    log::info!("serving {url} on http://127.0.0.1:{port}/api");
+    HttpServer::new(move || App::new().service(api.scope()))
+        .bind(("127.0.0.1", port))?
+        .run()
+        .await?;
+    Ok(())
+}

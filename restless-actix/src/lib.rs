@@ -1,0 +1,255 @@
+//! actix-web glue for restless: [`ApiManager`] builds the `Scope` that serves the registered
+//! types, and each request is handed to `restless-core`.
+//!
+//! This crate holds no JSON:API semantics. A handler reads the raw request parts, lets
+//! [`restless_core::Api::prepare`] route and check them, runs the Diesel work inside
+//! [`web::block`] (sync Diesel never blocks an async worker) and turns the core's
+//! [`Reply`] into an [`HttpResponse`].
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+use std::sync::Arc;
+
+use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError, Scope};
+use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+
+use restless_core::{
+    Api, ApiConfig, ConfigError, Database, Error, JsonApiResource, Prepared, Registered, Reply,
+    Request, ResourceConfig,
+};
+
+/// Collects the API's options and types, then [`build`](ApiManager::build)s the service.
+///
+/// `C` is the connection type of the pool the application already has: `SqliteConnection`,
+/// `PgConnection` or `MysqlConnection`.
+///
+/// ```no_run
+/// # use diesel::r2d2::{ConnectionManager, Pool};
+/// # use diesel::sqlite::SqliteConnection;
+/// # fn pool() -> Pool<ConnectionManager<SqliteConnection>> { unimplemented!() }
+/// # #[derive(restless::JsonApiResource)]
+/// # #[diesel(table_name = tag)]
+/// # struct Tag { id: i32, name: String }
+/// # diesel::table! { tag (id) { id -> Integer, name -> Text, } }
+/// use restless::{ApiManager, ResourceConfig};
+///
+/// let api = ApiManager::new(pool())
+///     .prefix("/api")
+///     .resource::<Tag>()
+///     .resource_with::<Tag>(ResourceConfig::new().page_size(20))
+///     .build()
+///     .expect("valid configuration");
+/// let app = actix_web::App::new().service(api.scope());
+/// ```
+pub struct ApiManager<C: R2D2Connection + 'static> {
+    pool: Pool<ConnectionManager<C>>,
+    config: ApiConfig,
+    types: Vec<Registered>,
+}
+
+impl<C: Database + R2D2Connection> ApiManager<C> {
+    /// A manager serving from `pool`, with the default options (V1).
+    pub fn new(pool: Pool<ConnectionManager<C>>) -> Self {
+        ApiManager {
+            pool,
+            config: ApiConfig::default(),
+            types: Vec::new(),
+        }
+    }
+
+    /// The URL prefix of every route (default `/api`; `""` serves the root at `/`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.config.prefix = prefix.into();
+        self
+    }
+
+    /// The `scheme://host[:port]` of every link, instead of the request's (C3.1).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.config.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Enables or disables JSONP (default on, T1.1).
+    pub fn jsonp(mut self, enabled: bool) -> Self {
+        self.config.jsonp = enabled;
+        self
+    }
+
+    /// Accepts only the spec-conforming query parameter names (default off, D4.1).
+    pub fn strict_query_names(mut self, strict: bool) -> Self {
+        self.config.strict_query_names = strict;
+        self
+    }
+
+    /// Registers `T` with the default options (V2).
+    pub fn resource<T: JsonApiResource>(self) -> Self {
+        self.resource_with::<T>(ResourceConfig::default())
+    }
+
+    /// Registers `T` with `config`.
+    pub fn resource_with<T: JsonApiResource>(mut self, config: ResourceConfig) -> Self {
+        self.types.push(Registered::new::<T>(config));
+        self
+    }
+
+    /// Checks the configuration and builds the service (V1.1).
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the first misconfiguration.
+    pub fn build(self) -> Result<ApiService<C>, ConfigError> {
+        let api = Api::new::<C>(self.config, self.types)?;
+        Ok(ApiService {
+            inner: Arc::new(Inner {
+                api,
+                pool: self.pool,
+            }),
+        })
+    }
+}
+
+struct Inner<C: R2D2Connection + 'static> {
+    api: Api,
+    pool: Pool<ConnectionManager<C>>,
+}
+
+/// A built API, cheap to clone into every worker's `App`.
+pub struct ApiService<C: R2D2Connection + 'static> {
+    inner: Arc<Inner<C>>,
+}
+
+impl<C: R2D2Connection + 'static> Clone for ApiService<C> {
+    fn clone(&self) -> Self {
+        ApiService {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<C: Database + R2D2Connection> ApiService<C> {
+    /// The scope serving the API under its prefix: the root endpoint, one scope per registered
+    /// type, and JSON:API 404s for every other path under the prefix (E2).
+    pub fn scope(&self) -> Scope {
+        let prefix = self.inner.api.config().prefix.clone();
+        let mut scope = web::scope(&prefix).service(web::resource("").route(self.handler()));
+        for t in self.inner.api.types() {
+            scope = scope.service(
+                web::scope(&format!("/{}", t.meta.type_name)).default_service(self.handler()),
+            );
+        }
+        scope.default_service(self.handler())
+    }
+
+    /// The same scope, for `App::configure`.
+    pub fn configure(&self) -> impl FnOnce(&mut web::ServiceConfig) {
+        let scope = self.scope();
+        move |cfg| {
+            cfg.service(scope);
+        }
+    }
+
+    fn handler(&self) -> actix_web::Route {
+        let svc = self.clone();
+        web::to(move |req: HttpRequest| {
+            let svc = svc.clone();
+            async move { svc.handle(req).await }
+        })
+    }
+
+    async fn handle(&self, req: HttpRequest) -> HttpResponse {
+        let base = {
+            let info = req.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        };
+        let accept = joined(&req, ACCEPT);
+        // A Content-Type that is not visible ASCII is some other media type.
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap_or("").to_owned());
+        let request = Request {
+            method: req.method().as_str(),
+            path: req.uri().path(),
+            query: req.query_string(),
+            accept: accept.as_deref(),
+            content_type: content_type.as_deref(),
+            base: &base,
+        };
+        let op = match self.inner.api.prepare(&request) {
+            Prepared::Reply(reply) => return respond(reply),
+            Prepared::Run(op) => op,
+        };
+        let callback = op.callback().map(str::to_owned);
+        let inner = Arc::clone(&self.inner);
+        let reply = web::block(move || match inner.pool.get() {
+            Ok(mut conn) => inner.api.run(&mut *conn, &op),
+            Err(e) => inner
+                .api
+                .error_reply(&Error::Unavailable(e.to_string()), op.callback()),
+        })
+        .await;
+        match reply {
+            Ok(reply) => respond(reply),
+            Err(e) => respond(
+                self.inner
+                    .api
+                    .error_reply(&Error::Internal(e.to_string()), callback.as_deref()),
+            ),
+        }
+    }
+}
+
+/// All values of a header joined with `, `; `None` when absent or not text.
+fn joined(req: &HttpRequest, name: HeaderName) -> Option<String> {
+    let values: Vec<&str> = req
+        .headers()
+        .get_all(name)
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// Turns a core [`Reply`] into an actix response.
+fn respond(reply: Reply) -> HttpResponse {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut res = HttpResponse::build(status);
+    for (name, value) in reply.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            res.insert_header((name, value));
+        }
+    }
+    match reply.body {
+        Some(body) => res.body(body),
+        None => res.finish(),
+    }
+}
+
+/// A restless error as an actix error: renders as a JSON:API error document, so `?` works in
+/// application handlers that call into restless.
+#[derive(Debug)]
+pub struct ApiError(pub Error);
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code())
+            .insert_header((CONTENT_TYPE, restless_core::negotiate::MEDIA_TYPE))
+            .body(self.0.to_document().to_string())
+    }
+}

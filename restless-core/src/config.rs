@@ -1,0 +1,256 @@
+//! Server-side configuration (catalog V1, V2) and its validation (V1.1).
+
+use crate::backend::Dialect;
+use crate::meta::{FieldRole, JsonApiResource, ResourceMeta};
+
+/// A method a type can enable (V2 `methods`); HEAD and OPTIONS follow B5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Fetching.
+    Get,
+}
+
+/// Manager options (V1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiConfig {
+    /// Prefix of every route, `""` or starting with `/` and not ending with `/`. Default `/api`.
+    pub prefix: String,
+    /// `scheme://host[:port]` used for every link instead of the request's (C3.1).
+    pub base_url: Option<String>,
+    /// Whether JSONP is enabled (T1.1). Default on.
+    pub jsonp: bool,
+    /// Accept only the spec-conforming query parameter names (D4.1). Default off.
+    pub strict_query_names: bool,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            prefix: "/api".into(),
+            base_url: None,
+            jsonp: true,
+            strict_query_names: false,
+        }
+    }
+}
+
+/// Per-type options (V2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceConfig {
+    /// Enabled methods. Default: GET only.
+    pub methods: Vec<Method>,
+    /// Default page size; 0 disables pagination by default (I1.1). Default 10.
+    pub page_size: u32,
+    /// Largest page size a client may ask for; 0 removes the bound (I1.1). Default 100.
+    pub max_page_size: u32,
+}
+
+impl Default for ResourceConfig {
+    fn default() -> Self {
+        ResourceConfig {
+            methods: vec![Method::Get],
+            page_size: 10,
+            max_page_size: 100,
+        }
+    }
+}
+
+impl ResourceConfig {
+    /// The defaults of V2: GET only, page size 10, maximum 100.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the default page size; 0 disables pagination unless the client asks (I1.1).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// Sets the largest page size a client may ask for; 0 removes the bound (I1.1).
+    pub fn max_page_size(mut self, size: u32) -> Self {
+        self.max_page_size = size;
+        self
+    }
+
+    /// Whether `method` is enabled.
+    pub fn allows(&self, method: Method) -> bool {
+        self.methods.contains(&method)
+    }
+}
+
+/// One registered type: its metadata and options.
+#[derive(Clone, Debug)]
+pub struct Registered {
+    /// The derive's metadata.
+    pub meta: &'static ResourceMeta,
+    /// The type's options.
+    pub config: ResourceConfig,
+}
+
+impl Registered {
+    /// Registers `T` with `config`.
+    pub fn new<T: JsonApiResource>(config: ResourceConfig) -> Self {
+        Registered {
+            meta: T::META,
+            config,
+        }
+    }
+}
+
+/// A misconfiguration found when the manager builds its services (V1.1).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The URL prefix is not `""` and not of the form `/segment...` without a trailing slash.
+    #[error("invalid URL prefix {0:?}: it must be empty or start with '/' and not end with '/'")]
+    InvalidPrefix(String),
+    /// `base_url` is not `scheme://host[:port]`.
+    #[error("invalid base URL {0:?}: expected scheme://host[:port] without a path")]
+    InvalidBaseUrl(String),
+    /// Two registered types share a name.
+    #[error("two registered types are named {0:?}")]
+    DuplicateType(String),
+    /// A type name is reserved (`eval`, F5.2) or not a valid member name (C5.3).
+    #[error("type name {0:?} is reserved or not a URL-safe member name")]
+    InvalidTypeName(String),
+    /// The metadata's key index is out of range or does not name the key field.
+    #[error("type {0:?} has no usable key field")]
+    InvalidKey(String),
+    /// A relationship's target type is not registered (F3.1).
+    #[error("relationship {relationship:?} of type {type_name:?} targets {target:?}, which is not registered")]
+    UnregisteredTarget {
+        /// The owning type.
+        type_name: String,
+        /// The relationship.
+        relationship: String,
+        /// The target type's name.
+        target: String,
+    },
+    /// A field's value kind does not exist on the connection's backend.
+    #[error("field {field:?} of type {type_name:?} has a value kind {backend:?} does not support")]
+    UnsupportedKind {
+        /// The type.
+        type_name: String,
+        /// The field.
+        field: String,
+        /// The backend.
+        backend: Dialect,
+    },
+}
+
+impl Dialect {
+    /// Whether values of `kind` can be stored on this backend.
+    pub fn supports(self, kind: crate::meta::ValueKind) -> bool {
+        kind != crate::meta::ValueKind::Interval || self == Dialect::Postgres
+    }
+}
+
+/// Whether `name` matches C5.3: `^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`.
+pub fn is_url_safe_member_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) => {
+            f.is_ascii_alphanumeric()
+                && l.is_ascii_alphanumeric()
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+        }
+        _ => false,
+    }
+}
+
+/// Checks a whole configuration (V1.1).
+///
+/// # Errors
+/// The first [`ConfigError`] found.
+pub fn validate(
+    config: &ApiConfig,
+    types: &[Registered],
+    dialect: Dialect,
+) -> Result<(), ConfigError> {
+    let p = &config.prefix;
+    if !p.is_empty() && (!p.starts_with('/') || p.ends_with('/') || p.contains("//")) {
+        return Err(ConfigError::InvalidPrefix(p.clone()));
+    }
+    if let Some(base) = &config.base_url {
+        let ok = base.split_once("://").is_some_and(|(scheme, host)| {
+            !scheme.is_empty() && !host.is_empty() && !host.contains('/')
+        });
+        if !ok {
+            return Err(ConfigError::InvalidBaseUrl(base.clone()));
+        }
+    }
+    for (i, t) in types.iter().enumerate() {
+        let name = t.meta.type_name;
+        if name == "eval" || !is_url_safe_member_name(name) {
+            return Err(ConfigError::InvalidTypeName(name.into()));
+        }
+        if types[..i].iter().any(|o| o.meta.type_name == name) {
+            return Err(ConfigError::DuplicateType(name.into()));
+        }
+        let key_ok = t
+            .meta
+            .fields
+            .get(t.meta.primary_key)
+            .is_some_and(|f| f.role == FieldRole::Key);
+        if !key_ok {
+            return Err(ConfigError::InvalidKey(name.into()));
+        }
+        for r in t.meta.relationships {
+            let target = (r.target)().type_name;
+            if !types.iter().any(|o| o.meta.type_name == target) {
+                return Err(ConfigError::UnregisteredTarget {
+                    type_name: name.into(),
+                    relationship: r.name.into(),
+                    target: target.into(),
+                });
+            }
+        }
+        if let Some(f) = t.meta.fields.iter().find(|f| !dialect.supports(f.kind)) {
+            return Err(ConfigError::UnsupportedKind {
+                type_name: name.into(),
+                field: f.name.into(),
+                backend: dialect,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_names_c5_3() {
+        for ok in ["a", "person", "article-tag", "a_b", "A1"] {
+            assert!(is_url_safe_member_name(ok), "{ok}");
+        }
+        for bad in ["", "-a", "a-", "_a", "a b", "é"] {
+            assert!(!is_url_safe_member_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn prefixes_v1() {
+        for (prefix, ok) in [
+            ("/api", true),
+            ("", true),
+            ("/v1/api", true),
+            ("api", false),
+            ("/api/", false),
+            ("/", false),
+        ] {
+            let config = ApiConfig {
+                prefix: prefix.into(),
+                ..ApiConfig::default()
+            };
+            assert_eq!(
+                validate(&config, &[], Dialect::Sqlite).is_ok(),
+                ok,
+                "{prefix}"
+            );
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The framework-agnostic core of restless.
+//!
+//! It owns the JSON:API document model ([`document`]), query-parameter parsing ([`query`]),
+//! content negotiation ([`negotiate`]), JSONP ([`jsonp`]), the one error type ([`Error`]), the
+//! static metadata the derive generates ([`meta`]), and the operations over Diesel connections
+//! ([`Api`], [`backend`]). It never names a web framework: requests come in as [`Request`] (raw
+//! strings) and leave as [`Reply`] (status, headers, body); `restless-actix` adapts both.
+//!
+//! # Backends
+//!
+//! SQL is assembled from static metadata (table and column names Diesel's `table!` checked at
+//! compile time), and every value from a request is bound, never spliced into SQL text. All
+//! backend differences live in [`backend`]; see its docs for why this design was chosen.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod api;
+pub mod backend;
+pub mod config;
+pub mod document;
+pub mod error;
+pub mod jsonp;
+pub mod meta;
+pub mod negotiate;
+mod ops;
+pub mod query;
+pub mod url;
+pub mod value;
+
+pub use api::{Api, Operation, Prepared, Reply, Request};
+pub use backend::Database;
+pub use config::{ApiConfig, ConfigError, Method, Registered, ResourceConfig};
+pub use error::{Error, ErrorCode};
+pub use meta::{
+    FieldMeta, FieldRole, FieldValue, JsonApiResource, RelationshipKind, RelationshipMeta,
+    ResourceMeta, ValueKind,
+};

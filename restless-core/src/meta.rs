@@ -1,0 +1,278 @@
+//! Static metadata of a resource type, as `#[derive(JsonApiResource)]` generates it.
+
+/// A Diesel model served as a JSON:API resource type.
+///
+/// Implemented by `#[derive(JsonApiResource)]`; the derive and this trait share one name, as
+/// serde's `Serialize` does. Everything restless needs to know about the model is the static
+/// [`ResourceMeta`]: the rows themselves are read and written through SQL built from it.
+pub trait JsonApiResource: 'static {
+    /// The type's metadata: names, columns and value kinds.
+    const META: &'static ResourceMeta;
+}
+
+/// Everything restless knows about one resource type.
+#[derive(Debug)]
+pub struct ResourceMeta {
+    /// The JSON:API type name, also the collection's URL segment (F1.1).
+    pub type_name: &'static str,
+    /// The SQL table name.
+    pub table: &'static str,
+    /// Index into `fields` of the field used as the resource `id` (F1.2).
+    pub primary_key: usize,
+    /// Every field that is not skipped, in declaration order.
+    pub fields: &'static [FieldMeta],
+    /// The declared relationships, in declaration order.
+    pub relationships: &'static [RelationshipMeta],
+}
+
+impl ResourceMeta {
+    /// The field used as `id`.
+    pub fn key(&self) -> &'static FieldMeta {
+        // In range: the derive guarantees it, and registration rejects metadata where it is not
+        // (`Registry::new`), so no request can reach this with a bad index.
+        &self.fields[self.primary_key]
+    }
+
+    /// The fields written under `attributes` (F2.1), in declaration order.
+    pub fn attributes(&self) -> impl Iterator<Item = &'static FieldMeta> {
+        self.fields
+            .iter()
+            .filter(|f| f.role == FieldRole::Attribute)
+    }
+
+    /// The field with JSON name `name`, of any role.
+    pub fn field(&self, name: &str) -> Option<&'static FieldMeta> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// What a field is to the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldRole {
+    /// The key, written as the resource `id`, never as an attribute.
+    Key,
+    /// An attribute (F2).
+    Attribute,
+    /// A foreign-key column backing a to-one relationship: never an attribute (F2.1 b).
+    ForeignKey,
+}
+
+/// A declared relationship (V3.1).
+#[derive(Debug)]
+pub struct RelationshipMeta {
+    /// The relationship name.
+    pub name: &'static str,
+    /// The target type's metadata (a function, so that types can refer to each other).
+    pub target: fn() -> &'static ResourceMeta,
+    /// How the relationship is stored.
+    pub kind: RelationshipKind,
+}
+
+/// How a relationship is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RelationshipKind {
+    /// A foreign-key column of this table: `fields[field]` (e.g. `article.author_id`).
+    ToOne {
+        /// Index into the owner's `fields`.
+        field: usize,
+    },
+}
+
+/// One column of a model.
+#[derive(Debug)]
+pub struct FieldMeta {
+    /// The name the API uses (the Rust field name unless renamed).
+    pub name: &'static str,
+    /// The SQL column name, taken from Diesel's `table!` at compile time.
+    pub column: &'static str,
+    /// How values of the column are read, written and bound.
+    pub kind: ValueKind,
+    /// Whether the column admits NULL (the Rust type is an `Option`).
+    pub nullable: bool,
+    /// The field's role.
+    pub role: FieldRole,
+}
+
+/// The value kinds restless reads, writes and binds (catalog G1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValueKind {
+    /// `SmallInt`, `i16`.
+    SmallInt,
+    /// `Integer`, `i32`.
+    Integer,
+    /// `BigInt`, `i64`.
+    BigInt,
+    /// `Float`, `f32`.
+    Float,
+    /// `Double`, `f64`.
+    Double,
+    /// `Text`/`VarChar`, `String`.
+    Text,
+    /// `Bool`, `bool`.
+    Bool,
+    /// `Date`, `chrono::NaiveDate`.
+    Date,
+    /// `Time`, `chrono::NaiveTime`.
+    Time,
+    /// `Timestamp` (MySQL `Datetime` too), `chrono::NaiveDateTime`.
+    Timestamp,
+    /// `Timestamptz` (PostgreSQL) or `TimestamptzSqlite`, `chrono::DateTime<Utc>`.
+    TimestampTz,
+    /// `Uuid` (PostgreSQL), `uuid::Uuid`.
+    Uuid,
+    /// `Interval` (PostgreSQL), `diesel::pg::data_types::PgInterval`.
+    Interval,
+}
+
+impl ValueKind {
+    /// All kinds, in the order of their codes.
+    pub const ALL: [ValueKind; 13] = [
+        ValueKind::SmallInt,
+        ValueKind::Integer,
+        ValueKind::BigInt,
+        ValueKind::Float,
+        ValueKind::Double,
+        ValueKind::Text,
+        ValueKind::Bool,
+        ValueKind::Date,
+        ValueKind::Time,
+        ValueKind::Timestamp,
+        ValueKind::TimestampTz,
+        ValueKind::Uuid,
+        ValueKind::Interval,
+    ];
+
+    /// A one-letter code naming the kind in a result column's alias, so that rows can be decoded
+    /// without any other state (see `backend`).
+    pub fn code(self) -> char {
+        match self {
+            ValueKind::SmallInt => 'a',
+            ValueKind::Integer => 'b',
+            ValueKind::BigInt => 'c',
+            ValueKind::Float => 'd',
+            ValueKind::Double => 'e',
+            ValueKind::Text => 'f',
+            ValueKind::Bool => 'g',
+            ValueKind::Date => 'h',
+            ValueKind::Time => 'i',
+            ValueKind::Timestamp => 'j',
+            ValueKind::TimestampTz => 'k',
+            ValueKind::Uuid => 'l',
+            ValueKind::Interval => 'm',
+        }
+    }
+
+    /// The kind whose [`code`](Self::code) is `c`.
+    pub fn from_code(c: char) -> Option<ValueKind> {
+        Self::ALL.into_iter().find(|k| k.code() == c)
+    }
+}
+
+/// A Rust field type restless can serve, with its [`ValueKind`].
+///
+/// The derive names `<FieldType as FieldValue>::KIND` for every field, so an unsupported type is
+/// a compile error pointing at the field.
+pub trait FieldValue {
+    /// The kind of the values.
+    const KIND: ValueKind;
+    /// Whether NULL is admitted (true for `Option<T>`).
+    const NULLABLE: bool = false;
+}
+
+macro_rules! field_values {
+    ($($ty:ty => $kind:ident),* $(,)?) => {
+        $(impl FieldValue for $ty { const KIND: ValueKind = ValueKind::$kind; })*
+    };
+}
+
+field_values! {
+    i16 => SmallInt,
+    i32 => Integer,
+    i64 => BigInt,
+    f32 => Float,
+    f64 => Double,
+    String => Text,
+    bool => Bool,
+    chrono::NaiveDate => Date,
+    chrono::NaiveTime => Time,
+    chrono::NaiveDateTime => Timestamp,
+    chrono::DateTime<chrono::Utc> => TimestampTz,
+    uuid::Uuid => Uuid,
+}
+
+#[cfg(feature = "postgres")]
+impl FieldValue for diesel::pg::data_types::PgInterval {
+    const KIND: ValueKind = ValueKind::Interval;
+}
+
+/// Marks a Rust type as readable from and bindable to SQL type `ST`; the derive asserts it
+/// for every field so that a model whose types do not fit its `table!` fails to compile.
+pub trait ColumnType<ST> {}
+
+/// Compile-time check emitted by the derive: `T` fits SQL type `ST`.
+pub fn assert_column_type<T: ColumnType<ST>, ST>() {}
+
+macro_rules! column_types {
+    ($($ty:ty => $($st:ty)|+),* $(,)?) => {
+        $($(impl ColumnType<$st> for $ty {})+)*
+    };
+}
+
+column_types! {
+    i16 => diesel::sql_types::SmallInt,
+    i32 => diesel::sql_types::Integer,
+    i64 => diesel::sql_types::BigInt,
+    f32 => diesel::sql_types::Float,
+    f64 => diesel::sql_types::Double,
+    String => diesel::sql_types::Text,
+    bool => diesel::sql_types::Bool,
+    chrono::NaiveDate => diesel::sql_types::Date,
+    chrono::NaiveTime => diesel::sql_types::Time,
+    chrono::NaiveDateTime => diesel::sql_types::Timestamp,
+}
+
+#[cfg(feature = "mysql")]
+column_types! {
+    chrono::NaiveDateTime => diesel::sql_types::Datetime,
+}
+
+#[cfg(feature = "sqlite")]
+column_types! {
+    chrono::DateTime<chrono::Utc> => diesel::sql_types::TimestamptzSqlite,
+}
+
+#[cfg(feature = "postgres")]
+column_types! {
+    chrono::DateTime<chrono::Utc> => diesel::sql_types::Timestamptz,
+    uuid::Uuid => diesel::sql_types::Uuid,
+    diesel::pg::data_types::PgInterval => diesel::sql_types::Interval,
+}
+
+impl<T: ColumnType<ST>, ST> ColumnType<diesel::sql_types::Nullable<ST>> for Option<T> {}
+
+impl<T: FieldValue> FieldValue for Option<T> {
+    const KIND: ValueKind = T::KIND;
+    const NULLABLE: bool = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for k in ValueKind::ALL {
+            assert_eq!(ValueKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(ValueKind::from_code('z'), None);
+    }
+
+    #[test]
+    fn option_is_nullable_with_the_inner_kind() {
+        assert_eq!(<Option<i32> as FieldValue>::KIND, ValueKind::Integer);
+        const { assert!(<Option<i32> as FieldValue>::NULLABLE) };
+        const { assert!(!<String as FieldValue>::NULLABLE) };
+    }
+}

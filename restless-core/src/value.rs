@@ -1,0 +1,248 @@
+//! Column values: the one owned representation restless reads from and binds to every backend,
+//! and how values are written in documents (catalog G1, G2, G5.1) and ids (F1.2, E4.1).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use serde_json::Value;
+
+use crate::meta::ValueKind;
+
+/// One column value, as read from or bound to the database.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum SqlValue {
+    /// SQL NULL.
+    Null,
+    /// A `SmallInt`.
+    SmallInt(i16),
+    /// An `Integer`.
+    Integer(i32),
+    /// A `BigInt`.
+    BigInt(i64),
+    /// A `Float`.
+    Float(f32),
+    /// A `Double`.
+    Double(f64),
+    /// A `Text`.
+    Text(String),
+    /// A `Bool`.
+    Bool(bool),
+    /// A `Date`.
+    Date(NaiveDate),
+    /// A `Time`.
+    Time(NaiveTime),
+    /// A `Timestamp` without time zone (taken as UTC, G2.3).
+    Timestamp(NaiveDateTime),
+    /// A `Timestamptz`.
+    TimestampTz(DateTime<Utc>),
+    /// A `Uuid`.
+    Uuid(uuid::Uuid),
+    /// An interval as PostgreSQL stores it.
+    Interval {
+        /// Microseconds.
+        microseconds: i64,
+        /// Days.
+        days: i32,
+        /// Months.
+        months: i32,
+    },
+}
+
+impl SqlValue {
+    /// The value as written in a document's `attributes` (G1.1).
+    pub fn to_json(&self) -> Value {
+        match self {
+            SqlValue::Null => Value::Null,
+            SqlValue::SmallInt(v) => Value::from(*v),
+            SqlValue::Integer(v) => Value::from(*v),
+            SqlValue::BigInt(v) => Value::from(*v),
+            // The shortest decimal that reads back as the same f32, not its f64 widening.
+            SqlValue::Float(v) => finite(v.to_string().parse::<f64>().unwrap_or(f64::NAN)),
+            SqlValue::Double(v) => finite(*v),
+            SqlValue::Text(v) => Value::String(v.clone()),
+            SqlValue::Bool(v) => Value::Bool(*v),
+            SqlValue::Date(d) => Value::String(format_date(*d)),
+            SqlValue::Time(t) => Value::String(format_time(*t)),
+            SqlValue::Timestamp(ts) => Value::String(format_timestamp(*ts)),
+            SqlValue::TimestampTz(ts) => {
+                Value::String(format!("{}+00:00", format_timestamp(ts.naive_utc())))
+            }
+            SqlValue::Uuid(u) => Value::String(u.hyphenated().to_string()),
+            SqlValue::Interval {
+                microseconds,
+                days,
+                months,
+            } => interval_seconds(*microseconds, *days, *months),
+        }
+    }
+
+    /// The value as a resource `id` string (F1.2), for key kinds; `None` for NULL and for kinds
+    /// that cannot be keys.
+    pub fn to_id(&self) -> Option<String> {
+        match self {
+            SqlValue::SmallInt(v) => Some(v.to_string()),
+            SqlValue::Integer(v) => Some(v.to_string()),
+            SqlValue::BigInt(v) => Some(v.to_string()),
+            SqlValue::Text(v) => Some(v.clone()),
+            SqlValue::Uuid(u) => Some(u.hyphenated().to_string()),
+            _ => None,
+        }
+    }
+
+    /// Parses an id from a URL segment (already percent-decoded) into a value of `kind`, in the
+    /// canonical form only (E4.1): `None` means "no such resource", never an error.
+    pub fn parse_id(kind: ValueKind, id: &str) -> Option<SqlValue> {
+        fn canonical_int<T: std::str::FromStr + ToString>(id: &str) -> Option<T> {
+            let v = id.parse::<T>().ok()?;
+            (v.to_string() == id).then_some(v)
+        }
+        match kind {
+            ValueKind::SmallInt => canonical_int(id).map(SqlValue::SmallInt),
+            ValueKind::Integer => canonical_int(id).map(SqlValue::Integer),
+            ValueKind::BigInt => canonical_int(id).map(SqlValue::BigInt),
+            ValueKind::Text => Some(SqlValue::Text(id.to_owned())),
+            ValueKind::Uuid => {
+                let u = uuid::Uuid::parse_str(id).ok()?;
+                (u.hyphenated().to_string() == id).then_some(SqlValue::Uuid(u))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn finite(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// `YYYY-MM-DD` (G2.1).
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// `HH:MM:SS`, or `HH:MM:SS.ffffff` when the fraction is not zero (G2.2).
+pub fn format_time(t: NaiveTime) -> String {
+    // A leap second's nanoseconds run past 10^9; the fraction is what lies beyond whole seconds.
+    let micros = (t.nanosecond() % 1_000_000_000) / 1_000;
+    if micros == 0 {
+        t.format("%H:%M:%S").to_string()
+    } else {
+        format!("{}.{micros:06}", t.format("%H:%M:%S"))
+    }
+}
+
+/// Date, `T`, time, no offset (G2.3).
+pub fn format_timestamp(ts: NaiveDateTime) -> String {
+    format!("{}T{}", format_date(ts.date()), format_time(ts.time()))
+}
+
+/// Seconds as a JSON number: an integer when whole, else up to six fractional digits (G5.1);
+/// a month counts 30 days, a day 86 400 seconds.
+fn interval_seconds(microseconds: i64, days: i32, months: i32) -> Value {
+    const DAY: i128 = 86_400 * 1_000_000;
+    let total = i128::from(microseconds) + i128::from(days) * DAY + i128::from(months) * 30 * DAY;
+    if total % 1_000_000 == 0 {
+        match i64::try_from(total / 1_000_000) {
+            Ok(secs) => Value::from(secs),
+            Err(_) => finite(total as f64 / 1e6),
+        }
+    } else {
+        finite(total as f64 / 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ts(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap()
+    }
+
+    #[test]
+    fn dates_and_times_are_written_per_g2() {
+        assert_eq!(
+            SqlValue::Date(NaiveDate::from_ymd_opt(1993, 4, 12).unwrap()).to_json(),
+            json!("1993-04-12")
+        );
+        assert_eq!(
+            SqlValue::Time(NaiveTime::from_hms_opt(19, 0, 0).unwrap()).to_json(),
+            json!("19:00:00")
+        );
+        assert_eq!(
+            SqlValue::Time(NaiveTime::from_hms_micro_opt(8, 15, 30, 250_000).unwrap()).to_json(),
+            json!("08:15:30.250000")
+        );
+        // Finer precision is truncated, not rounded.
+        assert_eq!(
+            SqlValue::Time(NaiveTime::from_hms_nano_opt(0, 0, 1, 999_999_999).unwrap()).to_json(),
+            json!("00:00:01.999999")
+        );
+        assert_eq!(
+            SqlValue::Timestamp(ts("2024-01-15 09:30:00")).to_json(),
+            json!("2024-01-15T09:30:00")
+        );
+        assert_eq!(
+            SqlValue::Timestamp(ts("2024-05-20 08:15:30.25")).to_json(),
+            json!("2024-05-20T08:15:30.250000")
+        );
+        assert_eq!(
+            SqlValue::TimestampTz(ts("2024-01-15 09:30:00").and_utc()).to_json(),
+            json!("2024-01-15T09:30:00+00:00")
+        );
+    }
+
+    #[test]
+    fn numbers_follow_g1_and_c5_2() {
+        assert_eq!(SqlValue::Double(f64::NAN).to_json(), json!(null));
+        assert_eq!(SqlValue::Double(f64::INFINITY).to_json(), json!(null));
+        assert_eq!(SqlValue::Double(4.5).to_json(), json!(4.5));
+        assert_eq!(SqlValue::Float(1.1).to_json(), json!(1.1));
+        assert_eq!(
+            SqlValue::BigInt(i64::MAX).to_json(),
+            json!(9_223_372_036_854_775_807_i64)
+        );
+        assert_eq!(SqlValue::Null.to_json(), json!(null));
+    }
+
+    #[test]
+    fn intervals_are_seconds_g5_1() {
+        let iv = |microseconds, days, months| {
+            SqlValue::Interval {
+                microseconds,
+                days,
+                months,
+            }
+            .to_json()
+        };
+        assert_eq!(iv(300_000_000, 0, 0), json!(300));
+        assert_eq!(iv(1_500_000, 0, 0), json!(1.5));
+        assert_eq!(iv(0, 1, 1), json!(31 * 86_400));
+        assert_eq!(iv(-1_000_001, 0, 0), json!(-1.000001));
+    }
+
+    #[test]
+    fn ids_parse_only_in_canonical_form_e4_1() {
+        assert_eq!(
+            SqlValue::parse_id(ValueKind::Integer, "1"),
+            Some(SqlValue::Integer(1))
+        );
+        assert_eq!(
+            SqlValue::parse_id(ValueKind::Integer, "-7"),
+            Some(SqlValue::Integer(-7))
+        );
+        for bad in ["01", "+1", " 1", "1.0", "abc", "", "99999999999", "-0"] {
+            assert_eq!(SqlValue::parse_id(ValueKind::Integer, bad), None, "{bad}");
+        }
+        assert_eq!(
+            SqlValue::parse_id(ValueKind::Text, "a/b c"),
+            Some(SqlValue::Text("a/b c".into()))
+        );
+        let u = "550e8400-e29b-41d4-a716-446655440000";
+        assert_eq!(
+            SqlValue::parse_id(ValueKind::Uuid, u).and_then(|v| v.to_id()),
+            Some(u.to_owned())
+        );
+        assert_eq!(SqlValue::parse_id(ValueKind::Uuid, &u.to_uppercase()), None);
+        assert_eq!(SqlValue::parse_id(ValueKind::Date, "2024-01-01"), None);
+    }
+}

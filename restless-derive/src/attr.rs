@@ -1,0 +1,189 @@
+//! `#[jsonapi(...)]` and the parts of `#[diesel(...)]` the derive reads, parsed into typed,
+//! spanned values. Unknown or repeated keys are recorded in the [`Ctxt`] and skipped.
+
+use syn::spanned::Spanned;
+use syn::{Attribute, LitStr, Path};
+
+use crate::ctxt::Ctxt;
+
+pub(crate) const CONTAINER_KEYS: &str = "`type`, `table`, `primary_key`";
+pub(crate) const FIELD_KEYS: &str = "`rename`, `skip`, `to_one`, `target`";
+
+/// A value that may be given once; the second occurrence is an error at its key.
+pub(crate) struct Attr<T> {
+    name: &'static str,
+    value: Option<(proc_macro2::Span, T)>,
+}
+
+impl<T> Attr<T> {
+    pub(crate) fn none(name: &'static str) -> Self {
+        Attr { name, value: None }
+    }
+
+    pub(crate) fn set(&mut self, cx: &Ctxt, span: proc_macro2::Span, value: T) {
+        if self.value.is_some() {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!("duplicate jsonapi attribute `{}`", self.name),
+            ));
+        } else {
+            self.value = Some((span, value));
+        }
+    }
+
+    pub(crate) fn get(self) -> Option<(proc_macro2::Span, T)> {
+        self.value
+    }
+}
+
+/// Container attributes.
+pub(crate) struct ContainerAttrs {
+    pub(crate) type_name: Option<(proc_macro2::Span, String)>,
+    pub(crate) table: Option<Path>,
+    pub(crate) primary_key: Option<(proc_macro2::Span, String)>,
+}
+
+/// Field attributes.
+pub(crate) struct FieldAttrs {
+    pub(crate) rename: Option<(proc_macro2::Span, String)>,
+    pub(crate) skip: bool,
+    pub(crate) column: Option<syn::Ident>,
+    pub(crate) to_one: Option<(proc_macro2::Span, String)>,
+    pub(crate) target: Option<(proc_macro2::Span, Path)>,
+}
+
+fn lit_str(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>, key: &str) -> Option<String> {
+    match meta.value().and_then(|v| v.parse::<LitStr>()) {
+        Ok(s) => Some(s.value()),
+        Err(_) => {
+            cx.syn_error(meta.error(format!(
+                "expected a string literal\nhelp: the correct format looks like `#[jsonapi({key} = \"...\")]`"
+            )));
+            None
+        }
+    }
+}
+
+impl ContainerAttrs {
+    pub(crate) fn parse(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut type_name = Attr::none("type");
+        let mut table = Attr::none("table");
+        let mut primary_key = Attr::none("primary_key");
+        let mut diesel_table = None;
+        for attr in attrs {
+            if attr.path().is_ident("jsonapi") {
+                let r = attr.parse_nested_meta(|meta| {
+                    let span = meta.path.span();
+                    if meta.path.is_ident("type") {
+                        if let Some(v) = lit_str(cx, &meta, "type") {
+                            type_name.set(cx, span, v);
+                        }
+                    } else if meta.path.is_ident("table") {
+                        match meta.value().and_then(|v| v.parse::<Path>()) {
+                            Ok(p) => table.set(cx, span, p),
+                            Err(_) => cx.syn_error(meta.error(
+                                "expected a path\nhelp: the correct format looks like `#[jsonapi(table = schema::article)]`",
+                            )),
+                        }
+                    } else if meta.path.is_ident("primary_key") {
+                        if let Some(v) = lit_str(cx, &meta, "primary_key") {
+                            primary_key.set(cx, span, v);
+                        }
+                    } else {
+                        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                        return Err(meta.error(format!(
+                            "unknown jsonapi container attribute `{key}`, expected one of {CONTAINER_KEYS}"
+                        )));
+                    }
+                    Ok(())
+                });
+                if let Err(e) = r {
+                    cx.syn_error(e);
+                }
+            } else if attr.path().is_ident("diesel") {
+                // Read Diesel's table name; never reject anything Diesel accepts.
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("table_name") {
+                        if let Ok(p) = meta.value().and_then(|v| v.parse::<Path>()) {
+                            diesel_table = Some(p);
+                        }
+                    } else if meta.input.peek(syn::Token![=]) {
+                        let _ = meta.value()?.parse::<syn::Expr>();
+                    } else if meta.input.peek(syn::token::Paren) {
+                        let _ = meta.input.parse::<proc_macro2::Group>();
+                    }
+                    Ok(())
+                });
+            }
+        }
+        ContainerAttrs {
+            type_name: type_name.get(),
+            table: table.get().map(|(_, p)| p).or(diesel_table),
+            primary_key: primary_key.get(),
+        }
+    }
+}
+
+impl FieldAttrs {
+    pub(crate) fn parse(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut rename = Attr::none("rename");
+        let mut skip = Attr::none("skip");
+        let mut to_one = Attr::none("to_one");
+        let mut target = Attr::none("target");
+        let mut column = None;
+        for attr in attrs {
+            if attr.path().is_ident("jsonapi") {
+                let r = attr.parse_nested_meta(|meta| {
+                    let span = meta.path.span();
+                    if meta.path.is_ident("rename") {
+                        if let Some(v) = lit_str(cx, &meta, "rename") {
+                            rename.set(cx, span, v);
+                        }
+                    } else if meta.path.is_ident("skip") {
+                        skip.set(cx, span, ());
+                    } else if meta.path.is_ident("to_one") {
+                        if let Some(v) = lit_str(cx, &meta, "to_one") {
+                            to_one.set(cx, span, v);
+                        }
+                    } else if meta.path.is_ident("target") {
+                        match meta.value().and_then(|v| v.parse::<Path>()) {
+                            Ok(p) => target.set(cx, span, p),
+                            Err(_) => cx.syn_error(meta.error(
+                                "expected a type path\nhelp: the correct format looks like `#[jsonapi(to_one = \"author\", target = Person)]`",
+                            )),
+                        }
+                    } else {
+                        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                        return Err(meta.error(format!(
+                            "unknown jsonapi field attribute `{key}`, expected one of {FIELD_KEYS}"
+                        )));
+                    }
+                    Ok(())
+                });
+                if let Err(e) = r {
+                    cx.syn_error(e);
+                }
+            } else if attr.path().is_ident("diesel") {
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("column_name") {
+                        if let Ok(i) = meta.value().and_then(|v| v.parse::<syn::Ident>()) {
+                            column = Some(i);
+                        }
+                    } else if meta.input.peek(syn::Token![=]) {
+                        let _ = meta.value()?.parse::<syn::Expr>();
+                    } else if meta.input.peek(syn::token::Paren) {
+                        let _ = meta.input.parse::<proc_macro2::Group>();
+                    }
+                    Ok(())
+                });
+            }
+        }
+        FieldAttrs {
+            rename: rename.get(),
+            skip: skip.get().is_some(),
+            column,
+            to_one: to_one.get(),
+            target: target.get(),
+        }
+    }
+}

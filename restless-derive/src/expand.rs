@@ -1,0 +1,129 @@
+//! Code generation: reads only the model and emits the trait impl with static metadata.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::DeriveInput;
+
+use crate::ctxt::Ctxt;
+use crate::model::Resource;
+
+/// Expands `#[derive(JsonApiResource)]`.
+pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let model = Resource::from_ast(&cx, input);
+    cx.check()?;
+    let Some(model) = model else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "JsonApiResource could not be derived",
+        ));
+    };
+    Ok(expand(&model))
+}
+
+fn expand(m: &Resource<'_>) -> TokenStream {
+    let ident = m.ident;
+    let type_name = &m.type_name;
+    let table = &m.table;
+    let table_name = &m.table_name;
+    let primary_key = m.primary_key;
+    let p = quote!(::restless::__private);
+
+    let fields = m.fields.iter().enumerate().map(|(i, f)| {
+        let name = &f.name;
+        let column = &f.column;
+        let ty = f.ty;
+        let role = if i == m.primary_key {
+            quote!(#p::FieldRole::Key)
+        } else if f.to_one.is_some() {
+            quote!(#p::FieldRole::ForeignKey)
+        } else {
+            quote!(#p::FieldRole::Attribute)
+        };
+        let kind = quote_spanned!(ty.span()=> <#ty as #p::FieldValue>::KIND);
+        let nullable = quote_spanned!(ty.span()=> <#ty as #p::FieldValue>::NULLABLE);
+        quote! {
+            #p::FieldMeta {
+                name: #name,
+                column: <#table::#column as #p::diesel::Column>::NAME,
+                kind: #kind,
+                nullable: #nullable,
+                role: #role,
+            }
+        }
+    });
+
+    // Each field's Rust type must fit its column's SQL type, or rows would fail to decode.
+    let type_checks = m.fields.iter().map(|f| {
+        let ty = f.ty;
+        let column = &f.column;
+        quote_spanned! {ty.span()=>
+            #p::assert_column_type::<#ty, <#table::#column as #p::diesel::Expression>::SqlType>();
+        }
+    });
+
+    let key_check = if m.explicit_key {
+        quote!()
+    } else {
+        let column = &m.fields[m.primary_key].column;
+        quote! {
+            // Without `primary_key`, the `id` field must be the table's primary key.
+            let _: <#table::table as #p::diesel::Table>::PrimaryKey = #table::#column;
+        }
+    };
+
+    let relationships = m.to_one().map(|(name, target, field)| {
+        quote_spanned! {target.span()=>
+            #p::RelationshipMeta {
+                name: #name,
+                target: || <#target as #p::JsonApiResource>::META,
+                kind: #p::RelationshipKind::ToOne { field: #field },
+            }
+        }
+    });
+
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #p::JsonApiResource for #ident {
+                const META: &'static #p::ResourceMeta = &#p::ResourceMeta {
+                    type_name: #type_name,
+                    table: #table_name,
+                    primary_key: #primary_key,
+                    fields: &[#(#fields),*],
+                    relationships: &[#(#relationships),*],
+                };
+            }
+
+            #[allow(dead_code, clippy::no_effect_underscore_binding)]
+            fn __restless_checks() {
+                #(#type_checks)*
+                #key_check
+            }
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    #[test]
+    fn expansion_names_columns_through_diesel() {
+        let input: DeriveInput = parse_quote! {
+            #[diesel(table_name = tag)]
+            struct Tag { id: i32, name: String }
+        };
+        let out = derive(&input).unwrap();
+        let file: syn::File = syn::parse2(out).unwrap();
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("<tag::name as ::restless::__private::diesel::Column>::NAME"),
+            "{text}"
+        );
+        assert!(text.contains("type_name: \"tag\""), "{text}");
+        assert!(text.contains("let _: <tag::table as ::restless::__private::diesel::Table>::PrimaryKey = tag::id;"), "{text}");
+    }
+}
