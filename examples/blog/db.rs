@@ -51,15 +51,24 @@ pub(crate) struct Options {
     pub(crate) seed: bool,
     /// Drop and recreate the schema first (tests only).
     pub(crate) reset: bool,
+    /// Fixed `scheme://host[:port]` for links instead of the request's.
+    pub(crate) base_url: Option<&'static str>,
 }
 
 /// Registers the four blog types (EC, catalog A1.4).
-fn manager<C: Database + R2D2Connection>(pool: Pool<ConnectionManager<C>>) -> ApiManager<C> {
-    ApiManager::new(pool)
+fn manager<C: Database + R2D2Connection>(
+    pool: Pool<ConnectionManager<C>>,
+    options: Options,
+) -> ApiManager<C> {
+    let manager = ApiManager::new(pool)
         .resource::<Person>()
         .resource::<Article>()
         .resource::<Comment>()
-        .resource::<Tag>()
+        .resource::<Tag>();
+    match options.base_url {
+        Some(url) => manager.base_url(url),
+        None => manager,
+    }
 }
 
 /// SQLite connections enforce foreign keys and wait for locks instead of failing.
@@ -109,7 +118,7 @@ pub(crate) fn open(url: &str, options: Options, pool_size: u32) -> Result<BlogAp
                 .max_size(pool_size)
                 .build(ConnectionManager::new(url))?;
             prepare(&pool, || POSTGRES, Dialect::Postgres, options)?;
-            return Ok(BlogApi::Postgres(manager(pool).build()?));
+            return Ok(BlogApi::Postgres(manager(pool, options).build()?));
         }
         #[cfg(not(feature = "postgres"))]
         return Err(
@@ -123,7 +132,7 @@ pub(crate) fn open(url: &str, options: Options, pool_size: u32) -> Result<BlogAp
                 .max_size(pool_size)
                 .build(ConnectionManager::new(url))?;
             prepare(&pool, || MYSQL, Dialect::Mysql, options)?;
-            return Ok(BlogApi::Mysql(manager(pool).build()?));
+            return Ok(BlogApi::Mysql(manager(pool, options).build()?));
         }
         #[cfg(not(feature = "mysql"))]
         return Err("MySQL needs the `mysql` feature: cargo run --features mysql".into());
@@ -133,5 +142,5 @@ pub(crate) fn open(url: &str, options: Options, pool_size: u32) -> Result<BlogAp
         .connection_customizer(Box::new(SqlitePragmas))
         .build(ConnectionManager::new(url))?;
     prepare(&pool, || SQLITE, Dialect::Sqlite, options)?;
-    Ok(BlogApi::Sqlite(manager(pool).build()?))
+    Ok(BlogApi::Sqlite(manager(pool, options).build()?))
 }

@@ -1,1 +1,29 @@
+//! Integration tests: the blog example's API served over real HTTP, on the database named by
+//! `RESTLESS_TEST_DATABASE_URL` (default: a temporary SQLite file). A database that was asked
+//! for and cannot be reached fails every test; nothing is skipped.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+#[path = "../../examples/blog/db.rs"]
+mod db;
+#[path = "../../examples/blog/models.rs"]
+mod models;
+#[path = "../../examples/blog/schema.rs"]
+mod schema;
+#[path = "../../examples/blog/seed.rs"]
+mod seed;
+
+mod common;
+
+mod collection;
+mod errors;
+mod jsonp;
+mod negotiation;
+mod pagination;
+mod root;
+mod single;

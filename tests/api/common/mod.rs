@@ -1,0 +1,214 @@
+//! The test harness: one seeded database per test process, a real server per test, and
+//! response checks every test gets for free (Content-Type, Vary, schema validity, C1.1).
+
+pub(crate) mod fixture;
+
+use std::sync::OnceLock;
+
+use actix_web::http::{header, Method};
+use actix_web::App;
+use serde_json::Value;
+
+use crate::db::{self, BlogApi, Options};
+
+/// The base URL configured on the main test API, as in the catalog's examples (A1.3).
+pub(crate) const B: &str = "http://localhost:8080/api";
+
+struct Apis {
+    /// Links use the configured base URL `http://localhost:8080`.
+    fixed: BlogApi,
+    /// Links use the request's scheme and host.
+    from_request: BlogApi,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn apis() -> &'static Apis {
+    static APIS: OnceLock<Apis> = OnceLock::new();
+    APIS.get_or_init(|| {
+        let _ = env_logger::builder().is_test(true).try_init();
+        let (url, dir) = match std::env::var("RESTLESS_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => (url, None),
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let path = dir.path().join("blog.db");
+                (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
+            }
+        };
+        let fixed = db::open(
+            &url,
+            Options {
+                seed: true,
+                reset: true,
+                base_url: Some("http://localhost:8080"),
+            },
+            4,
+        )
+        .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"));
+        let from_request = db::open(
+            &url,
+            Options {
+                seed: false,
+                reset: false,
+                base_url: None,
+            },
+            2,
+        )
+        .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"));
+        Apis {
+            fixed,
+            from_request,
+            _dir: dir,
+        }
+    })
+}
+
+/// A running server and a client for it.
+pub(crate) struct Server {
+    srv: actix_test::TestServer,
+}
+
+/// A response, fully read.
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: header::HeaderMap,
+    pub(crate) body: String,
+}
+
+impl Response {
+    /// A header's value, asserting it appears at most once (B3.7).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        let all: Vec<_> = self.headers.get_all(name).collect();
+        assert!(all.len() <= 1, "header {name} appears {} times", all.len());
+        all.first().map(|v| v.to_str().unwrap())
+    }
+
+    /// The body as JSON.
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
+    }
+}
+
+impl Server {
+    /// The blog API with links based on `http://localhost:8080`.
+    pub(crate) fn start() -> Self {
+        let api = apis().fixed.clone();
+        Server {
+            srv: actix_test::start(move || App::new().service(api.scope())),
+        }
+    }
+
+    /// The blog API with links based on the request's host.
+    pub(crate) fn start_without_base_url() -> Self {
+        let api = apis().from_request.clone();
+        Server {
+            srv: actix_test::start(move || App::new().service(api.scope())),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) fn origin(&self) -> String {
+        self.srv.url("").trim_end_matches('/').to_owned()
+    }
+
+    /// A GET with `Accept: application/vnd.api+json`.
+    pub(crate) async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path, &[("Accept", "application/vnd.api+json")])
+            .await
+    }
+
+    /// Any request; `path` is sent as written (percent-encode what must be).
+    pub(crate) async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut req = self.srv.request(method.clone(), self.srv.url(path));
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        let mut res = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let body = res.body().limit(16 << 20).await.unwrap();
+        let response = Response {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: String::from_utf8(body.to_vec()).expect("UTF-8 body"),
+        };
+        check_common(&method, &response);
+        response
+    }
+}
+
+/// What every response of a restless route must satisfy.
+fn check_common(method: &Method, res: &Response) {
+    assert_eq!(res.header("vary"), Some("Accept"), "B3.6");
+    if res.status == 204 || *method == Method::HEAD {
+        assert!(res.body.is_empty(), "B3.2/B5.1: no body");
+        if res.status == 204 {
+            assert_eq!(res.header("content-type"), None, "B3.2");
+        }
+        return;
+    }
+    let doc = match res.header("content-type") {
+        Some("application/vnd.api+json") => res.json(),
+        Some("application/javascript; charset=utf-8") => {
+            assert_eq!(res.status, 200, "T1.4");
+            assert_eq!(
+                res.header("x-content-type-options"),
+                Some("nosniff"),
+                "T1.4"
+            );
+            let open = res.body.find('(').expect("callback(");
+            assert!(res.body.ends_with(')'), "T1.4: nothing after the wrapper");
+            serde_json::from_str(&res.body[open + 1..res.body.len() - 1]).expect("wrapped JSON")
+        }
+        other => panic!("unexpected Content-Type {other:?}"),
+    };
+    assert_valid_document(&doc);
+}
+
+/// Validates a response document against the official JSON:API 1.0 schema, plus the two rules
+/// the schema's draft-07 `dependencies` cannot express under 2020-12 (C1.1).
+pub(crate) fn assert_valid_document(doc: &Value) {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let schema: Value =
+            serde_json::from_str(include_str!("../../schema/jsonapi-1.0.json")).unwrap();
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("schema compiles")
+    });
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "invalid JSON:API document {doc}: {errors:?}"
+    );
+    let obj = doc.as_object().expect("document is an object");
+    assert!(
+        !(obj.contains_key("data") && obj.contains_key("errors")),
+        "C1.1: data with errors"
+    );
+    assert!(
+        !obj.contains_key("included") || obj.contains_key("data"),
+        "C1.1: included without data"
+    );
+    assert_eq!(
+        obj.get("jsonapi"),
+        Some(&serde_json::json!({"version": "1.0"})),
+        "C2.1"
+    );
+}
+
+/// An error document with one error object (S1).
+pub(crate) fn error_doc(error: Value) -> Value {
+    serde_json::json!({"errors": [error], "jsonapi": {"version": "1.0"}})
+}

@@ -1,0 +1,144 @@
+//! Route misses (E2), unknown relationships (H3.3) and query parameter errors (D).
+
+use serde_json::json;
+
+use crate::common::{error_doc, Server};
+
+#[actix_web::test]
+async fn route_misses_are_json_api_404s_e2_1() {
+    let srv = Server::start();
+    let paths = [
+        "/api/bogus",
+        "/api/person/",
+        "/api/",
+        "/api/person/1/",
+        "/api/person/1/articles/2/x",
+        "/api/Person",
+        "/api//person",
+        "/api/eval/person",
+    ];
+    for path in paths {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 404, "{path}");
+        assert_eq!(res.header("content-type"), Some("application/vnd.api+json"));
+        assert_eq!(
+            res.json(),
+            error_doc(
+                json!({"status": "404", "code": "route_not_found", "title": "Not found",
+                "detail": format!("No endpoint matches {path}.")})
+            ),
+            "{path}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn unknown_relationship_names_are_404_h3_3() {
+    let srv = Server::start();
+    let cases = [
+        ("/api/person/1/name", "person", "name"),
+        ("/api/person/1/bogus", "person", "bogus"),
+        ("/api/person/9/bogus", "person", "bogus"),
+        ("/api/person/1/relationships", "person", "relationships"),
+        ("/api/person/1/relationships/bogus", "person", "bogus"),
+        ("/api/tag/1/articles/1", "tag", "articles"),
+    ];
+    for (path, type_name, name) in cases {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 404, "{path}");
+        assert_eq!(
+            res.json(),
+            error_doc(
+                json!({"status": "404", "code": "relationship_not_found", "title": "Relationship not found",
+                "detail": format!("Type \"{type_name}\" has no relationship named \"{name}\".")})
+            ),
+            "{path}"
+        );
+    }
+}
+
+fn query_error(code: &str, title: &str, parameter: &str, detail: &str) -> serde_json::Value {
+    error_doc(
+        json!({"status": "400", "code": code, "title": title, "detail": detail, "source": {"parameter": parameter}}),
+    )
+}
+
+#[actix_web::test]
+async fn query_parameter_errors_d() {
+    let srv = Server::start();
+    let unknown = ("unknown_query_parameter", "Unknown query parameter");
+    let unsupported = ("unsupported_query_parameter", "Unsupported query parameter");
+    let invalid = ("invalid_query_parameter", "Invalid query parameter");
+    let repeated = ("repeated_query_parameter", "Repeated query parameter");
+    let cases = [
+        (
+            "/api/person?foo=bar",
+            unknown,
+            "foo",
+            "Unknown query parameter \"foo\".",
+        ),
+        (
+            "/api/person?_x=1",
+            unknown,
+            "_x",
+            "Unknown query parameter \"_x\".",
+        ),
+        (
+            "/api/person/1?sort=name",
+            unsupported,
+            "sort",
+            "Query parameter \"sort\" is not supported by this endpoint.",
+        ),
+        (
+            "/api/person/1?page%5Bsize%5D=5",
+            unsupported,
+            "page[size]",
+            "Query parameter \"page[size]\" is not supported by this endpoint.",
+        ),
+        (
+            "/api/person?page%5Boffset%5D=1",
+            unsupported,
+            "page[offset]",
+            "Query parameter \"page[offset]\" is not supported by this endpoint.",
+        ),
+        (
+            "/api/person?fields%5B%5D=name",
+            invalid,
+            "fields[]",
+            "Query parameter \"fields[]\" is malformed: expected fields[NAME].",
+        ),
+        (
+            "/api/person?filter%5Bage=1",
+            invalid,
+            "filter[age",
+            "Query parameter \"filter[age\" is malformed: expected filter[NAME].",
+        ),
+        (
+            "/api/person?x%FF=1",
+            invalid,
+            "x\u{fffd}",
+            "Query parameter is not valid UTF-8.",
+        ),
+        (
+            "/api/person?page%5Bsize%5D=1&page%5Bsize%5D=2",
+            repeated,
+            "page[size]",
+            "Query parameter \"page[size]\" is given more than once.",
+        ),
+        (
+            "/api/person?group_by=name&group=name",
+            repeated,
+            "group",
+            "Query parameter \"group\" is given more than once.",
+        ),
+    ];
+    for (path, (code, title), parameter, detail) in cases {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 400, "{path}");
+        assert_eq!(
+            res.json(),
+            query_error(code, title, parameter, detail),
+            "{path}"
+        );
+    }
+}
