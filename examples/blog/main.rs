@@ -27,6 +27,7 @@ async fn main() -> Result<(), db::BoxError> {
         db::Options {
             seed: !no_seed,
             reset: false,
+            base_url: None,
         },
         8,
     )?;

@@ -6,6 +6,7 @@
 //! [`web::block`] (sync Diesel never blocks an async worker) and turns the core's
 //! [`Reply`] into an [`HttpResponse`].
 
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use std::sync::Arc;

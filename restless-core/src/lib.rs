@@ -12,6 +12,7 @@
 //! compile time), and every value from a request is bound, never spliced into SQL text. All
 //! backend differences live in [`backend`]; see its docs for why this design was chosen.
 
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod api;

@@ -174,6 +174,11 @@ impl ValueKind {
 ///
 /// The derive names `<FieldType as FieldValue>::KIND` for every field, so an unsupported type is
 /// a compile error pointing at the field.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be served as a JSON:API attribute",
+    label = "restless has no value kind for `{Self}`",
+    note = "supported field types: i16, i32, i64, f32, f64, String, bool, chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveDateTime, chrono::DateTime<Utc>, uuid::Uuid, PgInterval, and Option of these"
+)]
 pub trait FieldValue {
     /// The kind of the values.
     const KIND: ValueKind;
@@ -209,6 +214,11 @@ impl FieldValue for diesel::pg::data_types::PgInterval {
 
 /// Marks a Rust type as readable from and bindable to SQL type `ST`; the derive asserts it
 /// for every field so that a model whose types do not fit its `table!` fails to compile.
+#[diagnostic::on_unimplemented(
+    message = "the field type `{Self}` does not fit its column's SQL type `{ST}`",
+    label = "does not fit the column's `{ST}`",
+    note = "the field's type must be the Rust type Diesel maps the column's SQL type to (`Nullable` columns need an `Option`)"
+)]
 pub trait ColumnType<ST> {}
 
 /// Compile-time check emitted by the derive: `T` fits SQL type `ST`.

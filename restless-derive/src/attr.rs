@@ -2,7 +2,7 @@
 //! spanned values. Unknown or repeated keys are recorded in the [`Ctxt`] and skipped.
 
 use syn::spanned::Spanned;
-use syn::{Attribute, LitStr, Path};
+use syn::{Attribute, Path};
 
 use crate::ctxt::Ctxt;
 
@@ -52,10 +52,15 @@ pub(crate) struct FieldAttrs {
     pub(crate) target: Option<(proc_macro2::Span, Path)>,
 }
 
+/// The value of `key = "..."`; anything else is recorded (once) and skipped whole.
 fn lit_str(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>, key: &str) -> Option<String> {
-    match meta.value().and_then(|v| v.parse::<LitStr>()) {
-        Ok(s) => Some(s.value()),
-        Err(_) => {
+    let value = meta.value().and_then(|v| v.parse::<syn::Expr>());
+    match value {
+        Ok(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        })) => Some(s.value()),
+        _ => {
             cx.syn_error(meta.error(format!(
                 "expected a string literal\nhelp: the correct format looks like `#[jsonapi({key} = \"...\")]`"
             )));

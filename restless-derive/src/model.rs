@@ -302,17 +302,24 @@ mod tests {
         let input: DeriveInput = parse_quote! {
             #[diesel(table_name = tags)]
             #[jsonapi(type = "tag", primary_key = "name")]
+            struct Tag { #[jsonapi(rename = "number")] id: i32, name: String }
+        };
+        let want = (
+            "tag".into(),
+            "tags".into(),
+            1,
+            vec!["number".into(), "name".into()],
+        );
+        assert_eq!(model(&input).unwrap(), want);
+        // Without the rename the `id` column would be exposed as an attribute `id` (F5.2).
+        let clash: DeriveInput = parse_quote! {
+            #[diesel(table_name = tags)]
+            #[jsonapi(primary_key = "name")]
             struct Tag { id: i32, name: String }
         };
-        assert_eq!(
-            model(&input).unwrap(),
-            (
-                "tag".into(),
-                "tags".into(),
-                1,
-                vec!["id".into(), "name".into()]
-            )
-        );
+        assert!(model(&clash)
+            .unwrap_err()
+            .contains("collides with the resource's own `id`"));
     }
 
     #[test]

@@ -1,0 +1,16 @@
+diesel::table! {
+    article (id) {
+        id -> Integer,
+        title -> Text,
+        author_id -> Nullable<Integer>,
+    }
+}
+
+#[derive(restless::JsonApiResource)]
+#[diesel(table_name = article)]
+#[jsonapi(type = article)]
+struct Article {
+    id: i32,
+    title: String,
+}
+fn main() {}

@@ -1,0 +1,18 @@
+diesel::table! {
+    article (id) {
+        id -> Integer,
+        title -> Text,
+        author_id -> Nullable<Integer>,
+    }
+}
+
+#[derive(restless::JsonApiResource)]
+#[diesel(table_name = article)]
+struct Article {
+    id: i32,
+    #[jsonapi(rename = "author")]
+    title: String,
+    #[jsonapi(to_one = "author", target = Article)]
+    author_id: Option<i32>,
+}
+fn main() {}

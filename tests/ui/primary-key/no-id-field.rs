@@ -1,0 +1,14 @@
+diesel::table! {
+    article (id) {
+        id -> Integer,
+        title -> Text,
+        author_id -> Nullable<Integer>,
+    }
+}
+
+#[derive(restless::JsonApiResource)]
+#[diesel(table_name = article)]
+struct Article {
+    title: String,
+}
+fn main() {}

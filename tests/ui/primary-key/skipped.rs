@@ -1,0 +1,17 @@
+diesel::table! {
+    article (id) {
+        id -> Integer,
+        title -> Text,
+        author_id -> Nullable<Integer>,
+    }
+}
+
+#[derive(restless::JsonApiResource)]
+#[diesel(table_name = article)]
+#[jsonapi(primary_key = "id")]
+struct Article {
+    #[jsonapi(skip)]
+    id: i32,
+    title: String,
+}
+fn main() {}

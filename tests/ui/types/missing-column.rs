@@ -1,0 +1,15 @@
+diesel::table! {
+    article (id) {
+        id -> Integer,
+        title -> Text,
+        author_id -> Nullable<Integer>,
+    }
+}
+
+#[derive(restless::JsonApiResource)]
+#[diesel(table_name = article)]
+struct Article {
+    id: i32,
+    headline: String,
+}
+fn main() {}
