@@ -9,7 +9,91 @@
 pub use restless_actix::{ApiError, ApiManager, ApiService};
 pub use restless_core as core;
 pub use restless_core::{ConfigError, Error, ErrorCode, JsonApiResource, ResourceConfig};
-/// Derives [`JsonApiResource`] for a Diesel model; see the trait's crate docs for attributes.
+/// Derives [`JsonApiResource`](trait@JsonApiResource) for a Diesel model: the resource type's static metadata.
+///
+/// The derive generates one impl, `JsonApiResource for Model`, whose `META` names the JSON:API
+/// type, the SQL table, the key field, and for every field that is not skipped its JSON name,
+/// its column (taken from Diesel's `table!`, so a misspelt column is a compile error), its value
+/// kind and its role (key, attribute, or foreign key of a to-one relationship). It also asserts
+/// at compile time that each field's Rust type fits its column's SQL type, and that the default
+/// key field `id` is the table's primary key. restless reads and writes rows through this
+/// metadata; the struct itself stays an ordinary Diesel model.
+///
+/// # Container attributes
+///
+/// - `#[diesel(table_name = path)]` (Diesel's own, read but never rejected) or
+///   `#[jsonapi(table = path)]`: the `table!` module. Required.
+/// - `#[jsonapi(type = "name")]`: the JSON:API type name and URL segment. Default: the table
+///   name. Must be URL-safe (`^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`) and not `eval`.
+/// - `#[jsonapi(primary_key = "field")]`: the field used as `id`. Default: the field `id`,
+///   which must then be the table's primary key. Integer, string and UUID keys are supported.
+///
+/// # Field attributes
+///
+/// - `#[jsonapi(rename = "name")]`: the attribute's name in documents. Default: the field name.
+/// - `#[jsonapi(skip)]`: the field does not exist for the API.
+/// - `#[jsonapi(to_one = "name", target = Type)]`: the field is the foreign key of a to-one
+///   relationship `name` to the resource type `Type`; it is never an attribute.
+/// - `#[diesel(column_name = col)]` (Diesel's own): the column, when it differs from the field.
+///
+/// A field exposed as `id` or `type`, a relationship named `relationships`, two fields with one
+/// name, an unknown or skipped key, or an unknown key word is a compile error pointing at the
+/// attribute.
+///
+/// # Example
+///
+/// ```
+/// use restless::JsonApiResource;
+///
+/// diesel::table! {
+///     article (id) {
+///         id -> Integer,
+///         title -> Text,
+///         body -> Nullable<Text>,
+///         published_at -> Nullable<Timestamp>,
+///         author_id -> Nullable<Integer>,
+///         internal_note -> Text,
+///     }
+/// }
+///
+/// diesel::table! {
+///     person (id) {
+///         id -> Integer,
+///         name -> Text,
+///     }
+/// }
+///
+/// #[derive(diesel::Queryable, JsonApiResource)]
+/// #[diesel(table_name = person)]
+/// struct Person {
+///     id: i32,
+///     name: String,
+/// }
+///
+/// #[derive(diesel::Queryable, JsonApiResource)]
+/// #[diesel(table_name = article)]
+/// #[jsonapi(type = "post")]
+/// struct Article {
+///     id: i32,
+///     #[jsonapi(rename = "headline")]
+///     title: String,
+///     body: Option<String>,
+///     published_at: Option<chrono::NaiveDateTime>,
+///     #[jsonapi(to_one = "author", target = Person)]
+///     author_id: Option<i32>,
+///     #[jsonapi(skip)]
+///     internal_note: String,
+/// }
+///
+/// let meta = Article::META;
+/// assert_eq!(meta.type_name, "post");
+/// assert_eq!(meta.table, "article");
+/// assert_eq!(meta.key().name, "id");
+/// let attributes: Vec<&str> = meta.attributes().map(|f| f.name).collect();
+/// assert_eq!(attributes, ["headline", "body", "published_at"]);
+/// assert_eq!(meta.relationships[0].name, "author");
+/// assert_eq!((meta.relationships[0].target)().type_name, "person");
+/// ```
 pub use restless_derive::JsonApiResource;
 
 #[doc(hidden)]
