@@ -26,24 +26,17 @@ use restless_core::{
 /// `C` is the connection type of the pool the application already has: `SqliteConnection`,
 /// `PgConnection` or `MysqlConnection`.
 ///
-/// ```no_run
-/// # use diesel::r2d2::{ConnectionManager, Pool};
-/// # use diesel::sqlite::SqliteConnection;
-/// # fn pool() -> Pool<ConnectionManager<SqliteConnection>> { unimplemented!() }
-/// # #[derive(restless::JsonApiResource)]
-/// # #[diesel(table_name = tag)]
-/// # struct Tag { id: i32, name: String }
-/// # diesel::table! { tag (id) { id -> Integer, name -> Text, } }
-/// use restless::{ApiManager, ResourceConfig};
-///
-/// let api = ApiManager::new(pool())
+/// ```text
+/// let api = ApiManager::new(pool)          // the application's r2d2 pool
 ///     .prefix("/api")
-///     .resource::<Tag>()
+///     .resource::<Article>()
 ///     .resource_with::<Tag>(ResourceConfig::new().page_size(20))
-///     .build()
-///     .expect("valid configuration");
-/// let app = actix_web::App::new().service(api.scope());
+///     .build()?;                           // ConfigError on misconfiguration (V1.1)
+/// HttpServer::new(move || App::new().service(api.scope()))
 /// ```
+///
+/// The crate `restless` re-exports this type; its README has the same example as a compiled
+/// doctest.
 pub struct ApiManager<C: R2D2Connection + 'static> {
     pool: Pool<ConnectionManager<C>>,
     config: ApiConfig,
