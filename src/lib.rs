@@ -100,7 +100,7 @@ pub use restless_derive::JsonApiResource;
 pub mod __private {
     pub use diesel;
     pub use restless_core::meta::{
-        assert_column_type, FieldMeta, FieldRole, FieldValue, JsonApiResource, RelationshipKind,
-        RelationshipMeta, ResourceMeta,
+        assert_column_type, assert_same_table, FieldMeta, FieldRole, FieldValue, JsonApiResource,
+        RelationshipKind, RelationshipMeta, ResourceMeta,
     };
 }

@@ -53,6 +53,8 @@ pub(crate) struct Options {
     pub(crate) reset: bool,
     /// Fixed `scheme://host[:port]` for links instead of the request's.
     pub(crate) base_url: Option<&'static str>,
+    /// Add `Server-Timing` headers with statement counts.
+    pub(crate) server_timing: bool,
 }
 
 /// Registers the four blog types (EC, catalog A1.4).
@@ -64,7 +66,8 @@ fn manager<C: Database + R2D2Connection>(
         .resource::<Person>()
         .resource::<Article>()
         .resource::<Comment>()
-        .resource::<Tag>();
+        .resource::<Tag>()
+        .server_timing(options.server_timing);
     match options.base_url {
         Some(url) => manager.base_url(url),
         None => manager,

@@ -3,7 +3,8 @@
 //!
 //! Environment: `DATABASE_URL` (default `blog.db`; `postgres://...` and `mysql://...` need the
 //! `postgres` / `mysql` features), `PORT` (default 8080), `SEED=0` or `--no-seed` to start on an
-//! empty database.
+//! empty database, `RESTLESS_SERVER_TIMING=1` to add `Server-Timing` headers with statement
+//! counts.
 
 mod db;
 mod models;
@@ -28,6 +29,7 @@ async fn main() -> Result<(), db::BoxError> {
             seed: !no_seed,
             reset: false,
             base_url: None,
+            server_timing: std::env::var("RESTLESS_SERVER_TIMING").is_ok_and(|v| v == "1"),
         },
         8,
     )?;

@@ -11,11 +11,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::{Queryable, Selectable};
 use restless::JsonApiResource;
 
-use crate::schema::{article, comment, person, tag};
+use crate::schema::{article, article_tag, comment, person, tag};
 
 /// A person, served as type `person`.
 #[derive(Debug, Queryable, Selectable, JsonApiResource)]
 #[diesel(table_name = person)]
+#[jsonapi(to_many(name = "articles", target = Article, foreign_key = article::author_id))]
+#[jsonapi(to_many(name = "comments", target = Comment, foreign_key = comment::author_id))]
 pub(crate) struct Person {
     /// The key.
     pub(crate) id: i32,
@@ -32,6 +34,13 @@ pub(crate) struct Person {
 /// An article, served as type `article`.
 #[derive(Debug, Queryable, Selectable, JsonApiResource)]
 #[diesel(table_name = article)]
+#[jsonapi(to_many(name = "comments", target = Comment, foreign_key = comment::article_id))]
+#[jsonapi(to_many(
+    name = "tags",
+    target = Tag,
+    local = article_tag::article_id,
+    remote = article_tag::tag_id
+))]
 pub(crate) struct Article {
     /// The key.
     pub(crate) id: i32,
@@ -67,6 +76,12 @@ pub(crate) struct Comment {
 /// A tag, served as type `tag`.
 #[derive(Debug, Queryable, Selectable, JsonApiResource)]
 #[diesel(table_name = tag)]
+#[jsonapi(to_many(
+    name = "articles",
+    target = Article,
+    local = article_tag::tag_id,
+    remote = article_tag::article_id
+))]
 pub(crate) struct Tag {
     /// The key.
     pub(crate) id: i32,

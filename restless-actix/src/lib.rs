@@ -77,6 +77,14 @@ impl<C: Database + R2D2Connection> ApiManager<C> {
         self
     }
 
+    /// Adds `Server-Timing: db;dur=<ms>;desc="<N> statements"` to every response that used the
+    /// database: the time of its transaction and the SQL statements it ran (BEGIN and COMMIT
+    /// included). Default off.
+    pub fn server_timing(mut self, enabled: bool) -> Self {
+        self.config.server_timing = enabled;
+        self
+    }
+
     /// Registers `T` with the default options (V2).
     pub fn resource<T: JsonApiResource>(self) -> Self {
         self.resource_with::<T>(ResourceConfig::default())

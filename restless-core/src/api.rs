@@ -7,14 +7,20 @@
 
 use serde_json::{json, Map, Value};
 
+use std::time::Instant;
+
 use crate::backend::Database;
 use crate::config::{validate, ApiConfig, ConfigError, Method, Registered};
 use crate::document::Document;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::jsonp;
 use crate::negotiate::{check_accept, check_content_type, MEDIA_TYPE};
-use crate::ops;
-use crate::query::{find_callback, NameOptions, Page, Param, QueryParams, RouteKind};
+use crate::ops::fetch::{self, Ctx, Shaping};
+use crate::ops::{Db, Output};
+use crate::query::{
+    fields, find_callback, include, sort, NameOptions, Page, Param, QueryParams, RouteKind,
+};
+use crate::schema::Schema;
 use crate::url::{encode_query, encode_segment};
 
 /// The parts of an HTTP request restless looks at.
@@ -51,14 +57,14 @@ pub enum Prepared {
     /// The answer is known without the database.
     Reply(Reply),
     /// The database must be asked.
-    Run(Operation),
+    Run(Box<Operation>),
 }
 
 /// A checked request waiting for its database work.
 #[derive(Clone, Debug)]
 pub struct Operation {
     target: Target,
-    page: Page,
+    shaping: Shaping,
     links: LinkBase,
     callback: Option<String>,
 }
@@ -75,6 +81,9 @@ impl Operation {
 enum Target {
     Collection(usize),
     Resource(usize, String),
+    Related(usize, String, usize),
+    RelatedSingle(usize, String, usize, String),
+    Relationship(usize, String, usize),
 }
 
 /// What links are built from: `scheme://host`, the prefix, and the request URL (C3).
@@ -137,9 +146,9 @@ enum Route {
     Root,
     Collection(usize),
     Resource(usize, String),
-    Related(usize, String),
-    RelatedSingle(usize, String),
-    Relationship(usize, String),
+    Related(usize, String, String),
+    RelatedSingle(usize, String, String, String),
+    Relationship(usize, String, String),
 }
 
 impl Route {
@@ -159,7 +168,9 @@ impl Route {
 #[derive(Debug)]
 pub struct Api {
     config: ApiConfig,
-    types: Vec<Registered>,
+    schema: Schema,
+    /// Default includes per type (L1.9), resolved at registration.
+    default_includes: Vec<Option<include::IncludeTree>>,
 }
 
 impl Api {
@@ -172,7 +183,32 @@ impl Api {
         types: Vec<Registered>,
     ) -> Result<Self, ConfigError> {
         validate(&config, &types, C::DIALECT)?;
-        Ok(Api { config, types })
+        let schema = Schema::new(types)?;
+        let mut default_includes = Vec::with_capacity(schema.types.len());
+        for (t, reg) in schema.types.iter().enumerate() {
+            let tree = match &reg.config.includes {
+                None => None,
+                Some(paths) => {
+                    let param = Param {
+                        name: "include".into(),
+                        value: paths.join(","),
+                    };
+                    let tree = include::resolve(&schema, t, &param, None).map_err(|e| {
+                        ConfigError::InvalidInclude {
+                            type_name: reg.meta.type_name.into(),
+                            detail: e.to_string(),
+                        }
+                    })?;
+                    Some(tree)
+                }
+            };
+            default_includes.push(tree);
+        }
+        Ok(Api {
+            config,
+            schema,
+            default_includes,
+        })
     }
 
     /// The options.
@@ -182,7 +218,7 @@ impl Api {
 
     /// The registered types.
     pub fn types(&self) -> &[Registered] {
-        &self.types
+        &self.schema.types
     }
 
     fn name_options(&self) -> NameOptions {
@@ -255,31 +291,65 @@ impl Api {
             params: params.all.clone(),
         };
         match self.resolve(route, &params) {
-            Ok(Resolved::Root) => {
+            Ok(None) => {
                 let doc = self.root_document(&links);
                 Prepared::Reply(self.document_reply(200, doc, valid_callback.as_deref(), vec![]))
             }
-            Ok(Resolved::Run(target, page)) => Prepared::Run(Operation {
+            Ok(Some((target, shaping))) => Prepared::Run(Box::new(Operation {
                 target,
-                page,
+                shaping,
                 links,
                 callback: valid_callback,
-            }),
+            })),
             Err(e) => fail(e, vec![]),
         }
     }
 
     /// Performs an operation's database work in one read transaction (H8.1).
     pub fn run<C: Database>(&self, conn: &mut C, op: &Operation) -> Reply {
-        let result = conn.read_transaction(|conn| match &op.target {
-            Target::Collection(t) => {
-                ops::fetch::collection(conn, &self.types[*t], &op.links, op.page)
-            }
-            Target::Resource(t, id) => ops::fetch::single(conn, &self.types[*t], &op.links, id),
+        let start = Instant::now();
+        let mut statements = 0;
+        let ctx = Ctx {
+            schema: &self.schema,
+            links: &op.links,
+            shaping: &op.shaping,
+        };
+        let result = conn.read_transaction(|conn| {
+            let mut db = Db::new(conn);
+            let out = self.dispatch(&mut db, &ctx, &op.target);
+            statements = db.statements;
+            out
         });
+        let mut headers = Vec::new();
+        if self.config.server_timing {
+            // The transaction's BEGIN and COMMIT (or ROLLBACK) are statements too.
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            headers.push((
+                "Server-Timing",
+                format!("db;dur={ms:.3};desc=\"{} statements\"", statements + 2),
+            ));
+        }
         match result {
-            Ok(out) => self.document_reply(200, out.document, op.callback(), out.headers),
-            Err(e) => self.error_reply(&e, op.callback()),
+            Ok(out) => {
+                headers.extend(out.headers);
+                self.document_reply(200, out.document, op.callback(), headers)
+            }
+            Err(e) => self.error_reply_with(&e, op.callback(), headers),
+        }
+    }
+
+    fn dispatch<C: Database>(
+        &self,
+        db: &mut Db<'_, C>,
+        ctx: &Ctx<'_>,
+        target: &Target,
+    ) -> Result<Output, Error> {
+        match target {
+            Target::Collection(t) => fetch::collection(db, ctx, *t),
+            Target::Resource(t, id) => fetch::single(db, ctx, *t, id),
+            Target::Related(t, id, r) => fetch::related(db, ctx, *t, id, *r),
+            Target::RelatedSingle(t, id, r, rid) => fetch::related_single(db, ctx, *t, id, *r, rid),
+            Target::Relationship(t, id, r) => fetch::relationship(db, ctx, *t, id, *r),
         }
     }
 
@@ -335,6 +405,7 @@ impl Api {
     /// The root document (E5).
     fn root_document(&self, links: &LinkBase) -> Document {
         let modelinfo: Map<String, Value> = self
+            .schema
             .types
             .iter()
             .map(|t| {
@@ -345,10 +416,6 @@ impl Api {
         Document::with_data(crate::document::PrimaryData::Null)
             .self_link(links.request.clone())
             .meta_member("modelinfo", Value::Object(modelinfo))
-    }
-
-    fn type_index(&self, segment: &str) -> Option<usize> {
-        self.types.iter().position(|t| t.meta.type_name == segment)
     }
 
     /// Matches a raw path against E1.1's routes; `None` is a route miss (E2).
@@ -363,14 +430,17 @@ impl Api {
             .map(decode_segment)
             .collect::<Option<_>>()?;
         let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        let ty = self.type_index(segs.first()?)?;
-        let id = || segments[1].clone();
+        let ty = self.schema.type_index(segs.first()?)?;
         Some(match segs.as_slice() {
             [_] => Route::Collection(ty),
-            [_, _] => Route::Resource(ty, id()),
-            [_, _, "relationships", rel] => Route::Relationship(ty, (*rel).to_owned()),
-            [_, _, rel] => Route::Related(ty, (*rel).to_owned()),
-            [_, _, rel, _] => Route::RelatedSingle(ty, (*rel).to_owned()),
+            [_, id] => Route::Resource(ty, (*id).to_owned()),
+            [_, id, "relationships", rel] => {
+                Route::Relationship(ty, (*id).to_owned(), (*rel).to_owned())
+            }
+            [_, id, rel] => Route::Related(ty, (*id).to_owned(), (*rel).to_owned()),
+            [_, id, rel, rid] => {
+                Route::RelatedSingle(ty, (*id).to_owned(), (*rel).to_owned(), (*rid).to_owned())
+            }
             _ => return None,
         })
     }
@@ -381,9 +451,9 @@ impl Api {
             Route::Root => true,
             Route::Collection(t)
             | Route::Resource(t, _)
-            | Route::Related(t, _)
-            | Route::RelatedSingle(t, _)
-            | Route::Relationship(t, _) => self.types[*t].config.allows(Method::Get),
+            | Route::Related(t, ..)
+            | Route::RelatedSingle(t, ..)
+            | Route::Relationship(t, ..) => self.schema.types[*t].config.allows(Method::Get),
         };
         let mut allow = Vec::with_capacity(3);
         if get {
@@ -393,58 +463,152 @@ impl Api {
         allow
     }
 
-    /// Steps 8 and 9 of B4.1: names that need the types.
-    fn resolve(&self, route: Route, params: &QueryParams) -> Result<Resolved, Error> {
-        match route {
-            Route::Root => Ok(Resolved::Root),
-            Route::Related(t, rel) | Route::RelatedSingle(t, rel) | Route::Relationship(t, rel) => {
-                Err(Error::RelationshipNotFound {
-                    type_name: self.types[t].meta.type_name.into(),
-                    name: rel,
+    /// Steps 8 and 9 of B4.1: names that need the types. `None` is the root.
+    fn resolve(
+        &self,
+        route: Route,
+        params: &QueryParams,
+    ) -> Result<Option<(Target, Shaping)>, Error> {
+        reject_filters(params)?;
+        let rel = |t: usize, name: &str| {
+            self.schema
+                .rel_index(t, name)
+                .ok_or_else(|| Error::RelationshipNotFound {
+                    type_name: self.schema.meta(t).type_name.into(),
+                    name: name.into(),
                 })
+        };
+        Ok(Some(match route {
+            Route::Root => return Ok(None),
+            Route::Collection(t) => (
+                Target::Collection(t),
+                self.shaping(params, t, Some(t), None)?,
+            ),
+            Route::Resource(t, id) => (
+                Target::Resource(t, id),
+                self.shaping(params, t, None, None)?,
+            ),
+            Route::Related(t, id, name) => {
+                let r = rel(t, &name)?;
+                let target = self.schema.rel(t, r).target;
+                let pages = self.schema.rel(t, r).is_to_many().then_some(t);
+                (
+                    Target::Related(t, id, r),
+                    self.shaping(params, target, pages, None)?,
+                )
             }
-            Route::Collection(t) => {
-                reject_unimplemented(params)?;
-                let c = &self.types[t].config;
-                let page = Page::resolve(
+            Route::RelatedSingle(t, id, name, rid) => {
+                let r = rel(t, &name)?;
+                if !self.schema.rel(t, r).is_to_many() {
+                    return Err(Error::Missing {
+                        code: ErrorCode::NotToMany,
+                        detail: format!(
+                            "Relationship \"{name}\" of type \"{}\" is to-one; only members of to-many relationships can be addressed by id.",
+                            self.schema.meta(t).type_name
+                        ),
+                    });
+                }
+                let target = self.schema.rel(t, r).target;
+                (
+                    Target::RelatedSingle(t, id, r, rid),
+                    self.shaping(params, target, None, None)?,
+                )
+            }
+            Route::Relationship(t, id, name) => {
+                let r = rel(t, &name)?;
+                let target = self.schema.rel(t, r).target;
+                let pages = self.schema.rel(t, r).is_to_many().then_some(t);
+                let mut shaping = self.shaping(params, target, pages, Some((t, name.as_str())))?;
+                // Identifiers are the primary data: no default includes (L1.9).
+                if params.include.is_none() {
+                    shaping.include = None;
+                }
+                (Target::Relationship(t, id, r), shaping)
+            }
+        }))
+    }
+
+    /// Resolves the shaping parameters for primary data of type `t`. `pages` is the type whose
+    /// page sizes apply when the primary data is a collection (H4.3), `None` otherwise;
+    /// `relationship` is the owner and name on relationship URLs (L1.3).
+    fn shaping(
+        &self,
+        params: &QueryParams,
+        t: usize,
+        pages: Option<usize>,
+        relationship: Option<(usize, &str)>,
+    ) -> Result<Shaping, Error> {
+        let schema = &self.schema;
+        if pages.is_none() {
+            // Collection parameters on an endpoint whose primary data is not a collection (D2.2).
+            let single = [
+                &params.sort,
+                &params.group_by,
+                &params.ignore_case,
+                &params.page_number,
+                &params.page_size,
+            ];
+            if let Some(p) = single.into_iter().flatten().next() {
+                return Err(Error::bad_query(
+                    ErrorCode::UnsupportedQueryParameter,
+                    &p.name,
+                    format!(
+                        "Query parameter \"{}\" is not supported by this endpoint.",
+                        p.name
+                    ),
+                ));
+            }
+        }
+        let page = match pages {
+            Some(owner) => {
+                let c = &schema.types[owner].config;
+                Some(Page::resolve(
                     params.page_number.as_ref(),
                     params.page_size.as_ref(),
                     c.page_size,
                     c.max_page_size,
-                )?;
-                Ok(Resolved::Run(Target::Collection(t), page))
+                )?)
             }
-            Route::Resource(t, id) => {
-                reject_unimplemented(params)?;
-                Ok(Resolved::Run(Target::Resource(t, id), Page::All))
-            }
-        }
+            None => None,
+        };
+        let ignore_case = sort::ignore_case(params.ignore_case.as_ref())?;
+        let sort = match &params.sort {
+            Some(p) => sort::resolve_sort(schema, t, p)?,
+            None => Vec::new(),
+        };
+        let group = match &params.group_by {
+            Some(p) => sort::resolve_group(schema, t, p)?,
+            None => Vec::new(),
+        };
+        let fieldsets = fields::resolve(schema, &params.fields)?;
+        let include = match (&params.include, relationship) {
+            (Some(p), Some((owner, name))) => Some(include::resolve(schema, owner, p, Some(name))?),
+            (Some(p), None) => Some(include::resolve(schema, t, p, None)?),
+            (None, _) => self.default_includes[t].clone(),
+        };
+        Ok(Shaping {
+            include,
+            fieldsets,
+            sort,
+            group,
+            ignore_case,
+            page,
+        })
     }
 }
 
-enum Resolved {
-    Root,
-    Run(Target, Page),
-}
-
-/// Parameters whose semantics later work brings (inclusion, sparse fieldsets, sorting,
-/// grouping, filtering): refused rather than silently ignored.
-fn reject_unimplemented(params: &QueryParams) -> Result<(), Error> {
+/// Filtering is not implemented yet: `filter[...]` is refused rather than silently ignored.
+fn reject_filters(params: &QueryParams) -> Result<(), Error> {
     let pending = params
-        .include
+        .filter_objects
         .iter()
-        .chain(params.fields.iter().map(|(_, p)| p))
-        .chain(&params.sort)
-        .chain(&params.group_by)
-        .chain(&params.ignore_case)
-        .chain(&params.filter_objects)
         .chain(&params.filter_single)
         .chain(params.filters.iter().map(|(_, p)| p))
         .next();
     match pending {
         None => Ok(()),
         Some(p) => Err(Error::bad_query(
-            crate::error::ErrorCode::UnsupportedQueryParameter,
+            ErrorCode::UnsupportedQueryParameter,
             &p.name,
             format!(
                 "Query parameter \"{}\" is not supported by this endpoint.",

@@ -21,6 +21,9 @@ pub struct ApiConfig {
     pub jsonp: bool,
     /// Accept only the spec-conforming query parameter names (D4.1). Default off.
     pub strict_query_names: bool,
+    /// Add `Server-Timing: db;dur=<ms>;desc="<N> statements"` to database-backed responses.
+    /// Default off.
+    pub server_timing: bool,
 }
 
 impl Default for ApiConfig {
@@ -30,6 +33,7 @@ impl Default for ApiConfig {
             base_url: None,
             jsonp: true,
             strict_query_names: false,
+            server_timing: false,
         }
     }
 }
@@ -43,6 +47,8 @@ pub struct ResourceConfig {
     pub page_size: u32,
     /// Largest page size a client may ask for; 0 removes the bound (I1.1). Default 100.
     pub max_page_size: u32,
+    /// Include paths used when a request has no `include` (L1.9). Default none.
+    pub includes: Option<Vec<String>>,
 }
 
 impl Default for ResourceConfig {
@@ -51,6 +57,7 @@ impl Default for ResourceConfig {
             methods: vec![Method::Get],
             page_size: 10,
             max_page_size: 100,
+            includes: None,
         }
     }
 }
@@ -70,6 +77,12 @@ impl ResourceConfig {
     /// Sets the largest page size a client may ask for; 0 removes the bound (I1.1).
     pub fn max_page_size(mut self, size: u32) -> Self {
         self.max_page_size = size;
+        self
+    }
+
+    /// Sets the default include paths (L1.9), e.g. `["author", "comments.author"]`.
+    pub fn includes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, paths: I) -> Self {
+        self.includes = Some(paths.into_iter().map(Into::into).collect());
         self
     }
 
@@ -126,6 +139,22 @@ pub enum ConfigError {
         relationship: String,
         /// The target type's name.
         target: String,
+    },
+    /// A default include path does not resolve (L1.9).
+    #[error("default includes of type {type_name:?}: {detail}")]
+    InvalidInclude {
+        /// The type.
+        type_name: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A to-many relationship's foreign key is not a column of the target's table.
+    #[error("relationship {relationship:?} of type {type_name:?} names a foreign key outside the target's table")]
+    RelationshipTable {
+        /// The owning type.
+        type_name: String,
+        /// The relationship.
+        relationship: String,
     },
     /// A field's value kind does not exist on the connection's backend.
     #[error("field {field:?} of type {type_name:?} has a value kind {backend:?} does not support")]
@@ -196,16 +225,6 @@ pub fn validate(
             .is_some_and(|f| f.role == FieldRole::Key);
         if !key_ok {
             return Err(ConfigError::InvalidKey(name.into()));
-        }
-        for r in t.meta.relationships {
-            let target = (r.target)().type_name;
-            if !types.iter().any(|o| o.meta.type_name == target) {
-                return Err(ConfigError::UnregisteredTarget {
-                    type_name: name.into(),
-                    relationship: r.name.into(),
-                    target: target.into(),
-                });
-            }
         }
         if let Some(f) = t.meta.fields.iter().find(|f| !dialect.supports(f.kind)) {
             return Err(ConfigError::UnsupportedKind {

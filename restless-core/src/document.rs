@@ -99,6 +99,8 @@ pub enum PrimaryData {
     One(Box<ResourceObject>),
     /// A collection of resource objects.
     Many(Vec<ResourceObject>),
+    /// Resource linkage on relationship URLs: an identifier, `null`, or an array of them.
+    Linkage(Value),
 }
 
 /// A resource object (F).

@@ -40,6 +40,14 @@ pub enum ErrorCode {
     InvalidPage,
     /// 400: a bad JSONP callback name (T1.2).
     InvalidCallback,
+    /// 400: a bad `sort` (J1.5).
+    InvalidSort,
+    /// 400: a bad `group_by` (J2.2).
+    InvalidGroupBy,
+    /// 400: a bad `fields[TYPE]` (K1.4).
+    InvalidFields,
+    /// 400: a bad `include` (L1.2, L1.3, L1.8).
+    InvalidInclude,
     /// 500: an unexpected failure (S3.1).
     InternalError,
     /// 503: the database is temporarily unavailable (S3.2).
@@ -67,7 +75,11 @@ impl ErrorCode {
             | UnsupportedQueryParameter
             | RepeatedQueryParameter
             | InvalidPage
-            | InvalidCallback => 400,
+            | InvalidCallback
+            | InvalidSort
+            | InvalidGroupBy
+            | InvalidFields
+            | InvalidInclude => 400,
             InternalError => 500,
             ServiceUnavailable => 503,
         }
@@ -94,6 +106,10 @@ impl ErrorCode {
             RepeatedQueryParameter => "repeated_query_parameter",
             InvalidPage => "invalid_page",
             InvalidCallback => "invalid_callback",
+            InvalidSort => "invalid_sort",
+            InvalidGroupBy => "invalid_group_by",
+            InvalidFields => "invalid_fields",
+            InvalidInclude => "invalid_include",
             InternalError => "internal_error",
             ServiceUnavailable => "service_unavailable",
         }
@@ -120,6 +136,10 @@ impl ErrorCode {
             RepeatedQueryParameter => "Repeated query parameter",
             InvalidPage => "Invalid pagination parameter",
             InvalidCallback => "Invalid JSONP callback",
+            InvalidSort => "Invalid sort parameter",
+            InvalidGroupBy => "Invalid group_by parameter",
+            InvalidFields => "Invalid sparse fieldset",
+            InvalidInclude => "Invalid include parameter",
             InternalError => "Internal server error",
             ServiceUnavailable => "Service unavailable",
         }
@@ -194,6 +214,15 @@ pub enum Error {
         /// The requested relationship name.
         name: String,
     },
+    /// Another 404 of the catalog (H5.2, H7.3): `related_resource_not_found`, `not_to_many`,
+    /// `single_not_found`, `single_not_unique`.
+    #[error("{detail}")]
+    Missing {
+        /// One of the 404 codes of S2.
+        code: ErrorCode,
+        /// The sentence for the client.
+        detail: String,
+    },
     /// The Accept header rules out the JSON:API media type (B1.2). 406 `not_acceptable`.
     #[error("{}", if *.only_with_parameters {
         "The Accept header lists application/vnd.api+json only with media type parameters."
@@ -262,7 +291,7 @@ impl Error {
             Error::RelationshipNotFound { .. } => ErrorCode::RelationshipNotFound,
             Error::NotAcceptable { .. } => ErrorCode::NotAcceptable,
             Error::UnsupportedMediaType { .. } => ErrorCode::UnsupportedMediaType,
-            Error::BadQuery { code, .. } => *code,
+            Error::BadQuery { code, .. } | Error::Missing { code, .. } => *code,
             Error::Database(e) if is_transient(e) => ErrorCode::ServiceUnavailable,
             Error::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Error::Database(_) | Error::Internal(_) => ErrorCode::InternalError,

@@ -25,6 +25,7 @@ pub mod meta;
 pub mod negotiate;
 mod ops;
 pub mod query;
+mod schema;
 pub mod url;
 pub mod value;
 

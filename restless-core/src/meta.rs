@@ -77,6 +77,30 @@ pub enum RelationshipKind {
         /// Index into the owner's `fields`.
         field: usize,
     },
+    /// The inverse of a to-one: a foreign-key column of the target's table (e.g.
+    /// `person.articles` through `article.author_id`).
+    ToMany {
+        /// The target's table.
+        table: &'static str,
+        /// The column of the target's table referencing this type's key.
+        foreign_key: &'static str,
+    },
+    /// Rows of a join table (e.g. `article.tags` through `article_tag`).
+    ManyToMany {
+        /// The join table.
+        table: &'static str,
+        /// Its column referencing this type's key.
+        local: &'static str,
+        /// Its column referencing the target's key.
+        remote: &'static str,
+    },
+}
+
+impl RelationshipKind {
+    /// Whether the relationship is to-many (F3.3).
+    pub fn is_to_many(self) -> bool {
+        !matches!(self, RelationshipKind::ToOne { .. })
+    }
 }
 
 /// One column of a model.
@@ -223,6 +247,14 @@ pub trait ColumnType<ST> {}
 
 /// Compile-time check emitted by the derive: `T` fits SQL type `ST`.
 pub fn assert_column_type<T: ColumnType<ST>, ST>() {}
+
+/// Compile-time check emitted by the derive: a join table's two columns belong to one table.
+pub fn assert_same_table<A, B>()
+where
+    A: diesel::Column,
+    B: diesel::Column<Table = A::Table>,
+{
+}
 
 macro_rules! column_types {
     ($($ty:ty => $($st:ty)|+),* $(,)?) => {

@@ -6,7 +6,8 @@ use syn::{Attribute, Path};
 
 use crate::ctxt::Ctxt;
 
-pub(crate) const CONTAINER_KEYS: &str = "`type`, `table`, `primary_key`";
+pub(crate) const CONTAINER_KEYS: &str = "`type`, `table`, `primary_key`, `to_many`";
+pub(crate) const TO_MANY_KEYS: &str = "`name`, `target`, `foreign_key`, `local`, `remote`";
 pub(crate) const FIELD_KEYS: &str = "`rename`, `skip`, `to_one`, `target`";
 
 /// A value that may be given once; the second occurrence is an error at its key.
@@ -41,6 +42,84 @@ pub(crate) struct ContainerAttrs {
     pub(crate) type_name: Option<(proc_macro2::Span, String)>,
     pub(crate) table: Option<Path>,
     pub(crate) primary_key: Option<(proc_macro2::Span, String)>,
+    pub(crate) to_many: Vec<ToManyAttr>,
+}
+
+/// `to_many(name = "...", target = Type, foreign_key = table::column)` or
+/// `to_many(name = "...", target = Type, local = join::column, remote = join::column)`.
+pub(crate) struct ToManyAttr {
+    pub(crate) span: proc_macro2::Span,
+    pub(crate) name: Option<(proc_macro2::Span, String)>,
+    pub(crate) target: Option<Path>,
+    pub(crate) foreign_key: Option<Path>,
+    pub(crate) local: Option<Path>,
+    pub(crate) remote: Option<Path>,
+}
+
+fn path_value(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>, example: &str) -> Option<Path> {
+    match meta.value().and_then(|v| v.parse::<syn::Expr>()) {
+        Ok(syn::Expr::Path(p)) => Some(p.path),
+        _ => {
+            cx.syn_error(meta.error(format!(
+                "expected a path\nhelp: the correct format looks like `{example}`"
+            )));
+            None
+        }
+    }
+}
+
+fn parse_to_many(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> ToManyAttr {
+    let mut name = Attr::none("name");
+    let mut target = Attr::none("target");
+    let mut foreign_key = Attr::none("foreign_key");
+    let mut local = Attr::none("local");
+    let mut remote = Attr::none("remote");
+    let example = "#[jsonapi(to_many(name = \"articles\", target = Article, foreign_key = article::author_id))]";
+    let r = meta.parse_nested_meta(|inner| {
+        let span = inner.path.span();
+        if inner.path.is_ident("name") {
+            if let Some(v) = lit_str(cx, &inner, "name") {
+                name.set(cx, span, v);
+            }
+        } else if inner.path.is_ident("target") {
+            if let Some(p) = path_value(cx, &inner, example) {
+                target.set(cx, span, p);
+            }
+        } else if inner.path.is_ident("foreign_key") {
+            if let Some(p) = path_value(cx, &inner, example) {
+                foreign_key.set(cx, span, p);
+            }
+        } else if inner.path.is_ident("local") {
+            if let Some(p) = path_value(cx, &inner, example) {
+                local.set(cx, span, p);
+            }
+        } else if inner.path.is_ident("remote") {
+            if let Some(p) = path_value(cx, &inner, example) {
+                remote.set(cx, span, p);
+            }
+        } else {
+            let key = inner
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return Err(inner.error(format!(
+                "unknown to_many attribute `{key}`, expected one of {TO_MANY_KEYS}"
+            )));
+        }
+        Ok(())
+    });
+    if let Err(e) = r {
+        cx.syn_error(e);
+    }
+    ToManyAttr {
+        span: meta.path.span(),
+        name: name.get(),
+        target: target.get().map(|(_, p)| p),
+        foreign_key: foreign_key.get().map(|(_, p)| p),
+        local: local.get().map(|(_, p)| p),
+        remote: remote.get().map(|(_, p)| p),
+    }
 }
 
 /// Field attributes.
@@ -74,6 +153,7 @@ impl ContainerAttrs {
         let mut type_name = Attr::none("type");
         let mut table = Attr::none("table");
         let mut primary_key = Attr::none("primary_key");
+        let mut to_many = Vec::new();
         let mut diesel_table = None;
         for attr in attrs {
             if attr.path().is_ident("jsonapi") {
@@ -94,6 +174,8 @@ impl ContainerAttrs {
                         if let Some(v) = lit_str(cx, &meta, "primary_key") {
                             primary_key.set(cx, span, v);
                         }
+                    } else if meta.path.is_ident("to_many") {
+                        to_many.push(parse_to_many(cx, &meta));
                     } else {
                         let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
                         return Err(meta.error(format!(
@@ -125,6 +207,7 @@ impl ContainerAttrs {
             type_name: type_name.get(),
             table: table.get().map(|(_, p)| p).or(diesel_table),
             primary_key: primary_key.get(),
+            to_many,
         }
     }
 }

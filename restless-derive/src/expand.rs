@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::DeriveInput;
 
 use crate::ctxt::Ctxt;
-use crate::model::Resource;
+use crate::model::{Resource, ToManyStorage};
 
 /// Expands `#[derive(JsonApiResource)]`.
 pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -83,6 +83,45 @@ fn expand(m: &Resource<'_>) -> TokenStream {
         }
     });
 
+    let to_many = m.to_many.iter().map(|tm| {
+        let name = &tm.name;
+        let target = &tm.target;
+        let kind = match &tm.storage {
+            ToManyStorage::ForeignKey(fk) => {
+                let table = table_of(fk);
+                quote! {
+                    #p::RelationshipKind::ToMany {
+                        table: #table,
+                        foreign_key: <#fk as #p::diesel::Column>::NAME,
+                    }
+                }
+            }
+            ToManyStorage::Join { local, remote } => {
+                let table = table_of(local);
+                quote! {
+                    #p::RelationshipKind::ManyToMany {
+                        table: #table,
+                        local: <#local as #p::diesel::Column>::NAME,
+                        remote: <#remote as #p::diesel::Column>::NAME,
+                    }
+                }
+            }
+        };
+        quote_spanned! {target.span()=>
+            #p::RelationshipMeta {
+                name: #name,
+                target: || <#target as #p::JsonApiResource>::META,
+                kind: #kind,
+            }
+        }
+    });
+    let join_checks = m.to_many.iter().filter_map(|tm| match &tm.storage {
+        ToManyStorage::Join { local, remote } => Some(quote_spanned! {remote.span()=>
+            #p::assert_same_table::<#local, #remote>();
+        }),
+        ToManyStorage::ForeignKey(_) => None,
+    });
+
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -92,17 +131,29 @@ fn expand(m: &Resource<'_>) -> TokenStream {
                     table: #table_name,
                     primary_key: #primary_key,
                     fields: &[#(#fields),*],
-                    relationships: &[#(#relationships),*],
+                    relationships: &[#(#relationships,)* #(#to_many,)*],
                 };
             }
 
             #[allow(dead_code, clippy::no_effect_underscore_binding)]
             fn __restless_checks() {
                 #(#type_checks)*
+                #(#join_checks)*
                 #key_check
             }
         };
     }
+}
+
+/// The table of a column path `table::column` (its second-to-last segment), as a string.
+fn table_of(column: &syn::Path) -> String {
+    let n = column.segments.len();
+    column
+        .segments
+        .iter()
+        .nth(n.saturating_sub(2))
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -17,6 +17,22 @@ pub(crate) struct Resource<'a> {
     /// Whether the key was named explicitly (else it must be the table's primary key).
     pub(crate) explicit_key: bool,
     pub(crate) fields: Vec<Field<'a>>,
+    pub(crate) to_many: Vec<ToMany>,
+}
+
+/// A to-many relationship declared on the container.
+pub(crate) struct ToMany {
+    pub(crate) name: String,
+    pub(crate) target: Path,
+    pub(crate) storage: ToManyStorage,
+}
+
+/// Where a to-many relationship lives.
+pub(crate) enum ToManyStorage {
+    /// A foreign-key column of the target's table.
+    ForeignKey(Path),
+    /// A join table's two columns: the one referencing this type, the one referencing the target.
+    Join { local: Path, remote: Path },
 }
 
 /// One field that is not skipped.
@@ -198,6 +214,35 @@ impl<'a> Resource<'a> {
             None => table_name.clone(),
         };
 
+        let mut to_many = Vec::new();
+        for tm in attrs.to_many {
+            let Some((name_span, name)) = tm.name else {
+                cx.syn_error(syn::Error::new(tm.span, "`to_many` needs `name = \"...\"`"));
+                continue;
+            };
+            Self::check_relationship_name(cx, name_span, &name);
+            let Some(target) = tm.target else {
+                cx.syn_error(syn::Error::new(tm.span, "`to_many` needs `target = Type`"));
+                continue;
+            };
+            let storage = match (tm.foreign_key, tm.local, tm.remote) {
+                (Some(fk), None, None) => ToManyStorage::ForeignKey(fk),
+                (None, Some(local), Some(remote)) => ToManyStorage::Join { local, remote },
+                _ => {
+                    cx.syn_error(syn::Error::new(
+                        tm.span,
+                        "`to_many` needs either `foreign_key = target_table::column` or both `local = join_table::column` and `remote = join_table::column`",
+                    ));
+                    continue;
+                }
+            };
+            to_many.push(ToMany {
+                name,
+                target,
+                storage,
+            });
+        }
+
         let model = Resource {
             ident: &input.ident,
             type_name,
@@ -206,9 +251,25 @@ impl<'a> Resource<'a> {
             primary_key,
             explicit_key,
             fields,
+            to_many,
         };
         model.check(cx);
         Some(model)
+    }
+
+    fn check_relationship_name(cx: &Ctxt, span: Span, name: &str) {
+        if !is_member_name(name) {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!("relationship name `{name}` is not a URL-safe member name (C5.3)"),
+            ));
+        }
+        if matches!(name, "id" | "type" | "relationships") {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!("`{name}` is reserved and cannot name a relationship"),
+            ));
+        }
     }
 
     /// Cross-field rules (F5, V3.2).
@@ -232,6 +293,15 @@ impl<'a> Resource<'a> {
                 }
                 names.push(n);
             }
+        }
+        for tm in &self.to_many {
+            if names.contains(&tm.name.as_str()) {
+                cx.error_spanned_by(
+                    &tm.target,
+                    format!("two fields are exposed under the name `{}`", tm.name),
+                );
+            }
+            names.push(&tm.name);
         }
     }
 

@@ -41,7 +41,7 @@ async fn unknown_relationship_names_are_404_h3_3() {
         ("/api/person/9/bogus", "person", "bogus"),
         ("/api/person/1/relationships", "person", "relationships"),
         ("/api/person/1/relationships/bogus", "person", "bogus"),
-        ("/api/tag/1/articles/1", "tag", "articles"),
+        ("/api/tag/1/bogus/1", "tag", "bogus"),
     ];
     for (path, type_name, name) in cases {
         let res = srv.get(path).await;

@@ -1,64 +1,332 @@
-//! Fetching: collections (H1) and single resources (H2), paginated in SQL (I).
+//! Fetching (H): collections, single resources, related resources and relationship URLs, with
+//! pagination in SQL (I), sorting and grouping (J), sparse fieldsets (K) and inclusion (L).
 
-use serde_json::{Map, Value};
+use std::collections::HashSet;
 
-use super::select::{Columns, T0};
-use super::Output;
+use serde_json::{json, Map, Value};
+
+use super::objects::{self, Batch, Shape};
+use super::sql::{Cond, Query};
+use super::{Db, Output};
 use crate::api::LinkBase;
-use crate::backend::{Database, Sql};
-use crate::config::Registered;
-use crate::document::{Document, PrimaryData};
-use crate::error::Error;
+use crate::backend::Database;
+use crate::document::{Document, PrimaryData, ResourceObject};
+use crate::error::{Error, ErrorCode};
+use crate::meta::RelationshipKind;
+use crate::query::fields::FieldSet;
+use crate::query::include::IncludeTree;
+use crate::query::sort::SortTerm;
 use crate::query::Page;
+use crate::schema::Schema;
 use crate::value::SqlValue;
 
-/// `GET P/T`: one COUNT and one page query (A3.4, I).
-pub(crate) fn collection<C: Database>(
-    conn: &mut C,
-    t: &Registered,
-    links: &LinkBase,
-    page: Page,
-) -> Result<Output, Error> {
-    let meta = t.meta;
-    let mut count = Sql::new(C::DIALECT);
-    count
-        .push("SELECT COUNT(*)")
-        .alias(crate::meta::ValueKind::BigInt, 0);
-    count
-        .push(" FROM ")
-        .ident(meta.table)
-        .push(" AS ")
-        .ident(T0);
-    let total = match conn.load_rows(count)?.first().map(|r| r.get(0).clone()) {
-        Some(SqlValue::BigInt(n)) => n,
-        other => return Err(Error::Internal(format!("COUNT returned {other:?}"))),
-    };
+/// The request's shaping parameters, resolved against the types.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Shaping {
+    /// `Some` when inclusion was requested (or defaults apply): `included` is then present.
+    pub(crate) include: Option<IncludeTree>,
+    pub(crate) fieldsets: Vec<Option<FieldSet>>,
+    pub(crate) sort: Vec<SortTerm>,
+    pub(crate) group: Vec<SortTerm>,
+    pub(crate) ignore_case: bool,
+    pub(crate) page: Option<Page>,
+}
 
-    let columns = Columns::full(meta);
-    let mut sql = columns.select(C::DIALECT, meta);
-    sql.push(" ORDER BY ")
-        .column(T0, meta.key().column)
-        .push(" ASC");
-    if let Some((limit, offset)) = page.limit_offset() {
-        sql.push(" LIMIT ")
-            .bind(SqlValue::BigInt(limit))
-            .push(" OFFSET ")
-            .bind(SqlValue::BigInt(offset));
+/// Everything an operation reads.
+pub(crate) struct Ctx<'a> {
+    pub(crate) schema: &'a Schema,
+    pub(crate) links: &'a LinkBase,
+    pub(crate) shaping: &'a Shaping,
+}
+
+impl Ctx<'_> {
+    fn shape(&self) -> Shape<'_> {
+        Shape {
+            schema: self.schema,
+            fieldsets: &self.shaping.fieldsets,
+        }
     }
-    let rows = conn.load_rows(sql)?;
-    let data = rows
-        .iter()
-        .map(|r| columns.object(t, r, links))
-        .collect::<Result<Vec<_>, _>>()?;
 
-    let mut doc = Document::with_data(PrimaryData::Many(data))
-        .self_link(links.self_url())
-        .meta_member("total", Value::from(total));
+    fn tree(&self) -> IncludeTree {
+        self.shaping.include.clone().unwrap_or_default()
+    }
+
+    fn query(&self, t: usize, conds: Vec<Cond>) -> Query<'_> {
+        Query {
+            schema: self.schema,
+            t,
+            conds,
+            sort: &self.shaping.sort,
+            group: &self.shaping.group,
+            ignore_case: self.shaping.ignore_case,
+        }
+    }
+}
+
+/// `GET P/T` (H1).
+pub(crate) fn collection<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+) -> Result<Output, Error> {
+    resources(db, ctx, t, Vec::new())
+}
+
+/// A collection of type `t` restricted by `conds`: H1, and H4 for to-many related resources.
+fn resources<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    conds: Vec<Cond>,
+) -> Result<Output, Error> {
+    let query = ctx.query(t, conds);
+    let page = ctx.shaping.page.unwrap_or(Page::All);
+    let total = count(db, &query)?;
+    let shape = ctx.shape();
+    let set = shape.set(t);
+    let tree = ctx.tree();
+    let batch = objects::load(db, &query, page, &set, &objects::needed(&set, &tree))?;
+    let data = objects::objects(ctx.schema, ctx.links, &batch, &set)?;
+    let exclude = primary_ids(t, &data);
+    let mut doc = Document::with_data(PrimaryData::Many(data)).self_link(ctx.links.self_url());
+    if ctx.shaping.include.is_some() {
+        doc.included = Some(objects::included(
+            db,
+            &shape,
+            ctx.links,
+            &batch,
+            &tree,
+            exclude,
+            Vec::new(),
+        )?);
+    }
     let mut headers = Vec::new();
-    if let Page::Paged { number, size } = page {
-        let (link_map, header) = pagination(links, number, size, total);
-        doc.links.get_or_insert_with(Map::new).extend(link_map);
-        headers.push(("Link", header));
+    paginate(&mut doc, &mut headers, ctx.links, page, total);
+    Ok(Output {
+        document: doc.meta_member("total", Value::from(total)),
+        headers,
+    })
+}
+
+/// `GET P/T/{id}` (H2).
+pub(crate) fn single<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    id: &str,
+) -> Result<Output, Error> {
+    let key = parse_key(ctx.schema, t, id)?;
+    let batch = by_key(db, ctx, t, key)?.ok_or_else(|| not_found(ctx.schema, t, id))?;
+    one(db, ctx, &batch)
+}
+
+/// The document for a batch of (at most) one resource: H2, H3, H5.
+fn one<C: Database>(db: &mut Db<'_, C>, ctx: &Ctx<'_>, batch: &Batch) -> Result<Output, Error> {
+    let shape = ctx.shape();
+    let set = shape.set(batch.t);
+    let object = objects::objects(ctx.schema, ctx.links, batch, &set)?
+        .into_iter()
+        .next();
+    let exclude = object.as_ref().map_or_else(HashSet::new, |o| {
+        primary_ids(batch.t, std::slice::from_ref(o))
+    });
+    let data = object.map_or(PrimaryData::Null, |o| PrimaryData::One(Box::new(o)));
+    let mut doc = Document::with_data(data).self_link(ctx.links.self_url());
+    if ctx.shaping.include.is_some() {
+        doc.included = Some(objects::included(
+            db,
+            &shape,
+            ctx.links,
+            batch,
+            &ctx.tree(),
+            exclude,
+            Vec::new(),
+        )?);
+    }
+    Ok(Output {
+        document: doc,
+        headers: Vec::new(),
+    })
+}
+
+/// `GET P/T/{id}/{rel}` (H3, H4).
+pub(crate) fn related<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    id: &str,
+    r: usize,
+) -> Result<Output, Error> {
+    let owner = owner(db, ctx, t, id)?;
+    let rel = *ctx.schema.rel(t, r);
+    match rel.kind {
+        RelationshipKind::ToOne { .. } => {
+            let target = to_one_target(&owner, r);
+            let batch = match target {
+                Some(key) => by_key(db, ctx, rel.target, key)?,
+                None => None,
+            };
+            match batch {
+                Some(batch) => one(db, ctx, &batch),
+                None => {
+                    let mut doc =
+                        Document::with_data(PrimaryData::Null).self_link(ctx.links.self_url());
+                    if ctx.shaping.include.is_some() {
+                        doc.included = Some(Vec::new());
+                    }
+                    Ok(Output {
+                        document: doc,
+                        headers: Vec::new(),
+                    })
+                }
+            }
+        }
+        _ => resources(
+            db,
+            ctx,
+            rel.target,
+            vec![membership(ctx.schema, t, r, owner.key(0).clone())],
+        ),
+    }
+}
+
+/// `GET P/T/{id}/{rel}/{rid}` (H5).
+pub(crate) fn related_single<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    id: &str,
+    r: usize,
+    rid: &str,
+) -> Result<Output, Error> {
+    let owner = owner(db, ctx, t, id)?;
+    let rel = *ctx.schema.rel(t, r);
+    let target_meta = ctx.schema.meta(rel.target);
+    let not_related = || Error::Missing {
+        code: ErrorCode::RelatedResourceNotFound,
+        detail: format!(
+            "Resource \"{}\" \"{rid}\" is not related to \"{}\" \"{id}\" through \"{}\".",
+            target_meta.type_name,
+            ctx.schema.meta(t).type_name,
+            rel.name
+        ),
+    };
+    let key = SqlValue::parse_id(target_meta.key().kind, rid).ok_or_else(not_related)?;
+    let conds = vec![
+        membership(ctx.schema, t, r, owner.key(0).clone()),
+        Cond::Eq(target_meta.key().column, key),
+    ];
+    let set = ctx.shape().set(rel.target);
+    let query = Query {
+        schema: ctx.schema,
+        t: rel.target,
+        conds,
+        sort: &[],
+        group: &[],
+        ignore_case: false,
+    };
+    let batch = objects::load(
+        db,
+        &query,
+        Page::All,
+        &set,
+        &objects::needed(&set, &ctx.tree()),
+    )?;
+    if batch.rows.is_empty() {
+        return Err(not_related());
+    }
+    one(db, ctx, &batch)
+}
+
+/// `GET P/T/{id}/relationships/{rel}` (H6).
+pub(crate) fn relationship<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    id: &str,
+    r: usize,
+) -> Result<Output, Error> {
+    let owner = owner(db, ctx, t, id)?;
+    let rel = *ctx.schema.rel(t, r);
+    let owner_url = ctx.links.resource_url(
+        ctx.schema.meta(t).type_name,
+        owner.key(0).to_id().as_deref().unwrap_or(id),
+    );
+    let related_url = format!("{owner_url}/{}", rel.name);
+    // Paths start with `rel` (L1.3): what follows it is followed from the linked resources.
+    let subtree = ctx
+        .tree()
+        .children
+        .into_iter()
+        .find(|(c, _)| *c == r)
+        .map(|(_, s)| s)
+        .unwrap_or_default();
+    let shape = ctx.shape();
+    let set = if ctx.shaping.include.is_some() {
+        shape.set(rel.target)
+    } else {
+        FieldSet {
+            attributes: Vec::new(),
+            relationships: Vec::new(),
+        }
+    };
+    let needed = objects::needed(&set, &subtree);
+    let (batch, page, total) = match rel.kind {
+        RelationshipKind::ToOne { .. } => {
+            let batch = match to_one_target(&owner, r) {
+                Some(key) => by_key_with(db, ctx.schema, rel.target, key, &set, &needed)?,
+                None => None,
+            };
+            (batch, None, None)
+        }
+        _ => {
+            let query = ctx.query(
+                rel.target,
+                vec![membership(ctx.schema, t, r, owner.key(0).clone())],
+            );
+            let page = ctx.shaping.page.unwrap_or(Page::All);
+            let total = count(db, &query)?;
+            (
+                Some(objects::load(db, &query, page, &set, &needed)?),
+                Some(page),
+                Some(total),
+            )
+        }
+    };
+    let target_type = ctx.schema.meta(rel.target).type_name;
+    let identifiers: Vec<Value> = batch
+        .iter()
+        .flat_map(|b| (0..b.rows.len()).filter_map(|i| b.key(i).to_id()))
+        .map(|id| json!({"type": target_type, "id": id}))
+        .collect();
+    let data = if rel.kind.is_to_many() {
+        Value::Array(identifiers)
+    } else {
+        identifiers.into_iter().next().unwrap_or(Value::Null)
+    };
+    let mut doc = Document::with_data(PrimaryData::Linkage(data)).self_link(ctx.links.self_url());
+    doc.links
+        .get_or_insert_with(Map::new)
+        .insert("related".into(), Value::String(related_url));
+    if ctx.shaping.include.is_some() {
+        let mut initial = Vec::new();
+        let mut included = Vec::new();
+        if let Some(b) = &batch {
+            for (i, o) in objects::objects(ctx.schema, ctx.links, b, &set)?
+                .into_iter()
+                .enumerate()
+            {
+                initial.push((rel.target, b.key(i).clone(), o));
+            }
+            included =
+                objects::included(db, &shape, ctx.links, b, &subtree, HashSet::new(), initial)?;
+        }
+        doc.included = Some(included);
+    }
+    let mut headers = Vec::new();
+    if let (Some(page), Some(total)) = (page, total) {
+        paginate(&mut doc, &mut headers, ctx.links, page, total);
+        doc = doc.meta_member("total", Value::from(total));
     }
     Ok(Output {
         document: doc,
@@ -66,43 +334,109 @@ pub(crate) fn collection<C: Database>(
     })
 }
 
-/// `GET P/T/{id}` (H2).
-pub(crate) fn single<C: Database>(
-    conn: &mut C,
-    t: &Registered,
-    links: &LinkBase,
-    id: &str,
-) -> Result<Output, Error> {
-    let meta = t.meta;
-    let not_found = || Error::ResourceNotFound {
-        type_name: meta.type_name.into(),
-        id: id.into(),
-    };
-    let key = meta.key();
-    let value = SqlValue::parse_id(key.kind, id).ok_or_else(not_found)?;
-    let columns = Columns::full(meta);
-    let mut sql = columns.select(C::DIALECT, meta);
-    sql.push(" WHERE ")
-        .column(T0, key.column)
-        .push(" = ")
-        .bind(value);
-    let rows = conn.load_rows(sql)?;
-    let row = rows.first().ok_or_else(not_found)?;
-    let object = columns.object(t, row, links)?;
-    let doc = Document::with_data(PrimaryData::One(Box::new(object))).self_link(links.self_url());
-    Ok(Output {
-        document: doc,
-        headers: Vec::new(),
-    })
+/// The condition selecting the members of to-many relationship `r` of `owner` (H4).
+fn membership(schema: &Schema, t: usize, r: usize, owner: SqlValue) -> Cond {
+    let rel = schema.rel(t, r);
+    match rel.kind {
+        RelationshipKind::ToMany { foreign_key, .. } => Cond::Eq(foreign_key, owner),
+        RelationshipKind::ManyToMany {
+            table,
+            local,
+            remote,
+        } => Cond::InJoin {
+            key: schema.meta(rel.target).key().column,
+            table,
+            local,
+            remote,
+            owner,
+        },
+        // A to-one relationship has no members; the caller never asks.
+        RelationshipKind::ToOne { .. } => {
+            Cond::In(schema.meta(rel.target).key().column, Vec::new())
+        }
+    }
 }
 
-/// The pagination links of I3.1 and the matching `Link` header (B3.4).
-fn pagination(
+/// The key a to-one relationship of the owner row points at.
+fn to_one_target(owner: &Batch, r: usize) -> Option<SqlValue> {
+    owner.foreign_key(0, r).filter(|v| *v != SqlValue::Null)
+}
+
+/// The owning resource of a related or relationship URL, with its foreign keys; 404 if absent.
+fn owner<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    id: &str,
+) -> Result<Batch, Error> {
+    let key = parse_key(ctx.schema, t, id)?;
+    let bare = FieldSet {
+        attributes: Vec::new(),
+        relationships: Vec::new(),
+    };
+    by_key_with(db, ctx.schema, t, key, &bare, &[])?.ok_or_else(|| not_found(ctx.schema, t, id))
+}
+
+fn by_key<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    key: SqlValue,
+) -> Result<Option<Batch>, Error> {
+    let set = ctx.shape().set(t);
+    let needed = objects::needed(&set, &ctx.tree());
+    by_key_with(db, ctx.schema, t, key, &set, &needed)
+}
+
+fn by_key_with<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    key: SqlValue,
+    set: &FieldSet,
+    needed: &[usize],
+) -> Result<Option<Batch>, Error> {
+    let batch = objects::load_by_keys(db, schema, t, &[key], set, needed)?;
+    Ok((!batch.rows.is_empty()).then_some(batch))
+}
+
+fn parse_key(schema: &Schema, t: usize, id: &str) -> Result<SqlValue, Error> {
+    SqlValue::parse_id(schema.meta(t).key().kind, id).ok_or_else(|| not_found(schema, t, id))
+}
+
+fn not_found(schema: &Schema, t: usize, id: &str) -> Error {
+    Error::ResourceNotFound {
+        type_name: schema.meta(t).type_name.into(),
+        id: id.into(),
+    }
+}
+
+fn primary_ids(t: usize, data: &[ResourceObject]) -> HashSet<(usize, String)> {
+    data.iter().map(|o| (t, o.id.clone())).collect()
+}
+
+fn count<C: Database>(db: &mut Db<'_, C>, query: &Query<'_>) -> Result<i64, Error> {
+    match db
+        .load(query.count(C::DIALECT))?
+        .first()
+        .map(|r| r.get(0).clone())
+    {
+        Some(SqlValue::BigInt(n)) => Ok(n),
+        other => Err(Error::Internal(format!("COUNT returned {other:?}"))),
+    }
+}
+
+/// Adds the pagination links of I3.1 and the matching `Link` header (B3.4) for a paged response.
+fn paginate(
+    doc: &mut Document,
+    headers: &mut Vec<(&'static str, String)>,
     links: &LinkBase,
-    number: u32,
-    size: u32,
+    page: Page,
     total: i64,
-) -> (Map<String, Value>, String) {
+) {
+    let Page::Paged { number, size } = page else {
+        return;
+    };
     let total = u64::try_from(total).unwrap_or(0);
     let number = u64::from(number);
     let last = total.div_ceil(u64::from(size)).max(1);
@@ -112,7 +446,7 @@ fn pagination(
         ("prev", (number > 1).then(|| number - 1)),
         ("next", (number < last).then(|| number + 1)),
     ];
-    let mut map = Map::with_capacity(4);
+    let map = doc.links.get_or_insert_with(Map::new);
     let mut header = Vec::with_capacity(4);
     for (rel, page) in entries {
         match page {
@@ -126,5 +460,5 @@ fn pagination(
             }
         }
     }
-    (map, header.join(", "))
+    headers.push(("Link", header.join(", ")));
 }

@@ -1,12 +1,43 @@
-//! The operations behind the endpoints, generic over [`Database`](crate::backend::Database).
+//! The operations behind the endpoints, generic over [`Database`].
 
 pub(crate) mod fetch;
-mod select;
+pub(crate) mod objects;
+pub(crate) mod sql;
 
+use std::time::{Duration, Instant};
+
+use crate::backend::{Database, Row, Sql};
 use crate::document::Document;
+use crate::error::Error;
 
 /// A successful operation: the document and the headers that go with it.
 pub(crate) struct Output {
     pub(crate) document: Document,
     pub(crate) headers: Vec<(&'static str, String)>,
+}
+
+/// A connection inside the request's transaction, counting the statements run through it.
+pub(crate) struct Db<'c, C> {
+    conn: &'c mut C,
+    pub(crate) statements: u32,
+    pub(crate) time: Duration,
+}
+
+impl<'c, C: Database> Db<'c, C> {
+    pub(crate) fn new(conn: &'c mut C) -> Self {
+        Db {
+            conn,
+            statements: 0,
+            time: Duration::ZERO,
+        }
+    }
+
+    /// Runs one query.
+    pub(crate) fn load(&mut self, sql: Sql) -> Result<Vec<Row>, Error> {
+        let start = Instant::now();
+        self.statements += 1;
+        let rows = self.conn.load_rows(sql);
+        self.time += start.elapsed();
+        rows
+    }
 }

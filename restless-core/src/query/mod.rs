@@ -3,7 +3,10 @@
 //! [`QueryParams::parse`] is pure: it takes the raw query string and the route kind and returns
 //! the recognised parameters or the first error of B4.1 step 5, without knowing any type.
 
+pub(crate) mod fields;
+pub(crate) mod include;
 mod page;
+pub(crate) mod sort;
 
 pub use page::Page;
 

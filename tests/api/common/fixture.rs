@@ -39,12 +39,100 @@ fn attributes(type_name: &str, id: u32) -> Value {
     }
 }
 
+/// The linkage of each fixture resource (A2.2): `(relationship, target type, ids)`, where a
+/// to-one relationship has at most one id and `many` tells the kinds apart.
+fn linkage(type_name: &str, id: u32) -> Vec<(&'static str, &'static str, bool, Vec<u32>)> {
+    match (type_name, id) {
+        ("person", 1) => vec![
+            ("articles", "article", true, vec![1, 2]),
+            ("comments", "comment", true, vec![2]),
+        ],
+        ("person", 2) => vec![
+            ("articles", "article", true, vec![]),
+            ("comments", "comment", true, vec![1]),
+        ],
+        ("person", 3) => vec![
+            ("articles", "article", true, vec![3]),
+            ("comments", "comment", true, vec![3]),
+        ],
+        ("article", 1) => vec![
+            ("author", "person", false, vec![1]),
+            ("comments", "comment", true, vec![1, 2]),
+            ("tags", "tag", true, vec![1, 2]),
+        ],
+        ("article", 2) => vec![
+            ("author", "person", false, vec![1]),
+            ("comments", "comment", true, vec![3]),
+            ("tags", "tag", true, vec![2]),
+        ],
+        ("article", 3) => vec![
+            ("author", "person", false, vec![3]),
+            ("comments", "comment", true, vec![]),
+            ("tags", "tag", true, vec![]),
+        ],
+        ("article", 4) => vec![
+            ("author", "person", false, vec![]),
+            ("comments", "comment", true, vec![]),
+            ("tags", "tag", true, vec![]),
+        ],
+        ("comment", 1) => vec![
+            ("article", "article", false, vec![1]),
+            ("author", "person", false, vec![2]),
+        ],
+        ("comment", 2) => vec![
+            ("article", "article", false, vec![1]),
+            ("author", "person", false, vec![1]),
+        ],
+        ("comment", 3) => vec![
+            ("article", "article", false, vec![2]),
+            ("author", "person", false, vec![3]),
+        ],
+        ("comment", 4) => vec![
+            ("article", "article", false, vec![]),
+            ("author", "person", false, vec![]),
+        ],
+        ("tag", 1) => vec![("articles", "article", true, vec![1])],
+        ("tag", 2) => vec![("articles", "article", true, vec![1, 2])],
+        ("tag", 3) => vec![("articles", "article", true, vec![])],
+        other => panic!("no fixture resource {other:?}"),
+    }
+}
+
+/// `RI(type id)`.
+pub(crate) fn ri(type_name: &str, id: u32) -> Value {
+    json!({"type": type_name, "id": id.to_string()})
+}
+
+/// The relationships object of a fixture resource (F3, F6), with links based on `base`.
+pub(crate) fn relationships_at(base: &str, type_name: &str, id: u32) -> Value {
+    let mut map = serde_json::Map::new();
+    for (name, target, many, ids) in linkage(type_name, id) {
+        let data = if many {
+            Value::Array(ids.iter().map(|i| ri(target, *i)).collect())
+        } else {
+            ids.first().map_or(Value::Null, |i| ri(target, *i))
+        };
+        map.insert(
+            name.to_owned(),
+            json!({
+                "links": {
+                    "self": format!("{base}/{type_name}/{id}/relationships/{name}"),
+                    "related": format!("{base}/{type_name}/{id}/{name}"),
+                },
+                "data": data,
+            }),
+        );
+    }
+    Value::Object(map)
+}
+
 /// `RO(type id)` with links based on `base` (e.g. [`B`]).
 pub(crate) fn ro_at(base: &str, type_name: &str, id: u32) -> Value {
     json!({
         "type": type_name,
         "id": id.to_string(),
         "attributes": attributes(type_name, id),
+        "relationships": relationships_at(base, type_name, id),
         "links": {"self": format!("{base}/{type_name}/{id}")},
     })
 }

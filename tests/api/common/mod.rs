@@ -40,6 +40,7 @@ fn apis() -> &'static Apis {
                 seed: true,
                 reset: true,
                 base_url: Some("http://localhost:8080"),
+                server_timing: true,
             },
             4,
         )
@@ -50,6 +51,7 @@ fn apis() -> &'static Apis {
                 seed: false,
                 reset: false,
                 base_url: None,
+                server_timing: false,
             },
             2,
         )

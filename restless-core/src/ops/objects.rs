@@ -1,0 +1,381 @@
+//! Rows to resource objects: the columns to select, relationship linkage loaded in batches
+//! (one statement per to-many relationship, never one per row: A3.4, H8.2), and the included
+//! resources of compound documents (L).
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{json, Map, Value};
+
+use super::sql::{push_sort_value, Cond, Query, T0};
+use super::Db;
+use crate::api::LinkBase;
+use crate::backend::{Database, Row, Sql};
+use crate::config::Method;
+use crate::document::ResourceObject;
+use crate::error::Error;
+use crate::meta::{FieldMeta, RelationshipKind};
+use crate::query::fields::FieldSet;
+use crate::query::include::IncludeTree;
+use crate::query::Page;
+use crate::schema::Schema;
+use crate::value::SqlValue;
+
+/// Most values bound in one `IN (...)` list; larger sets take several statements.
+const IN_CHUNK: usize = 500;
+
+/// Where each needed value sits in a row.
+pub(crate) struct Columns {
+    pub(crate) fields: Vec<&'static FieldMeta>,
+    /// `(index into the type's fields, position in the row)` of the attributes shown.
+    attributes: Vec<(usize, usize)>,
+    /// Position of each to-one relationship's foreign key, by relationship index.
+    foreign_keys: Vec<Option<usize>>,
+}
+
+impl Columns {
+    /// The key, the attributes of `set`, and every to-one foreign key of type `t`.
+    pub(crate) fn new(schema: &Schema, t: usize, set: &FieldSet) -> Self {
+        let meta = schema.meta(t);
+        let mut fields = vec![meta.key()];
+        let mut attributes = Vec::with_capacity(set.attributes.len());
+        for &i in &set.attributes {
+            attributes.push((i, fields.len()));
+            fields.push(&meta.fields[i]);
+        }
+        let mut foreign_keys = Vec::with_capacity(schema.rels[t].len());
+        for r in 0..schema.rels[t].len() {
+            foreign_keys.push(schema.fk_field(t, r).map(|f| {
+                fields.push(f);
+                fields.len() - 1
+            }));
+        }
+        Columns {
+            fields,
+            attributes,
+            foreign_keys,
+        }
+    }
+}
+
+/// Rows of one type, with their to-many linkage.
+pub(crate) struct Batch {
+    pub(crate) t: usize,
+    pub(crate) rows: Vec<Row>,
+    columns: Columns,
+    /// By relationship index: owner id → target keys, in target key order (F3.5).
+    to_many: Vec<Option<HashMap<String, Vec<SqlValue>>>>,
+}
+
+impl Batch {
+    /// The key of row `i`.
+    pub(crate) fn key(&self, i: usize) -> &SqlValue {
+        self.rows[i].get(0)
+    }
+
+    /// The foreign key of to-one relationship `r` in row `i`.
+    pub(crate) fn foreign_key(&self, i: usize, r: usize) -> Option<SqlValue> {
+        let pos = self.columns.foreign_keys.get(r).copied().flatten()?;
+        self.rows.get(i).map(|row| row.get(pos).clone())
+    }
+
+    /// The keys of the resources relationship `r` links to, from every row, without repeats.
+    fn targets(&self, r: usize) -> Vec<SqlValue> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut push = |v: &SqlValue| {
+            if let Some(id) = v.to_id() {
+                if seen.insert(id) {
+                    out.push(v.clone());
+                }
+            }
+        };
+        match (
+            self.columns.foreign_keys.get(r).copied().flatten(),
+            self.to_many.get(r),
+        ) {
+            (Some(pos), _) => self.rows.iter().for_each(|row| push(row.get(pos))),
+            (None, Some(Some(map))) => {
+                for row in &self.rows {
+                    if let Some(keys) = row.get(0).to_id().and_then(|id| map.get(&id)) {
+                        keys.iter().for_each(&mut push);
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+/// Loads the rows of a query with the columns of `set`, and the to-many linkage of `needed`.
+pub(crate) fn load<C: Database>(
+    db: &mut Db<'_, C>,
+    query: &Query<'_>,
+    page: Page,
+    set: &FieldSet,
+    needed: &[usize],
+) -> Result<Batch, Error> {
+    let columns = Columns::new(query.schema, query.t, set);
+    let rows = db.load(query.select(C::DIALECT, &columns.fields, page))?;
+    let mut batch = Batch {
+        t: query.t,
+        rows,
+        columns,
+        to_many: Vec::new(),
+    };
+    load_linkage(db, query.schema, &mut batch, needed)?;
+    Ok(batch)
+}
+
+/// Loads the resources of type `t` with the given keys (in chunks), ordered by key.
+pub(crate) fn load_by_keys<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    keys: &[SqlValue],
+    set: &FieldSet,
+    needed: &[usize],
+) -> Result<Batch, Error> {
+    let columns = Columns::new(schema, t, set);
+    let key = schema.meta(t).key().column;
+    let mut rows = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(IN_CHUNK) {
+        let query = Query {
+            schema,
+            t,
+            conds: vec![Cond::In(key, chunk.to_vec())],
+            sort: &[],
+            group: &[],
+            ignore_case: false,
+        };
+        rows.extend(db.load(query.select(C::DIALECT, &columns.fields, Page::All))?);
+    }
+    let mut batch = Batch {
+        t,
+        rows,
+        columns,
+        to_many: Vec::new(),
+    };
+    load_linkage(db, schema, &mut batch, needed)?;
+    Ok(batch)
+}
+
+/// One statement per needed to-many relationship for all rows of the batch (H8.2).
+fn load_linkage<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    batch: &mut Batch,
+    needed: &[usize],
+) -> Result<(), Error> {
+    let t = batch.t;
+    batch.to_many = vec![None; schema.rels[t].len()];
+    if batch.rows.is_empty() {
+        return Ok(());
+    }
+    let owner_key = schema.meta(t).key();
+    let owners: Vec<SqlValue> = batch.rows.iter().map(|r| r.get(0).clone()).collect();
+    for &r in needed {
+        let rel = schema.rel(t, r);
+        let target_key = schema.meta(rel.target).key();
+        let (table, owner_col, target_col) = match rel.kind {
+            RelationshipKind::ToOne { .. } => continue,
+            RelationshipKind::ToMany { table, foreign_key } => {
+                (table, foreign_key, target_key.column)
+            }
+            RelationshipKind::ManyToMany {
+                table,
+                local,
+                remote,
+            } => (table, local, remote),
+        };
+        let mut map: HashMap<String, Vec<SqlValue>> = HashMap::new();
+        for chunk in owners.chunks(IN_CHUNK) {
+            let mut sql = Sql::new(C::DIALECT);
+            sql.push("SELECT ")
+                .column(T0, owner_col)
+                .alias(owner_key.kind, 0);
+            sql.push(", ")
+                .column(T0, target_col)
+                .alias(target_key.kind, 1);
+            sql.push(" FROM ")
+                .ident(table)
+                .push(" AS ")
+                .ident(T0)
+                .push(" WHERE ");
+            super::sql::push_cond(&mut sql, &Cond::In(owner_col, chunk.to_vec()));
+            sql.push(" ORDER BY ");
+            push_sort_value(&mut sql, T0, owner_col, owner_key.kind, false);
+            sql.push(", ");
+            push_sort_value(&mut sql, T0, target_col, target_key.kind, false);
+            for row in db.load(sql)? {
+                if let Some(owner) = row.get(0).to_id() {
+                    map.entry(owner).or_default().push(row.get(1).clone());
+                }
+            }
+        }
+        batch.to_many[r] = Some(map);
+    }
+    Ok(())
+}
+
+/// The resource objects of a batch, shaped by `set` (F, K).
+pub(crate) fn objects(
+    schema: &Schema,
+    links: &LinkBase,
+    batch: &Batch,
+    set: &FieldSet,
+) -> Result<Vec<ResourceObject>, Error> {
+    let t = batch.t;
+    let meta = schema.meta(t);
+    let with_links = schema.types[t].config.allows(Method::Get);
+    batch
+        .rows
+        .iter()
+        .map(|row| {
+            let id = row.get(0).to_id().ok_or_else(|| {
+                Error::Internal(format!("type {} has a row without a usable key", meta.type_name))
+            })?;
+            let mut attributes = Map::with_capacity(batch.columns.attributes.len());
+            for &(i, pos) in &batch.columns.attributes {
+                attributes.insert(meta.fields[i].name.to_owned(), row.get(pos).to_json());
+            }
+            let mut relationships = Map::with_capacity(set.relationships.len());
+            for &r in &set.relationships {
+                let rel = schema.rel(t, r);
+                let target_type = schema.meta(rel.target).type_name;
+                let identifier = |key: &SqlValue| key.to_id().map(|id| json!({"type": target_type, "id": id}));
+                let data = match batch.columns.foreign_keys.get(r).copied().flatten() {
+                    Some(pos) => identifier(row.get(pos)).unwrap_or(Value::Null),
+                    None => {
+                        let keys = batch.to_many.get(r).and_then(Option::as_ref).and_then(|m| m.get(&id));
+                        Value::Array(keys.into_iter().flatten().filter_map(identifier).collect())
+                    }
+                };
+                let mut object = Map::with_capacity(2);
+                if with_links {
+                    object.insert("links".into(), json!({
+                        "self": format!("{}/relationships/{}", links.resource_url(meta.type_name, &id), rel.name),
+                        "related": format!("{}/{}", links.resource_url(meta.type_name, &id), rel.name),
+                    }));
+                }
+                object.insert("data".into(), data);
+                relationships.insert(rel.name.to_owned(), Value::Object(object));
+            }
+            let self_link = with_links.then(|| {
+                let mut m = Map::with_capacity(1);
+                m.insert("self".into(), Value::String(links.resource_url(meta.type_name, &id)));
+                m
+            });
+            Ok(ResourceObject {
+                type_name: meta.type_name,
+                id,
+                attributes: (!attributes.is_empty()).then_some(attributes),
+                relationships: (!relationships.is_empty()).then_some(relationships),
+                links: self_link,
+            })
+        })
+        .collect()
+}
+
+/// The relationships whose linkage must be loaded: those shown, and those followed.
+pub(crate) fn needed(set: &FieldSet, tree: &IncludeTree) -> Vec<usize> {
+    let mut needed = set.relationships.clone();
+    for (r, _) in &tree.children {
+        if !needed.contains(r) {
+            needed.push(*r);
+        }
+    }
+    needed
+}
+
+/// What a response shows of each type: the request's `fields[TYPE]`, or everything.
+pub(crate) struct Shape<'a> {
+    pub(crate) schema: &'a Schema,
+    pub(crate) fieldsets: &'a [Option<FieldSet>],
+}
+
+impl Shape<'_> {
+    pub(crate) fn set(&self, t: usize) -> FieldSet {
+        self.fieldsets
+            .get(t)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| FieldSet::all(self.schema, t))
+    }
+}
+
+/// The compound document's `included` (L1.4–L1.6): everything reached from `from` along
+/// `tree`, each `(type, id)` once and never one in `exclude`, ordered by type name then key;
+/// `initial` resources are included too.
+pub(crate) fn included<C: Database>(
+    db: &mut Db<'_, C>,
+    shape: &Shape<'_>,
+    links: &LinkBase,
+    from: &Batch,
+    tree: &IncludeTree,
+    exclude: HashSet<(usize, String)>,
+    initial: Vec<(usize, SqlValue, ResourceObject)>,
+) -> Result<Vec<ResourceObject>, Error> {
+    let mut seen = exclude;
+    seen.extend(initial.iter().map(|(t, _, o)| (*t, o.id.clone())));
+    let mut out = initial;
+    follow(db, shape, links, from, tree, &mut seen, &mut out)?;
+    out.sort_by(|a, b| {
+        let (ta, tb) = (
+            shape.schema.meta(a.0).type_name,
+            shape.schema.meta(b.0).type_name,
+        );
+        ta.cmp(tb).then_with(|| key_order(&a.1, &b.1))
+    });
+    Ok(out.into_iter().map(|(_, _, o)| o).collect())
+}
+
+fn follow<C: Database>(
+    db: &mut Db<'_, C>,
+    shape: &Shape<'_>,
+    links: &LinkBase,
+    from: &Batch,
+    tree: &IncludeTree,
+    seen: &mut HashSet<(usize, String)>,
+    out: &mut Vec<(usize, SqlValue, ResourceObject)>,
+) -> Result<(), Error> {
+    for (r, subtree) in &tree.children {
+        let target = shape.schema.rel(from.t, *r).target;
+        let keys = from.targets(*r);
+        if keys.is_empty() {
+            continue;
+        }
+        let set = shape.set(target);
+        let batch = load_by_keys(
+            db,
+            shape.schema,
+            target,
+            &keys,
+            &set,
+            &needed(&set, subtree),
+        )?;
+        for (i, object) in objects(shape.schema, links, &batch, &set)?
+            .into_iter()
+            .enumerate()
+        {
+            if seen.insert((target, object.id.clone())) {
+                out.push((target, batch.key(i).clone(), object));
+            }
+        }
+        follow(db, shape, links, &batch, subtree, seen, out)?;
+    }
+    Ok(())
+}
+
+/// Ascending key order: numbers numerically, strings by bytes (F3.5, L1.6).
+fn key_order(a: &SqlValue, b: &SqlValue) -> Ordering {
+    match (a, b) {
+        (SqlValue::SmallInt(x), SqlValue::SmallInt(y)) => x.cmp(y),
+        (SqlValue::Integer(x), SqlValue::Integer(y)) => x.cmp(y),
+        (SqlValue::BigInt(x), SqlValue::BigInt(y)) => x.cmp(y),
+        (SqlValue::Text(x), SqlValue::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (SqlValue::Uuid(x), SqlValue::Uuid(y)) => x.cmp(y),
+        _ => Ordering::Equal,
+    }
+}

@@ -1,0 +1,308 @@
+//! Assembling SELECT statements over one type: conditions, to-one joins for sort and group
+//! paths, ordering with the catalog's collation and NULL rules (J1.6, J1.7), pagination.
+//!
+//! Identifiers come only from static metadata; every value is bound.
+
+use crate::backend::{Dialect, Sql};
+use crate::meta::{FieldMeta, ValueKind};
+use crate::query::sort::SortTerm;
+use crate::query::Page;
+use crate::schema::Schema;
+use crate::value::SqlValue;
+
+/// The alias of the primary type's table.
+pub(crate) const T0: &str = "t0";
+
+/// A condition on the rows of the primary type.
+#[derive(Clone, Debug)]
+pub(crate) enum Cond {
+    /// `t0.column = value`.
+    Eq(&'static str, SqlValue),
+    /// `t0.column IN (values)`; always false when `values` is empty.
+    In(&'static str, Vec<SqlValue>),
+    /// `t0.key IN (SELECT remote FROM join WHERE local = owner)`: members of a many-to-many.
+    InJoin {
+        key: &'static str,
+        table: &'static str,
+        local: &'static str,
+        remote: &'static str,
+        owner: SqlValue,
+    },
+}
+
+/// What to select from, in which order.
+pub(crate) struct Query<'a> {
+    pub(crate) schema: &'a Schema,
+    pub(crate) t: usize,
+    pub(crate) conds: Vec<Cond>,
+    pub(crate) sort: &'a [SortTerm],
+    pub(crate) group: &'a [SortTerm],
+    pub(crate) ignore_case: bool,
+}
+
+/// One LEFT JOIN along a to-one path.
+struct Join {
+    path: Vec<usize>,
+    alias: String,
+}
+
+impl Query<'_> {
+    /// Joins needed by the sort and group paths, one per distinct path prefix.
+    fn joins(&self, terms: &[&SortTerm]) -> Vec<Join> {
+        let mut joins: Vec<Join> = Vec::new();
+        for term in terms {
+            for n in 1..=term.path.len() {
+                let prefix = &term.path[..n];
+                if !joins.iter().any(|j| j.path == prefix) {
+                    let alias = format!("t{}", joins.len() + 1);
+                    joins.push(Join {
+                        path: prefix.to_vec(),
+                        alias,
+                    });
+                }
+            }
+        }
+        joins
+    }
+
+    fn push_joins(&self, sql: &mut Sql, joins: &[Join]) {
+        for j in joins {
+            let (parent_path, last) = j.path.split_at(j.path.len() - 1);
+            let parent_alias = joins
+                .iter()
+                .find(|p| p.path == parent_path)
+                .map_or(T0, |p| p.alias.as_str());
+            let parent_type = self.type_at(parent_path);
+            let rel = self.schema.rel(parent_type, last[0]);
+            let target = self.schema.meta(rel.target);
+            let Some(fk) = self.schema.fk_field(parent_type, last[0]) else {
+                continue;
+            };
+            sql.push(" LEFT JOIN ")
+                .ident(target.table)
+                .push(" AS ")
+                .ident(&j.alias)
+                .push(" ON ");
+            sql.column(&j.alias, target.key().column)
+                .push(" = ")
+                .column(parent_alias, fk.column);
+        }
+    }
+
+    fn type_at(&self, path: &[usize]) -> usize {
+        path.iter()
+            .fold(self.t, |at, r| self.schema.rel(at, *r).target)
+    }
+
+    fn alias_of<'j>(joins: &'j [Join], path: &[usize]) -> &'j str {
+        joins
+            .iter()
+            .find(|j| j.path == path)
+            .map_or(T0, |j| j.alias.as_str())
+    }
+
+    /// ` WHERE ...` for the conditions and grouping (nothing when there are none).
+    fn push_where(&self, sql: &mut Sql) {
+        let meta = self.schema.meta(self.t);
+        let mut first = true;
+        let mut and = |sql: &mut Sql| {
+            sql.push(if first { " WHERE " } else { " AND " });
+            first = false;
+        };
+        for cond in &self.conds {
+            and(sql);
+            push_cond(sql, cond);
+        }
+        if !self.group.is_empty() {
+            // One representative per group: the member with the smallest key (J2.1).
+            and(sql);
+            let terms: Vec<&SortTerm> = self.group.iter().collect();
+            let joins = self.joins(&terms);
+            sql.column(T0, meta.key().column)
+                .push(" IN (SELECT MIN(")
+                .column(T0, meta.key().column)
+                .push(")");
+            sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
+            self.push_joins(sql, &joins);
+            let mut inner_first = true;
+            for cond in &self.conds {
+                sql.push(if inner_first { " WHERE " } else { " AND " });
+                inner_first = false;
+                push_cond(sql, cond);
+            }
+            sql.push(" GROUP BY ");
+            for (i, g) in self.group.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                let field = &self.schema.meta(g.at).fields[g.field];
+                sql.column(Self::alias_of(&joins, &g.path), field.column);
+            }
+            sql.push(")");
+        }
+    }
+
+    /// `SELECT COUNT(*)` of the rows (or groups) the query matches.
+    pub(crate) fn count(&self, dialect: Dialect) -> Sql {
+        let meta = self.schema.meta(self.t);
+        let mut sql = Sql::new(dialect);
+        sql.push("SELECT COUNT(*)").alias(ValueKind::BigInt, 0);
+        sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
+        self.push_where(&mut sql);
+        sql
+    }
+
+    /// `SELECT columns ... ORDER BY ... LIMIT ...`.
+    pub(crate) fn select(
+        &self,
+        dialect: Dialect,
+        columns: &[&'static FieldMeta],
+        page: Page,
+    ) -> Sql {
+        let meta = self.schema.meta(self.t);
+        let mut sql = Sql::new(dialect);
+        sql.push("SELECT ");
+        for (i, f) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.column(T0, f.column).alias(f.kind, i);
+        }
+        sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
+        let terms: Vec<&SortTerm> = self.sort.iter().collect();
+        let joins = self.joins(&terms);
+        self.push_joins(&mut sql, &joins);
+        self.push_where(&mut sql);
+        sql.push(" ORDER BY ");
+        let mut key_sorted = false;
+        let mut separator = "";
+        for term in self.sort {
+            let field = &self.schema.meta(term.at).fields[term.field];
+            // A null anywhere along the path makes the value null (J1.9).
+            let nullable = field.nullable || !term.path.is_empty();
+            sql.push(separator);
+            push_order(
+                &mut sql,
+                Self::alias_of(&joins, &term.path),
+                field,
+                nullable,
+                term.desc,
+                self.ignore_case,
+            );
+            separator = ", ";
+            key_sorted |= term.path.is_empty() && term.field == meta.primary_key;
+        }
+        if !key_sorted {
+            // The key is the final tie-breaker (J1.4).
+            sql.push(separator);
+            push_order(&mut sql, T0, meta.key(), false, false, false);
+        }
+        if let Some((limit, offset)) = page.limit_offset() {
+            sql.push(" LIMIT ")
+                .bind(SqlValue::BigInt(limit))
+                .push(" OFFSET ")
+                .bind(SqlValue::BigInt(offset));
+        }
+        sql
+    }
+}
+
+/// Appends one condition.
+pub(crate) fn push_cond(sql: &mut Sql, cond: &Cond) {
+    match cond {
+        Cond::Eq(column, value) => {
+            sql.column(T0, column).push(" = ").bind(value.clone());
+        }
+        Cond::In(column, values) => {
+            if values.is_empty() {
+                sql.push("1 = 0");
+                return;
+            }
+            sql.column(T0, column).push(" IN (");
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(v.clone());
+            }
+            sql.push(")");
+        }
+        Cond::InJoin {
+            key,
+            table,
+            local,
+            remote,
+            owner,
+        } => {
+            sql.column(T0, key)
+                .push(" IN (SELECT ")
+                .column("j", remote)
+                .push(" FROM ")
+                .ident(table);
+            sql.push(" AS ")
+                .ident("j")
+                .push(" WHERE ")
+                .column("j", local)
+                .push(" = ")
+                .bind(owner.clone())
+                .push(")");
+        }
+    }
+}
+
+/// Appends one ORDER BY term: NULL smallest (J1.7), text by code point (J1.6), optionally
+/// case-folded (J1.8).
+pub(crate) fn push_order(
+    sql: &mut Sql,
+    alias: &str,
+    field: &FieldMeta,
+    nullable: bool,
+    desc: bool,
+    ignore_case: bool,
+) {
+    if nullable {
+        sql.push("(").column(alias, field.column).push(if desc {
+            " IS NULL) ASC, "
+        } else {
+            " IS NULL) DESC, "
+        });
+    }
+    push_sort_value(sql, alias, field.column, field.kind, ignore_case);
+    sql.push(if desc { " DESC" } else { " ASC" });
+}
+
+/// A column as a sort value: text compares by code point on every backend.
+pub(crate) fn push_sort_value(
+    sql: &mut Sql,
+    alias: &str,
+    column: &str,
+    kind: ValueKind,
+    ignore_case: bool,
+) {
+    if kind != ValueKind::Text {
+        sql.column(alias, column);
+        return;
+    }
+    let dialect = sql.dialect();
+    if dialect == Dialect::Mysql {
+        sql.push("CAST(");
+    }
+    if ignore_case {
+        sql.push("LOWER(");
+    }
+    sql.column(alias, column);
+    if ignore_case {
+        sql.push(")");
+    }
+    match dialect {
+        Dialect::Postgres => {
+            sql.push(" COLLATE \"C\"");
+        }
+        Dialect::Mysql => {
+            sql.push(" AS BINARY)");
+        }
+        Dialect::Sqlite => {
+            sql.push(" COLLATE BINARY");
+        }
+    }
+}

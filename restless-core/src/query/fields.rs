@@ -1,0 +1,74 @@
+//! `fields[TYPE]` (catalog K): sparse fieldsets.
+
+use super::Param;
+use crate::error::{Error, ErrorCode};
+use crate::meta::FieldRole;
+use crate::schema::Schema;
+
+/// What a resource object of one type shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FieldSet {
+    /// Indices into the type's `fields` of the attributes shown, in declaration order.
+    pub(crate) attributes: Vec<usize>,
+    /// Indices into the type's relationships of those shown, in declaration order.
+    pub(crate) relationships: Vec<usize>,
+}
+
+impl FieldSet {
+    /// Every attribute and relationship of type `t`.
+    pub(crate) fn all(schema: &Schema, t: usize) -> Self {
+        let meta = schema.meta(t);
+        FieldSet {
+            attributes: (0..meta.fields.len())
+                .filter(|&i| meta.fields[i].role == FieldRole::Attribute)
+                .collect(),
+            relationships: (0..schema.rels[t].len()).collect(),
+        }
+    }
+}
+
+/// Resolves every `fields[TYPE]` parameter (K1.1–K1.4); `None` for types without one.
+pub(crate) fn resolve(
+    schema: &Schema,
+    params: &[(String, Param)],
+) -> Result<Vec<Option<FieldSet>>, Error> {
+    let mut sets = vec![None; schema.types.len()];
+    for (type_name, param) in params {
+        let invalid =
+            |detail: String| Error::bad_query(ErrorCode::InvalidFields, &param.name, detail);
+        let t = schema
+            .type_index(type_name)
+            .ok_or_else(|| invalid(format!("Unknown type \"{type_name}\" in {}.", param.name)))?;
+        let meta = schema.meta(t);
+        let mut set = FieldSet {
+            attributes: Vec::new(),
+            relationships: Vec::new(),
+        };
+        for name in param
+            .value
+            .split(',')
+            .filter(|n| !n.is_empty() && *n != "id" && *n != "type")
+        {
+            if let Some(r) = schema.rel_index(t, name) {
+                set.relationships.push(r);
+            } else if let Some(i) = meta
+                .fields
+                .iter()
+                .position(|f| f.name == name && f.role == FieldRole::Attribute)
+            {
+                set.attributes.push(i);
+            } else {
+                return Err(invalid(format!(
+                    "Type \"{type_name}\" has no field \"{name}\" (in {}).",
+                    param.name
+                )));
+            }
+        }
+        set.attributes.sort_unstable();
+        set.attributes.dedup();
+        set.relationships.sort_unstable();
+        set.relationships.dedup();
+        sets[t] = Some(set);
+    }
+    Ok(sets)
+}
