@@ -27,6 +27,12 @@ pub use restless_core::{ConfigError, Error, ErrorCode, JsonApiResource, Resource
 ///   name. Must be URL-safe (`^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`) and not `eval`.
 /// - `#[jsonapi(primary_key = "field")]`: the field used as `id`. Default: the field `id`,
 ///   which must then be the table's primary key. Integer, string and UUID keys are supported.
+/// - `#[jsonapi(to_many(name = "articles", target = Article, foreign_key = article::author_id))]`:
+///   a to-many relationship stored as the target table's foreign-key column (the inverse of a
+///   to-one). Repeatable.
+/// - `#[jsonapi(to_many(name = "tags", target = Tag, local = article_tag::article_id,
+///   remote = article_tag::tag_id))]`: a many-to-many relationship through a join table; `local`
+///   references this type's key, `remote` the target's. Both must be columns of one table.
 ///
 /// # Field attributes
 ///
@@ -65,6 +71,7 @@ pub use restless_core::{ConfigError, Error, ErrorCode, JsonApiResource, Resource
 ///
 /// #[derive(diesel::Queryable, JsonApiResource)]
 /// #[diesel(table_name = person)]
+/// #[jsonapi(to_many(name = "posts", target = Article, foreign_key = article::author_id))]
 /// struct Person {
 ///     id: i32,
 ///     name: String,
@@ -93,6 +100,7 @@ pub use restless_core::{ConfigError, Error, ErrorCode, JsonApiResource, Resource
 /// assert_eq!(attributes, ["headline", "body", "published_at"]);
 /// assert_eq!(meta.relationships[0].name, "author");
 /// assert_eq!((meta.relationships[0].target)().type_name, "person");
+/// assert_eq!(Person::META.relationships[0].name, "posts");
 /// ```
 pub use restless_derive::JsonApiResource;
 

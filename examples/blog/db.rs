@@ -4,7 +4,7 @@
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use restless::core::Database;
-use restless::{ApiManager, ApiService};
+use restless::{ApiManager, ApiService, ResourceConfig};
 
 use crate::models::{Article, Comment, Person, Tag};
 use crate::seed::{seed, Dialect};
@@ -55,6 +55,8 @@ pub(crate) struct Options {
     pub(crate) base_url: Option<&'static str>,
     /// Add `Server-Timing` headers with statement counts.
     pub(crate) server_timing: bool,
+    /// Paths included with every article when a request has no `include` (catalog L1.9).
+    pub(crate) article_includes: &'static [&'static str],
 }
 
 /// Registers the four blog types (EC, catalog A1.4).
@@ -64,13 +66,21 @@ fn manager<C: Database + R2D2Connection>(
 ) -> ApiManager<C> {
     let manager = ApiManager::new(pool)
         .resource::<Person>()
-        .resource::<Article>()
+        .resource_with::<Article>(article_config(options))
         .resource::<Comment>()
         .resource::<Tag>()
         .server_timing(options.server_timing);
     match options.base_url {
         Some(url) => manager.base_url(url),
         None => manager,
+    }
+}
+
+fn article_config(options: Options) -> ResourceConfig {
+    if options.article_includes.is_empty() {
+        ResourceConfig::new()
+    } else {
+        ResourceConfig::new().includes(options.article_includes.iter().copied())
     }
 }
 

@@ -30,6 +30,7 @@ async fn main() -> Result<(), db::BoxError> {
             reset: false,
             base_url: None,
             server_timing: std::env::var("RESTLESS_SERVER_TIMING").is_ok_and(|v| v == "1"),
+            article_includes: &[],
         },
         8,
     )?;

@@ -103,9 +103,13 @@ fn parse_to_many(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> ToManyAttr
                 .get_ident()
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            return Err(inner.error(format!(
+            cx.syn_error(inner.error(format!(
                 "unknown to_many attribute `{key}`, expected one of {TO_MANY_KEYS}"
             )));
+            // Skip its value so that the rest of the list is still checked.
+            if inner.input.peek(syn::Token![=]) {
+                inner.value()?.parse::<syn::Expr>()?;
+            }
         }
         Ok(())
     });

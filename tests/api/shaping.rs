@@ -289,3 +289,31 @@ async fn the_done_example_is_a_valid_compound_document() {
     included.extend([ro("tag", 1), ro("tag", 2)]);
     assert_eq!(doc["included"], Value::Array(included));
 }
+
+#[actix_web::test]
+async fn default_includes_apply_to_the_primary_type_l1_9() {
+    let srv = Server::start_with_default_includes();
+    let cases = [
+        ("/api/article/1", Some(vec![ro("person", 1)])),
+        ("/api/article?page%5Bsize%5D=2", Some(vec![ro("person", 1)])),
+        ("/api/person/1/articles", Some(vec![ro("person", 1)])),
+        ("/api/comment/3/article", Some(vec![ro("person", 1)])),
+        ("/api/article/4", Some(vec![])),
+        (
+            "/api/article/1?include=tags",
+            Some(vec![ro("tag", 1), ro("tag", 2)]),
+        ),
+        ("/api/article/1?include=", Some(vec![])),
+        ("/api/person/1/relationships/articles", None),
+        ("/api/comment/1", None),
+    ];
+    for (path, included) in cases {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 200, "{path}");
+        assert_eq!(
+            res.json().get("included").cloned(),
+            included.map(Value::Array),
+            "{path}"
+        );
+    }
+}

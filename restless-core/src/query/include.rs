@@ -163,3 +163,47 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod resolve_tests {
+    use super::*;
+    use crate::query::sort::tests::schema;
+
+    fn param(value: &str) -> Param {
+        Param {
+            name: "include".into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn paths_resolve_through_relationships_l1_2() {
+        let s = schema();
+        let tree = resolve(&s, 0, &param("articles.author,articles"), None).unwrap();
+        let author = IncludeTree {
+            children: vec![(0, IncludeTree::default())],
+        };
+        assert_eq!(
+            tree,
+            IncludeTree {
+                children: vec![(0, author)]
+            }
+        );
+        let e = resolve(&s, 0, &param("articles.bogus"), None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Type \"article\" has no relationship \"bogus\" (in include path \"articles.bogus\")."
+        );
+    }
+
+    #[test]
+    fn relationship_urls_fix_the_first_segment_l1_3() {
+        let s = schema();
+        assert!(resolve(&s, 0, &param("articles.author"), Some("articles")).is_ok());
+        let e = resolve(&s, 0, &param("author"), Some("articles")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "On this relationship URL every include path must start with \"articles\"."
+        );
+    }
+}

@@ -137,3 +137,158 @@ pub(crate) fn ignore_case(param: Option<&Param>) -> Result<bool, Error> {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::config::{Registered, ResourceConfig};
+    use crate::meta::{FieldMeta, RelationshipKind, RelationshipMeta, ResourceMeta, ValueKind};
+
+    const fn field(name: &'static str, kind: ValueKind, role: FieldRole) -> FieldMeta {
+        FieldMeta {
+            name,
+            column: name,
+            kind,
+            nullable: true,
+            role,
+        }
+    }
+
+    static PERSON: ResourceMeta = ResourceMeta {
+        type_name: "person",
+        table: "person",
+        primary_key: 0,
+        fields: &[
+            field("id", ValueKind::Integer, FieldRole::Key),
+            field("name", ValueKind::Text, FieldRole::Attribute),
+            field("age", ValueKind::Integer, FieldRole::Attribute),
+        ],
+        relationships: &[RelationshipMeta {
+            name: "articles",
+            target: || &ARTICLE,
+            kind: RelationshipKind::ToMany {
+                table: "article",
+                foreign_key: "author_id",
+            },
+        }],
+    };
+
+    static ARTICLE: ResourceMeta = ResourceMeta {
+        type_name: "article",
+        table: "article",
+        primary_key: 0,
+        fields: &[
+            field("id", ValueKind::Integer, FieldRole::Key),
+            field("title", ValueKind::Text, FieldRole::Attribute),
+            field("author_id", ValueKind::Integer, FieldRole::ForeignKey),
+        ],
+        relationships: &[RelationshipMeta {
+            name: "author",
+            target: || &PERSON,
+            kind: RelationshipKind::ToOne { field: 2 },
+        }],
+    };
+
+    /// person (0) and article (1), linked both ways.
+    pub(crate) fn schema() -> Schema {
+        let reg = |meta| Registered {
+            meta,
+            config: ResourceConfig::default(),
+        };
+        Schema::new(vec![reg(&PERSON), reg(&ARTICLE)]).unwrap()
+    }
+
+    fn param(name: &str, value: &str) -> Param {
+        Param {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    fn detail(r: Result<Vec<SortTerm>, Error>) -> (ErrorCode, String) {
+        match r {
+            Err(Error::BadQuery { code, detail, .. }) => (code, detail),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn fields_directions_and_paths_j1_1_j1_2() {
+        let s = schema();
+        let terms = resolve_sort(&s, 1, &param("sort", "-title,author.name,id")).unwrap();
+        assert_eq!(
+            terms,
+            vec![
+                SortTerm {
+                    path: vec![],
+                    at: 1,
+                    field: 1,
+                    desc: true
+                },
+                SortTerm {
+                    path: vec![0],
+                    at: 0,
+                    field: 1,
+                    desc: false
+                },
+                SortTerm {
+                    path: vec![],
+                    at: 1,
+                    field: 0,
+                    desc: false
+                },
+            ]
+        );
+        assert_eq!(resolve_sort(&s, 0, &param("sort", "")).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn sort_errors_j1_5() {
+        let s = schema();
+        let cases = [
+            (0, "bogus", "Type \"person\" has no sortable field \"bogus\"."),
+            (0, "articles.title", "Cannot sort by \"articles.title\": \"articles\" is a to-many relationship."),
+            (1, "author", "Cannot sort by relationship \"author\"; name one of its attributes, e.g. \"author.name\"."),
+            (1, "author_id", "Type \"article\" has no sortable field \"author_id\"."),
+            (0, "age,,name", "Empty sort field in \"age,,name\"."),
+            (0, "+age", "Unknown sort field \"+age\"; ascending order has no prefix."),
+        ];
+        for (t, value, want) in cases {
+            assert_eq!(
+                detail(resolve_sort(&s, t, &param("sort", value))),
+                (ErrorCode::InvalidSort, want.to_owned()),
+                "{value}"
+            );
+        }
+        let many = vec!["name"; 17].join(",");
+        assert_eq!(
+            detail(resolve_sort(&s, 0, &param("sort", &many))).1,
+            "Too many sort fields (limit 16)."
+        );
+    }
+
+    #[test]
+    fn group_fields_have_no_direction_j2_2() {
+        let s = schema();
+        assert_eq!(
+            resolve_group(&s, 1, &param("group_by", "author.age")).unwrap()[0].path,
+            vec![0]
+        );
+        assert_eq!(
+            detail(resolve_group(&s, 0, &param("group", "-age"))),
+            (
+                ErrorCode::InvalidGroupBy,
+                "Type \"person\" has no sortable field \"-age\".".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn ignore_case_values_j1_8() {
+        assert!(!ignore_case(None).unwrap());
+        assert!(!ignore_case(Some(&param("ignore_case", "0"))).unwrap());
+        assert!(ignore_case(Some(&param("ignorecase", "1"))).unwrap());
+        let e = ignore_case(Some(&param("ignorecase", "yes"))).unwrap_err();
+        assert_eq!(e.to_string(), "ignorecase must be 0 or 1; got \"yes\".");
+    }
+}

@@ -19,6 +19,8 @@ struct Apis {
     fixed: BlogApi,
     /// Links use the request's scheme and host.
     from_request: BlogApi,
+    /// Articles include their author by default (L1.9).
+    default_includes: BlogApi,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -41,6 +43,7 @@ fn apis() -> &'static Apis {
                 reset: true,
                 base_url: Some("http://localhost:8080"),
                 server_timing: true,
+                article_includes: &[],
             },
             4,
         )
@@ -52,6 +55,19 @@ fn apis() -> &'static Apis {
                 reset: false,
                 base_url: None,
                 server_timing: false,
+                article_includes: &[],
+            },
+            2,
+        )
+        .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"));
+        let default_includes = db::open(
+            &url,
+            Options {
+                seed: false,
+                reset: false,
+                base_url: Some("http://localhost:8080"),
+                server_timing: false,
+                article_includes: &["author"],
             },
             2,
         )
@@ -59,6 +75,7 @@ fn apis() -> &'static Apis {
         Apis {
             fixed,
             from_request,
+            default_includes,
             _dir: dir,
         }
     })
@@ -103,6 +120,14 @@ impl Server {
     /// The blog API with links based on the request's host.
     pub(crate) fn start_without_base_url() -> Self {
         let api = apis().from_request.clone();
+        Server {
+            srv: actix_test::start(move || App::new().service(api.scope())),
+        }
+    }
+
+    /// The blog API where articles include their author by default (L1.9).
+    pub(crate) fn start_with_default_includes() -> Self {
+        let api = apis().default_includes.clone();
         Server {
             srv: actix_test::start(move || App::new().service(api.scope())),
         }
