@@ -8,7 +8,10 @@
 
 pub use restless_actix::{ApiError, ApiManager, ApiService};
 pub use restless_core as core;
-pub use restless_core::{ConfigError, Error, ErrorCode, JsonApiResource, ResourceConfig};
+pub use restless_core::query::FilterLimits;
+pub use restless_core::{
+    ConfigError, CustomOperator, Error, ErrorCode, JsonApiResource, ResourceConfig, ValueKind,
+};
 /// Derives [`JsonApiResource`](trait@JsonApiResource) for a Diesel model: the resource type's static metadata.
 ///
 /// The derive generates one impl, `JsonApiResource for Model`, whose `META` names the JSON:API

@@ -4,7 +4,7 @@
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use restless::core::Database;
-use restless::{ApiManager, ApiService, ResourceConfig};
+use restless::{ApiManager, ApiService, CustomOperator, ResourceConfig, ValueKind};
 
 use crate::models::{Article, Comment, Person, Tag};
 use crate::seed::{seed, Dialect};
@@ -57,6 +57,8 @@ pub(crate) struct Options {
     pub(crate) server_timing: bool,
     /// Paths included with every article when a request has no `include` (catalog L1.9).
     pub(crate) article_includes: &'static [&'static str],
+    /// Serve function evaluation at `/api/eval/{type}` for every type (catalog N).
+    pub(crate) functions: bool,
 }
 
 /// Registers the four blog types (EC, catalog A1.4).
@@ -64,11 +66,20 @@ fn manager<C: Database + R2D2Connection>(
     pool: Pool<ConnectionManager<C>>,
     options: Options,
 ) -> ApiManager<C> {
+    let config = || ResourceConfig::new().allow_functions(options.functions);
     let manager = ApiManager::new(pool)
-        .resource::<Person>()
+        .resource_with::<Person>(config())
         .resource_with::<Article>(article_config(options))
-        .resource::<Comment>()
-        .resource::<Tag>()
+        .resource_with::<Comment>(config())
+        .resource_with::<Tag>(config())
+        // An application-defined filter operator (catalog M10.1): `age my_gt 28`.
+        .operator(
+            CustomOperator::binary("my_gt", "{column} - {value} > 0").kinds([
+                ValueKind::SmallInt,
+                ValueKind::Integer,
+                ValueKind::BigInt,
+            ]),
+        )
         .server_timing(options.server_timing);
     match options.base_url {
         Some(url) => manager.base_url(url),
@@ -77,10 +88,11 @@ fn manager<C: Database + R2D2Connection>(
 }
 
 fn article_config(options: Options) -> ResourceConfig {
+    let config = ResourceConfig::new().allow_functions(options.functions);
     if options.article_includes.is_empty() {
-        ResourceConfig::new()
+        config
     } else {
-        ResourceConfig::new().includes(options.article_includes.iter().copied())
+        config.includes(options.article_includes.iter().copied())
     }
 }
 

@@ -31,6 +31,7 @@ async fn main() -> Result<(), db::BoxError> {
             base_url: None,
             server_timing: std::env::var("RESTLESS_SERVER_TIMING").is_ok_and(|v| v == "1"),
             article_includes: &[],
+            functions: true,
         },
         8,
     )?;

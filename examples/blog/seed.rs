@@ -2,9 +2,10 @@
 
 /// The fixture rows, with explicit ids; the same SQL runs on every dialect.
 ///
-/// Timestamps are written as `YYYY-MM-DD HH:MM:SS[.ffffff]` and dates as
-/// `YYYY-MM-DD`, which SQLite stores verbatim as text in the format Diesel
-/// reads back, and which PostgreSQL and MariaDB parse into their native types.
+/// Timestamps are written as Diesel writes them on SQLite (`YYYY-MM-DD HH:MM:SS`, plus a
+/// fraction of 3, 6 or 9 digits when not zero) and dates as `YYYY-MM-DD`: SQLite stores them as
+/// text and compares them as text, so rows must share Diesel's format for filters to compare
+/// them with bound values. PostgreSQL and MariaDB parse them into their native types.
 const SEED_SQL: &str = r"
 INSERT INTO person (id, name, age, birthday, created_at) VALUES
     (1, 'Alice', 31, '1993-04-12', '2024-01-15 09:30:00'),
@@ -13,7 +14,7 @@ INSERT INTO person (id, name, age, birthday, created_at) VALUES
 INSERT INTO article (id, title, body, rating, published_at, author_id) VALUES
     (1, 'Hello JSON:API', 'First post', 4.5, '2024-03-01 10:00:00', 1),
     (2, 'Diesel tips', NULL, 3.0, NULL, 1),
-    (3, 'actix in practice', 'Handlers and extractors', NULL, '2024-05-20 08:15:30.250000', 3),
+    (3, 'actix in practice', 'Handlers and extractors', NULL, '2024-05-20 08:15:30.250', 3),
     (4, 'Draft', NULL, NULL, NULL, NULL);
 INSERT INTO comment (id, content, article_id, author_id) VALUES
     (1, 'Great read', 1, 2),

@@ -16,9 +16,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError, Scope};
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
 
+use restless_core::query::FilterLimits;
 use restless_core::{
-    Api, ApiConfig, ConfigError, Database, Error, JsonApiResource, Prepared, Registered, Reply,
-    Request, ResourceConfig,
+    Api, ApiConfig, ConfigError, CustomOperator, Database, Error, JsonApiResource, Prepared,
+    Registered, Reply, Request, ResourceConfig,
 };
 
 /// Collects the API's options and types, then [`build`](ApiManager::build)s the service.
@@ -82,6 +83,26 @@ impl<C: Database + R2D2Connection> ApiManager<C> {
     /// included). Default off.
     pub fn server_timing(mut self, enabled: bool) -> Self {
         self.config.server_timing = enabled;
+        self
+    }
+
+    /// Registers a custom filter operator (M10); a built-in's name replaces the built-in for
+    /// this manager.
+    pub fn operator(mut self, operator: CustomOperator) -> Self {
+        self.config.operators.retain(|o| o.name != operator.name);
+        self.config.operators.push(operator);
+        self
+    }
+
+    /// Sets the filter budget (M9.1); default 100 objects, depth 16, 1000 list elements.
+    pub fn filter_limits(mut self, limits: FilterLimits) -> Self {
+        self.config.filter_limits = limits;
+        self
+    }
+
+    /// Sets the most functions one function evaluation may ask for (N2.2); default 32.
+    pub fn max_functions(mut self, max: usize) -> Self {
+        self.config.max_functions = max;
         self
     }
 

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use std::time::Instant;
 
-use crate::backend::Database;
+use crate::backend::{Database, Dialect};
 use crate::config::{validate, ApiConfig, ConfigError, Method, Registered};
 use crate::document::Document;
 use crate::error::{Error, ErrorCode};
@@ -17,8 +17,9 @@ use crate::jsonp;
 use crate::negotiate::{check_accept, check_content_type, MEDIA_TYPE};
 use crate::ops::fetch::{self, Ctx, Shaping};
 use crate::ops::{Db, Output};
+use crate::query::filter::{self, Filter};
 use crate::query::{
-    fields, find_callback, include, sort, NameOptions, Page, Param, QueryParams, RouteKind,
+    eval, fields, find_callback, include, sort, NameOptions, Page, Param, QueryParams, RouteKind,
 };
 use crate::schema::Schema;
 use crate::url::{encode_query, encode_segment};
@@ -84,6 +85,7 @@ enum Target {
     Related(usize, String, usize),
     RelatedSingle(usize, String, usize, String),
     Relationship(usize, String, usize),
+    Eval(usize),
 }
 
 /// What links are built from: `scheme://host`, the prefix, and the request URL (C3).
@@ -149,6 +151,7 @@ enum Route {
     Related(usize, String, String),
     RelatedSingle(usize, String, String, String),
     Relationship(usize, String, String),
+    Eval(usize),
 }
 
 impl Route {
@@ -160,6 +163,7 @@ impl Route {
             Route::Related(..) => RouteKind::Related,
             Route::RelatedSingle(..) => RouteKind::RelatedSingle,
             Route::Relationship(..) => RouteKind::Relationship,
+            Route::Eval(_) => RouteKind::Eval,
         }
     }
 }
@@ -309,14 +313,34 @@ impl Api {
     pub fn run<C: Database>(&self, conn: &mut C, op: &Operation) -> Reply {
         let start = Instant::now();
         let mut statements = 0;
-        let ctx = Ctx {
-            schema: &self.schema,
-            links: &op.links,
-            shaping: &op.shaping,
-        };
+        let filter = op.shaping.filter.as_ref();
+        let markers = filter.is_some_and(Filter::has_markers);
+        // SQLite's LIKE folds ASCII case unless told otherwise (M3.4); the setting is the
+        // connection's, so it is switched off again whatever happens.
+        let case_sensitive_like =
+            C::DIALECT == Dialect::Sqlite && filter.is_some_and(Filter::has_patterns);
         let result = conn.read_transaction(|conn| {
             let mut db = Db::new(conn);
-            let out = self.dispatch(&mut db, &ctx, &op.target);
+            if case_sensitive_like {
+                db.load(pragma(true))?;
+            }
+            let out = (|| {
+                let now = if markers {
+                    Some(fetch::now(&mut db)?)
+                } else {
+                    None
+                };
+                let ctx = Ctx {
+                    schema: &self.schema,
+                    links: &op.links,
+                    shaping: &op.shaping,
+                    now,
+                };
+                self.dispatch(&mut db, &ctx, &op.target)
+            })();
+            if case_sensitive_like {
+                db.load(pragma(false))?;
+            }
             statements = db.statements;
             out
         });
@@ -350,6 +374,7 @@ impl Api {
             Target::Related(t, id, r) => fetch::related(db, ctx, *t, id, *r),
             Target::RelatedSingle(t, id, r, rid) => fetch::related_single(db, ctx, *t, id, *r, rid),
             Target::Relationship(t, id, r) => fetch::relationship(db, ctx, *t, id, *r),
+            Target::Eval(t) => fetch::eval(db, ctx, *t),
         }
     }
 
@@ -430,6 +455,13 @@ impl Api {
             .map(decode_segment)
             .collect::<Option<_>>()?;
         let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        if let ["eval", name] = segs.as_slice() {
+            // Only types that allow it have the route at all (N1.1).
+            let t = self.schema.type_index(name)?;
+            let config = &self.schema.types[t].config;
+            return (config.allow_functions && config.allows(Method::Get))
+                .then_some(Route::Eval(t));
+        }
         let ty = self.schema.type_index(segs.first()?)?;
         Some(match segs.as_slice() {
             [_] => Route::Collection(ty),
@@ -453,7 +485,8 @@ impl Api {
             | Route::Resource(t, _)
             | Route::Related(t, ..)
             | Route::RelatedSingle(t, ..)
-            | Route::Relationship(t, ..) => self.schema.types[*t].config.allows(Method::Get),
+            | Route::Relationship(t, ..)
+            | Route::Eval(t) => self.schema.types[*t].config.allows(Method::Get),
         };
         let mut allow = Vec::with_capacity(3);
         if get {
@@ -469,7 +502,6 @@ impl Api {
         route: Route,
         params: &QueryParams,
     ) -> Result<Option<(Target, Shaping)>, Error> {
-        reject_filters(params)?;
         let rel = |t: usize, name: &str| {
             self.schema
                 .rel_index(t, name)
@@ -480,6 +512,20 @@ impl Api {
         };
         Ok(Some(match route {
             Route::Root => return Ok(None),
+            Route::Eval(t) => {
+                let mut shaping = Shaping {
+                    fieldsets: vec![None; self.schema.types.len()],
+                    ..Shaping::default()
+                };
+                shaping.filter = self.filter(params, t)?;
+                shaping.functions = eval::parse(
+                    &self.schema,
+                    t,
+                    params.eval_functions.as_ref(),
+                    self.config.max_functions,
+                )?;
+                (Target::Eval(t), shaping)
+            }
             Route::Collection(t) => (
                 Target::Collection(t),
                 self.shaping(params, t, Some(t), None)?,
@@ -547,8 +593,11 @@ impl Api {
                 &params.ignore_case,
                 &params.page_number,
                 &params.page_size,
+                &params.filter_objects,
+                &params.filter_single,
             ];
-            if let Some(p) = single.into_iter().flatten().next() {
+            let simple = params.filters.iter().map(|(_, p)| p);
+            if let Some(p) = single.into_iter().flatten().chain(simple).next() {
                 return Err(Error::bad_query(
                     ErrorCode::UnsupportedQueryParameter,
                     &p.name,
@@ -586,6 +635,19 @@ impl Api {
             (Some(p), None) => Some(include::resolve(schema, t, p, None)?),
             (None, _) => self.default_includes[t].clone(),
         };
+        let single = match params.filter_single.as_ref() {
+            None => false,
+            Some(p) if p.value == "0" => false,
+            Some(p) if p.value == "1" => true,
+            Some(p) => {
+                return Err(Error::bad_query(
+                    ErrorCode::InvalidQueryParameter,
+                    &p.name,
+                    format!("filter[single] must be 0 or 1; got \"{}\".", p.value),
+                ))
+            }
+        };
+        let filter = self.filter(params, t)?;
         Ok(Shaping {
             include,
             fieldsets,
@@ -593,29 +655,41 @@ impl Api {
             group,
             ignore_case,
             page,
+            filter,
+            single,
+            functions: Vec::new(),
         })
+    }
+
+    /// `filter[objects]` and the simple filters, combined with AND (M7.2); `None` when absent.
+    fn filter(&self, params: &QueryParams, t: usize) -> Result<Option<Filter>, Error> {
+        let limits = self.config.filter_limits;
+        let mut parts = Vec::new();
+        if let Some(p) = &params.filter_objects {
+            parts.push(filter::parse_objects(
+                &self.schema,
+                t,
+                p,
+                limits,
+                &self.config.operators,
+            )?);
+        }
+        for (name, p) in &params.filters {
+            parts.push(filter::parse_simple(&self.schema, t, name, p, limits)?);
+        }
+        Ok((!parts.is_empty()).then_some(Filter::And(parts)))
     }
 }
 
-/// Filtering is not implemented yet: `filter[...]` is refused rather than silently ignored.
-fn reject_filters(params: &QueryParams) -> Result<(), Error> {
-    let pending = params
-        .filter_objects
-        .iter()
-        .chain(&params.filter_single)
-        .chain(params.filters.iter().map(|(_, p)| p))
-        .next();
-    match pending {
-        None => Ok(()),
-        Some(p) => Err(Error::bad_query(
-            ErrorCode::UnsupportedQueryParameter,
-            &p.name,
-            format!(
-                "Query parameter \"{}\" is not supported by this endpoint.",
-                p.name
-            ),
-        )),
-    }
+/// `PRAGMA case_sensitive_like = ON|OFF` (SQLite only).
+fn pragma(on: bool) -> crate::backend::Sql {
+    let mut sql = crate::backend::Sql::new(Dialect::Sqlite);
+    sql.push(if on {
+        "PRAGMA case_sensitive_like = ON"
+    } else {
+        "PRAGMA case_sensitive_like = OFF"
+    });
+    sql
 }
 
 /// Percent-decodes a path segment; an encoded `/` stays inside the segment (E4.2). Invalid

@@ -24,6 +24,58 @@ pub struct ApiConfig {
     /// Add `Server-Timing: db;dur=<ms>;desc="<N> statements"` to database-backed responses.
     /// Default off.
     pub server_timing: bool,
+    /// The filter budget (M9.1).
+    pub filter_limits: crate::query::FilterLimits,
+    /// Most functions in one `eval_functions` (N2.2). Default 32.
+    pub max_functions: usize,
+    /// Application-defined filter operators (M10).
+    pub operators: Vec<CustomOperator>,
+}
+
+/// A filter operator registered by the application (M10.1): its name, whether it takes an
+/// operand, the field kinds it applies to (empty: all), and an SQL template in which
+/// `{column}` stands for the field's column and `{value}` for the bound operand.
+///
+/// The template is the application's own SQL text; request values only ever fill `{value}`,
+/// and they are bound, never spliced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomOperator {
+    /// The operator's name in filter objects.
+    pub name: &'static str,
+    /// Takes no operand (like `is_null`).
+    pub unary: bool,
+    /// The field kinds it applies to; empty for every kind.
+    pub kinds: Vec<crate::meta::ValueKind>,
+    /// The SQL condition, e.g. `{column} - {value} > 0`.
+    pub template: &'static str,
+}
+
+impl CustomOperator {
+    /// A binary operator: `template` uses `{column}` and `{value}`.
+    pub fn binary(name: &'static str, template: &'static str) -> Self {
+        CustomOperator {
+            name,
+            unary: false,
+            kinds: Vec::new(),
+            template,
+        }
+    }
+
+    /// A unary operator: `template` uses `{column}` only.
+    pub fn unary(name: &'static str, template: &'static str) -> Self {
+        CustomOperator {
+            name,
+            unary: true,
+            kinds: Vec::new(),
+            template,
+        }
+    }
+
+    /// Restricts the operator to fields of these kinds.
+    pub fn kinds(mut self, kinds: impl IntoIterator<Item = crate::meta::ValueKind>) -> Self {
+        self.kinds = kinds.into_iter().collect();
+        self
+    }
 }
 
 impl Default for ApiConfig {
@@ -34,6 +86,9 @@ impl Default for ApiConfig {
             jsonp: true,
             strict_query_names: false,
             server_timing: false,
+            filter_limits: crate::query::FilterLimits::default(),
+            max_functions: 32,
+            operators: Vec::new(),
         }
     }
 }
@@ -49,6 +104,8 @@ pub struct ResourceConfig {
     pub max_page_size: u32,
     /// Include paths used when a request has no `include` (L1.9). Default none.
     pub includes: Option<Vec<String>>,
+    /// Serve `GET P/eval/T`, function evaluation (N1.1). Default off.
+    pub allow_functions: bool,
 }
 
 impl Default for ResourceConfig {
@@ -58,6 +115,7 @@ impl Default for ResourceConfig {
             page_size: 10,
             max_page_size: 100,
             includes: None,
+            allow_functions: false,
         }
     }
 }
@@ -83,6 +141,12 @@ impl ResourceConfig {
     /// Sets the default include paths (L1.9), e.g. `["author", "comments.author"]`.
     pub fn includes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, paths: I) -> Self {
         self.includes = Some(paths.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Enables function evaluation at `P/eval/T` (N1.1).
+    pub fn allow_functions(mut self, allow: bool) -> Self {
+        self.allow_functions = allow;
         self
     }
 
@@ -148,6 +212,9 @@ pub enum ConfigError {
         /// What is wrong.
         detail: String,
     },
+    /// A custom operator's template lacks `{column}`, or a binary one lacks `{value}`.
+    #[error("custom operator {0:?} has an invalid template")]
+    InvalidOperator(String),
     /// A to-many relationship's foreign key is not a column of the target's table.
     #[error("relationship {relationship:?} of type {type_name:?} names a foreign key outside the target's table")]
     RelationshipTable {
@@ -208,6 +275,12 @@ pub fn validate(
         });
         if !ok {
             return Err(ConfigError::InvalidBaseUrl(base.clone()));
+        }
+    }
+    for op in &config.operators {
+        let ok = op.template.contains("{column}") && (op.unary != op.template.contains("{value}"));
+        if !ok || op.name.is_empty() {
+            return Err(ConfigError::InvalidOperator(op.name.into()));
         }
     }
     for (i, t) in types.iter().enumerate() {

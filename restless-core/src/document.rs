@@ -55,7 +55,8 @@ impl Document {
         }
     }
 
-    fn empty() -> Self {
+    /// A document with no primary data (function evaluation, N4).
+    pub fn empty() -> Self {
         Document {
             data: None,
             errors: None,

@@ -48,6 +48,10 @@ pub enum ErrorCode {
     InvalidFields,
     /// 400: a bad `include` (L1.2, L1.3, L1.8).
     InvalidInclude,
+    /// 400: a bad filter (M).
+    InvalidFilter,
+    /// 400: a bad function list (N2.2).
+    InvalidFunctions,
     /// 500: an unexpected failure (S3.1).
     InternalError,
     /// 503: the database is temporarily unavailable (S3.2).
@@ -79,7 +83,9 @@ impl ErrorCode {
             | InvalidSort
             | InvalidGroupBy
             | InvalidFields
-            | InvalidInclude => 400,
+            | InvalidInclude
+            | InvalidFilter
+            | InvalidFunctions => 400,
             InternalError => 500,
             ServiceUnavailable => 503,
         }
@@ -110,6 +116,8 @@ impl ErrorCode {
             InvalidGroupBy => "invalid_group_by",
             InvalidFields => "invalid_fields",
             InvalidInclude => "invalid_include",
+            InvalidFilter => "invalid_filter",
+            InvalidFunctions => "invalid_functions",
             InternalError => "internal_error",
             ServiceUnavailable => "service_unavailable",
         }
@@ -140,6 +148,8 @@ impl ErrorCode {
             InvalidGroupBy => "Invalid group_by parameter",
             InvalidFields => "Invalid sparse fieldset",
             InvalidInclude => "Invalid include parameter",
+            InvalidFilter => "Invalid filter",
+            InvalidFunctions => "Invalid function list",
             InternalError => "Internal server error",
             ServiceUnavailable => "Service unavailable",
         }

@@ -26,12 +26,13 @@ pub mod negotiate;
 mod ops;
 pub mod query;
 mod schema;
+pub mod temporal;
 pub mod url;
 pub mod value;
 
 pub use api::{Api, Operation, Prepared, Reply, Request};
 pub use backend::Database;
-pub use config::{ApiConfig, ConfigError, Method, Registered, ResourceConfig};
+pub use config::{ApiConfig, ConfigError, CustomOperator, Method, Registered, ResourceConfig};
 pub use error::{Error, ErrorCode};
 pub use meta::{
     FieldMeta, FieldRole, FieldValue, JsonApiResource, RelationshipKind, RelationshipMeta,

@@ -104,7 +104,7 @@ impl RelationshipKind {
 }
 
 /// One column of a model.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct FieldMeta {
     /// The name the API uses (the Rust field name unless renamed).
     pub name: &'static str,

@@ -22,6 +22,8 @@ mod common;
 
 mod collection;
 mod errors;
+mod eval;
+mod filtering;
 mod jsonp;
 mod negotiation;
 mod pagination;

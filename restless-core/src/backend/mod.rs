@@ -39,6 +39,7 @@ pub struct Sql {
     dialect: Dialect,
     text: String,
     binds: Vec<SqlValue>,
+    aliases: usize,
 }
 
 impl Sql {
@@ -48,7 +49,14 @@ impl Sql {
             dialect,
             text: String::with_capacity(256),
             binds: Vec::new(),
+            aliases: 0,
         }
+    }
+
+    /// A table alias not used before in this statement, e.g. `f1`.
+    pub fn next_alias(&mut self, prefix: &str) -> String {
+        self.aliases += 1;
+        format!("{prefix}{}", self.aliases)
     }
 
     /// The dialect the statement is written in.

@@ -13,7 +13,9 @@ use crate::backend::Database;
 use crate::document::{Document, PrimaryData, ResourceObject};
 use crate::error::{Error, ErrorCode};
 use crate::meta::RelationshipKind;
+use crate::query::eval::{Func, Function};
 use crate::query::fields::FieldSet;
+use crate::query::filter::{Filter, Now};
 use crate::query::include::IncludeTree;
 use crate::query::sort::SortTerm;
 use crate::query::Page;
@@ -30,6 +32,12 @@ pub(crate) struct Shaping {
     pub(crate) group: Vec<SortTerm>,
     pub(crate) ignore_case: bool,
     pub(crate) page: Option<Page>,
+    /// Client filters (M), already combined.
+    pub(crate) filter: Option<Filter>,
+    /// `filter[single]=1` (H7).
+    pub(crate) single: bool,
+    /// The function list of function evaluation (N).
+    pub(crate) functions: Vec<Function>,
 }
 
 /// Everything an operation reads.
@@ -37,6 +45,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) schema: &'a Schema,
     pub(crate) links: &'a LinkBase,
     pub(crate) shaping: &'a Shaping,
+    /// The database clock, when a filter uses current-time markers (G4.1).
+    pub(crate) now: Option<Now>,
 }
 
 impl Ctx<'_> {
@@ -51,11 +61,15 @@ impl Ctx<'_> {
         self.shaping.include.clone().unwrap_or_default()
     }
 
-    fn query(&self, t: usize, conds: Vec<Cond>) -> Query<'_> {
+    fn query(&self, t: usize, mut conds: Vec<Cond>) -> Query<'_> {
+        if let Some(filter) = &self.shaping.filter {
+            conds.push(Cond::Filter(filter.clone()));
+        }
         Query {
             schema: self.schema,
             t,
             conds,
+            now: self.now,
             sort: &self.shaping.sort,
             group: &self.shaping.group,
             ignore_case: self.shaping.ignore_case,
@@ -80,6 +94,12 @@ fn resources<C: Database>(
     conds: Vec<Cond>,
 ) -> Result<Output, Error> {
     let query = ctx.query(t, conds);
+    if ctx.shaping.single {
+        let shape = ctx.shape();
+        let set = shape.set(t);
+        let batch = single_batch(db, &query, &set, &objects::needed(&set, &ctx.tree()))?;
+        return one(db, ctx, &batch);
+    }
     let page = ctx.shaping.page.unwrap_or(Page::All);
     let total = count(db, &query)?;
     let shape = ctx.shape();
@@ -224,6 +244,7 @@ pub(crate) fn related_single<C: Database>(
         sort: &[],
         group: &[],
         ignore_case: false,
+        now: None,
     };
     let batch = objects::load(
         db,
@@ -279,6 +300,11 @@ pub(crate) fn relationship<C: Database>(
             };
             (batch, None, None)
         }
+        _ if ctx.shaping.single => {
+            let members = vec![membership(ctx.schema, t, r, owner.key(0).clone())];
+            let query = ctx.query(rel.target, members);
+            (Some(single_batch(db, &query, &set, &needed)?), None, None)
+        }
         _ => {
             let query = ctx.query(
                 rel.target,
@@ -299,7 +325,7 @@ pub(crate) fn relationship<C: Database>(
         .flat_map(|b| (0..b.rows.len()).filter_map(|i| b.key(i).to_id()))
         .map(|id| json!({"type": target_type, "id": id}))
         .collect();
-    let data = if rel.kind.is_to_many() {
+    let data = if rel.kind.is_to_many() && !ctx.shaping.single {
         Value::Array(identifiers)
     } else {
         identifiers.into_iter().next().unwrap_or(Value::Null)
@@ -332,6 +358,87 @@ pub(crate) fn relationship<C: Database>(
         document: doc,
         headers,
     })
+}
+
+/// The one resource a `filter[single]=1` request matches (H7.2, H7.3).
+fn single_batch<C: Database>(
+    db: &mut Db<'_, C>,
+    query: &Query<'_>,
+    set: &FieldSet,
+    needed: &[usize],
+) -> Result<Batch, Error> {
+    let batch = objects::load(db, query, Page::Paged { number: 1, size: 2 }, set, needed)?;
+    match batch.rows.len() {
+        1 => Ok(batch),
+        0 => Err(Error::Missing {
+            code: ErrorCode::SingleNotFound,
+            detail: "No resource matches the filter.".into(),
+        }),
+        _ => Err(Error::Missing {
+            code: ErrorCode::SingleNotUnique,
+            detail: "More than one resource matches the filter.".into(),
+        }),
+    }
+}
+
+/// `GET P/eval/T` (N): every function in one statement, after the filters (N3).
+pub(crate) fn eval<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+) -> Result<Output, Error> {
+    let functions = &ctx.shaping.functions;
+    let mut results = Vec::with_capacity(functions.len());
+    if !functions.is_empty() {
+        let query = ctx.query(t, Vec::new());
+        let (sql, kinds) = query.aggregate(C::DIALECT, functions);
+        let rows = db.load(sql)?;
+        let row = rows
+            .first()
+            .ok_or_else(|| Error::Internal("aggregate returned no row".into()))?;
+        for (i, (f, _)) in functions.iter().zip(kinds).enumerate() {
+            let value = row.get(i);
+            results.push(match (f.func, value) {
+                (Func::Count, SqlValue::Null) => Value::from(0),
+                _ => value.to_json(),
+            });
+        }
+    }
+    let doc = Document::empty()
+        .self_link(ctx.links.self_url())
+        .meta_member("results", Value::Array(results));
+    Ok(Output {
+        document: doc,
+        headers: Vec::new(),
+    })
+}
+
+/// The database clock (G4.1), read once per request that needs it.
+pub(crate) fn now<C: Database>(db: &mut Db<'_, C>) -> Result<Now, Error> {
+    let mut sql = crate::backend::Sql::new(C::DIALECT);
+    let (utc, local) = match C::DIALECT {
+        crate::backend::Dialect::Sqlite => (
+            "strftime('%Y-%m-%d %H:%M:%f', 'now')",
+            "strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime')",
+        ),
+        crate::backend::Dialect::Postgres => {
+            ("(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')", "LOCALTIMESTAMP")
+        }
+        crate::backend::Dialect::Mysql => ("UTC_TIMESTAMP(6)", "NOW(6)"),
+    };
+    sql.push("SELECT ")
+        .push(utc)
+        .alias(crate::meta::ValueKind::Timestamp, 0);
+    sql.push(", ")
+        .push(local)
+        .alias(crate::meta::ValueKind::Timestamp, 1);
+    let rows = db.load(sql)?;
+    match rows.first().map(|r| (r.get(0).clone(), r.get(1).clone())) {
+        Some((SqlValue::Timestamp(utc), SqlValue::Timestamp(local))) => Ok(Now { utc, local }),
+        other => Err(Error::Internal(format!(
+            "the database clock read {other:?}"
+        ))),
+    }
 }
 
 /// The condition selecting the members of to-many relationship `r` of `owner` (H4).

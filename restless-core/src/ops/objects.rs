@@ -148,6 +148,7 @@ pub(crate) fn load_by_keys<C: Database>(
             sort: &[],
             group: &[],
             ignore_case: false,
+            now: None,
         };
         rows.extend(db.load(query.select(C::DIALECT, &columns.fields, Page::All))?);
     }
@@ -203,7 +204,7 @@ fn load_linkage<C: Database>(
                 .push(" AS ")
                 .ident(T0)
                 .push(" WHERE ");
-            super::sql::push_cond(&mut sql, &Cond::In(owner_col, chunk.to_vec()));
+            super::sql::push_cond(&mut sql, &Cond::In(owner_col, chunk.to_vec()), None);
             sql.push(" ORDER BY ");
             push_sort_value(&mut sql, T0, owner_col, owner_key.kind, false);
             sql.push(", ");

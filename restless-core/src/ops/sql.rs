@@ -4,7 +4,10 @@
 //! Identifiers come only from static metadata; every value is bound.
 
 use crate::backend::{Dialect, Sql};
+use crate::meta::RelationshipKind;
 use crate::meta::{FieldMeta, ValueKind};
+use crate::query::eval::{Func, Function};
+use crate::query::filter::{Filter, Now, Pattern};
 use crate::query::sort::SortTerm;
 use crate::query::Page;
 use crate::schema::Schema;
@@ -28,6 +31,8 @@ pub(crate) enum Cond {
         remote: &'static str,
         owner: SqlValue,
     },
+    /// A client filter (M) on `t0`.
+    Filter(Filter),
 }
 
 /// What to select from, in which order.
@@ -38,6 +43,8 @@ pub(crate) struct Query<'a> {
     pub(crate) sort: &'a [SortTerm],
     pub(crate) group: &'a [SortTerm],
     pub(crate) ignore_case: bool,
+    /// The database clock, when a filter uses current-time markers.
+    pub(crate) now: Option<Now>,
 }
 
 /// One LEFT JOIN along a to-one path.
@@ -111,7 +118,7 @@ impl Query<'_> {
         };
         for cond in &self.conds {
             and(sql);
-            push_cond(sql, cond);
+            push_cond(sql, cond, self.now.as_ref());
         }
         if !self.group.is_empty() {
             // One representative per group: the member with the smallest key (J2.1).
@@ -128,7 +135,7 @@ impl Query<'_> {
             for cond in &self.conds {
                 sql.push(if inner_first { " WHERE " } else { " AND " });
                 inner_first = false;
-                push_cond(sql, cond);
+                push_cond(sql, cond, self.now.as_ref());
             }
             sql.push(" GROUP BY ");
             for (i, g) in self.group.iter().enumerate() {
@@ -150,6 +157,73 @@ impl Query<'_> {
         sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
         self.push_where(&mut sql);
         sql
+    }
+
+    /// `SELECT f1(t0.a), f2(t0.b), ... FROM ... WHERE ...`: function evaluation in one
+    /// statement (N), with results cast to one type on every backend; returns the result kinds.
+    pub(crate) fn aggregate(
+        &self,
+        dialect: Dialect,
+        functions: &[Function],
+    ) -> (Sql, Vec<ValueKind>) {
+        let meta = self.schema.meta(self.t);
+        let mut sql = Sql::new(dialect);
+        let mut kinds = Vec::with_capacity(functions.len());
+        let (bigint, double) = match dialect {
+            Dialect::Sqlite => ("INTEGER", "REAL"),
+            Dialect::Postgres => ("BIGINT", "DOUBLE PRECISION"),
+            Dialect::Mysql => ("SIGNED", "DOUBLE"),
+        };
+        sql.push("SELECT ");
+        for (i, f) in functions.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            let integral = matches!(
+                f.field.kind,
+                ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt
+            );
+            let kind = match f.func {
+                Func::Count => {
+                    sql.push("COUNT(").column(T0, f.field.column).push(")");
+                    ValueKind::BigInt
+                }
+                Func::Sum => {
+                    sql.push("CAST(SUM(")
+                        .column(T0, f.field.column)
+                        .push(") AS ");
+                    sql.push(if integral { bigint } else { double }).push(")");
+                    if integral {
+                        ValueKind::BigInt
+                    } else {
+                        ValueKind::Double
+                    }
+                }
+                Func::Avg => {
+                    sql.push("CAST(AVG(")
+                        .column(T0, f.field.column)
+                        .push(") AS ")
+                        .push(double)
+                        .push(")");
+                    ValueKind::Double
+                }
+                Func::Min | Func::Max => {
+                    sql.push(if f.func == Func::Min { "MIN(" } else { "MAX(" });
+                    if f.field.kind == ValueKind::Text && dialect == Dialect::Postgres {
+                        sql.column(T0, f.field.column).push(" COLLATE \"C\"");
+                    } else {
+                        sql.column(T0, f.field.column);
+                    }
+                    sql.push(")");
+                    f.field.kind
+                }
+            };
+            sql.alias(kind, i);
+            kinds.push(kind);
+        }
+        sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
+        self.push_where(&mut sql);
+        (sql, kinds)
     }
 
     /// `SELECT columns ... ORDER BY ... LIMIT ...`.
@@ -208,8 +282,9 @@ impl Query<'_> {
 }
 
 /// Appends one condition.
-pub(crate) fn push_cond(sql: &mut Sql, cond: &Cond) {
+pub(crate) fn push_cond(sql: &mut Sql, cond: &Cond, now: Option<&Now>) {
     match cond {
+        Cond::Filter(f) => push_filter(sql, f, T0, now),
         Cond::Eq(column, value) => {
             sql.column(T0, column).push(" = ").bind(value.clone());
         }
@@ -304,5 +379,249 @@ pub(crate) fn push_sort_value(
         Dialect::Sqlite => {
             sql.push(" COLLATE BINARY");
         }
+    }
+}
+
+/// Appends a text operand so that comparisons are by code point (J1.6, M3.4).
+fn text_column(sql: &mut Sql, alias: &str, column: &str) {
+    match sql.dialect() {
+        Dialect::Postgres => {
+            sql.column(alias, column).push(" COLLATE \"C\"");
+        }
+        Dialect::Mysql => {
+            sql.push("CAST(").column(alias, column).push(" AS BINARY)");
+        }
+        Dialect::Sqlite => {
+            sql.column(alias, column);
+        }
+    }
+}
+
+fn text_value(sql: &mut Sql, value: SqlValue) {
+    if sql.dialect() == Dialect::Mysql {
+        sql.push("CAST(").bind(value).push(" AS BINARY)");
+    } else {
+        sql.bind(value);
+    }
+}
+
+fn operand_column(sql: &mut Sql, alias: &str, field: &FieldMeta) {
+    if field.kind == ValueKind::Text {
+        text_column(sql, alias, field.column);
+    } else {
+        sql.column(alias, field.column);
+    }
+}
+
+fn operand_value(sql: &mut Sql, kind: ValueKind, value: SqlValue) {
+    if kind == ValueKind::Text {
+        text_value(sql, value);
+    } else {
+        sql.bind(value);
+    }
+}
+
+/// Appends a filter on the rows of `alias` (M). Relationship filters become correlated
+/// `EXISTS` subqueries, so every level is one statement.
+pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Option<&Now>) {
+    match filter {
+        Filter::And(parts) | Filter::Or(parts) if parts.is_empty() => {
+            sql.push(if matches!(filter, Filter::And(_)) {
+                "1 = 1"
+            } else {
+                "1 = 0"
+            });
+        }
+        Filter::And(parts) | Filter::Or(parts) => {
+            let joiner = if matches!(filter, Filter::And(_)) {
+                " AND "
+            } else {
+                " OR "
+            };
+            sql.push("(");
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    sql.push(joiner);
+                }
+                push_filter(sql, p, alias, now);
+            }
+            sql.push(")");
+        }
+        Filter::Not(inner) => {
+            sql.push("NOT (");
+            push_filter(sql, inner, alias, now);
+            sql.push(")");
+        }
+        Filter::Const(b) => {
+            sql.push(if *b { "1 = 1" } else { "1 = 0" });
+        }
+        Filter::Compare { field, op, operand } => {
+            operand_column(sql, alias, field);
+            sql.push(op.sql());
+            operand_value(sql, field.kind, operand.value(now));
+        }
+        Filter::CompareField { field, op, other } => {
+            let text = field.kind == ValueKind::Text;
+            if text {
+                text_column(sql, alias, field.column);
+                sql.push(op.sql());
+                text_column(sql, alias, other.column);
+            } else {
+                sql.column(alias, field.column)
+                    .push(op.sql())
+                    .column(alias, other.column);
+            }
+        }
+        Filter::In {
+            values, negated, ..
+        } if values.is_empty() => {
+            // `x NOT IN ()` holds for every row, NULL included.
+            sql.push(if *negated { "1 = 1" } else { "1 = 0" });
+        }
+        Filter::In {
+            column,
+            kind,
+            values,
+            negated,
+        } => {
+            if *kind == ValueKind::Text {
+                text_column(sql, alias, column);
+            } else {
+                sql.column(alias, column);
+            }
+            sql.push(if *negated { " NOT IN (" } else { " IN (" });
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                operand_value(sql, *kind, v.clone());
+            }
+            sql.push(")");
+        }
+        Filter::Null { column, negated } => {
+            sql.column(alias, column)
+                .push(if *negated { " IS NOT NULL" } else { " IS NULL" });
+        }
+        Filter::Like { field, op, pattern } => {
+            push_like(sql, alias, field.column, *op, |sql| {
+                sql.bind(SqlValue::Text(pattern.clone()));
+            });
+        }
+        Filter::LikeField { field, op, other } => {
+            let other = other.column;
+            push_like(sql, alias, field.column, *op, |sql| {
+                sql.column(alias, other);
+            });
+        }
+        Filter::Related { hop, filter } => {
+            let inner = sql.next_alias("f");
+            sql.push("EXISTS (SELECT 1 FROM ");
+            match hop.kind {
+                RelationshipKind::ToOne { .. } => {
+                    sql.ident(hop.target_table)
+                        .push(" AS ")
+                        .ident(&inner)
+                        .push(" WHERE ");
+                    sql.column(&inner, hop.target_key)
+                        .push(" = ")
+                        .column(alias, hop.foreign_key.unwrap_or_default());
+                }
+                RelationshipKind::ToMany { foreign_key, .. } => {
+                    sql.ident(hop.target_table)
+                        .push(" AS ")
+                        .ident(&inner)
+                        .push(" WHERE ");
+                    sql.column(&inner, foreign_key)
+                        .push(" = ")
+                        .column(alias, hop.owner_key);
+                }
+                RelationshipKind::ManyToMany {
+                    table,
+                    local,
+                    remote,
+                } => {
+                    let join = sql.next_alias("j");
+                    sql.ident(table).push(" AS ").ident(&join).push(", ");
+                    sql.ident(hop.target_table)
+                        .push(" AS ")
+                        .ident(&inner)
+                        .push(" WHERE ");
+                    sql.column(&join, local)
+                        .push(" = ")
+                        .column(alias, hop.owner_key)
+                        .push(" AND ");
+                    sql.column(&inner, hop.target_key)
+                        .push(" = ")
+                        .column(&join, remote);
+                }
+            }
+            sql.push(" AND ");
+            push_filter(sql, filter, &inner, now);
+            sql.push(")");
+        }
+        Filter::Custom {
+            field,
+            template,
+            operand,
+        } => {
+            sql.push("(");
+            let mut rest: &str = template;
+            while let Some(start) = rest.find('{') {
+                sql.push(&rest[..start]);
+                let after = &rest[start..];
+                if let Some(tail) = after.strip_prefix("{column}") {
+                    sql.column(alias, field.column);
+                    rest = tail;
+                } else if let Some(tail) = after.strip_prefix("{value}") {
+                    let value = operand.as_ref().map_or(SqlValue::Null, |o| o.value(now));
+                    sql.bind(value);
+                    rest = tail;
+                } else {
+                    sql.push("{");
+                    rest = &after[1..];
+                }
+            }
+            sql.push(rest).push(")");
+        }
+    }
+}
+
+/// `LIKE` with `\` as the escape: case-sensitive for `like`/`not_like` on every backend
+/// (SQLite runs these queries with `case_sensitive_like` on), case-folded for `ilike` (M3.4).
+fn push_like(
+    sql: &mut Sql,
+    alias: &str,
+    column: &str,
+    op: Pattern,
+    pattern: impl FnOnce(&mut Sql),
+) {
+    let dialect = sql.dialect();
+    let folded = op == Pattern::ILike;
+    if folded {
+        sql.push("LOWER(");
+    }
+    sql.column(alias, column);
+    if folded {
+        sql.push(")");
+    }
+    if dialect == Dialect::Mysql {
+        sql.push(" COLLATE utf8mb4_bin");
+    }
+    sql.push(if op == Pattern::NotLike {
+        " NOT LIKE "
+    } else {
+        " LIKE "
+    });
+    if folded {
+        sql.push("LOWER(");
+    }
+    pattern(sql);
+    if folded {
+        sql.push(")");
+    }
+    // MySQL's default escape is already the backslash (and its string syntax would need it
+    // doubled); the others are told.
+    if dialect != Dialect::Mysql {
+        sql.push(" ESCAPE '\\'");
     }
 }

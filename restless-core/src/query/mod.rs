@@ -3,11 +3,14 @@
 //! [`QueryParams::parse`] is pure: it takes the raw query string and the route kind and returns
 //! the recognised parameters or the first error of B4.1 step 5, without knowing any type.
 
+pub(crate) mod eval;
 pub(crate) mod fields;
+pub mod filter;
 pub(crate) mod include;
 mod page;
 pub(crate) mod sort;
 
+pub use filter::FilterLimits;
 pub use page::Page;
 
 use percent_encoding::percent_decode;

@@ -44,6 +44,7 @@ fn apis() -> &'static Apis {
                 base_url: Some("http://localhost:8080"),
                 server_timing: true,
                 article_includes: &[],
+                functions: true,
             },
             4,
         )
@@ -56,6 +57,7 @@ fn apis() -> &'static Apis {
                 base_url: None,
                 server_timing: false,
                 article_includes: &[],
+                functions: false,
             },
             2,
         )
@@ -68,6 +70,7 @@ fn apis() -> &'static Apis {
                 base_url: Some("http://localhost:8080"),
                 server_timing: false,
                 article_includes: &["author"],
+                functions: false,
             },
             2,
         )
@@ -233,6 +236,32 @@ pub(crate) fn assert_valid_document(doc: &Value) {
         Some(&serde_json::json!({"version": "1.0"})),
         "C2.1"
     );
+}
+
+/// Query parameters as `(name, value)` pairs, decoded.
+pub(crate) type Params<'a> = &'a [(&'a str, &'a str)];
+
+/// `?name=value&...` with names and values form-encoded.
+pub(crate) fn query(pairs: &[(&str, &str)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(n, v)| {
+            let n: String = url::form_urlencoded::byte_serialize(n.as_bytes()).collect();
+            let v: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+            format!("{n}={v}")
+        })
+        .collect();
+    format!("?{}", encoded.join("&"))
+}
+
+/// The ids of a collection document's primary data.
+pub(crate) fn ids(doc: &Value) -> Vec<String> {
+    doc["data"]
+        .as_array()
+        .expect("a collection")
+        .iter()
+        .map(|o| o["id"].as_str().expect("id").to_owned())
+        .collect()
 }
 
 /// An error document with one error object (S1).
