@@ -10,7 +10,8 @@ pub use restless_actix::{ApiError, ApiManager, ApiService};
 pub use restless_core as core;
 pub use restless_core::query::FilterLimits;
 pub use restless_core::{
-    ConfigError, CustomOperator, Error, ErrorCode, JsonApiResource, ResourceConfig, ValueKind,
+    ConfigError, CustomOperator, Error, ErrorCode, JsonApiResource, Method, ResourceConfig,
+    ValueKind,
 };
 /// Derives [`JsonApiResource`](trait@JsonApiResource) for a Diesel model: the resource type's static metadata.
 ///
@@ -43,6 +44,8 @@ pub use restless_core::{
 /// - `#[jsonapi(skip)]`: the field does not exist for the API.
 /// - `#[jsonapi(to_one = "name", target = Type)]`: the field is the foreign key of a to-one
 ///   relationship `name` to the resource type `Type`; it is never an attribute.
+/// - `#[jsonapi(db_default)]`: the database fills the column when a POST leaves it out, so a
+///   NOT NULL column need not be sent (catalog O3.1).
 /// - `#[diesel(column_name = col)]` (Diesel's own): the column, when it differs from the field.
 ///
 /// A field exposed as `id` or `type`, a relationship named `relationships`, two fields with one

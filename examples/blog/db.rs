@@ -4,7 +4,7 @@
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use restless::core::Database;
-use restless::{ApiManager, ApiService, CustomOperator, ResourceConfig, ValueKind};
+use restless::{ApiManager, ApiService, CustomOperator, Method, ResourceConfig, ValueKind};
 
 use crate::models::{Article, Comment, Person, Tag};
 use crate::seed::{seed, Dialect};
@@ -59,6 +59,10 @@ pub(crate) struct Options {
     pub(crate) article_includes: &'static [&'static str],
     /// Serve function evaluation at `/api/eval/{type}` for every type (catalog N).
     pub(crate) functions: bool,
+    /// Enable POST, PATCH and DELETE on every type (catalog A1.4).
+    pub(crate) writes: bool,
+    /// Allow replacing and deleting from to-many relationships (catalog P2.1, R2.1, R4.1).
+    pub(crate) to_many_writes: bool,
 }
 
 /// Registers the four blog types (EC, catalog A1.4).
@@ -66,7 +70,7 @@ fn manager<C: Database + R2D2Connection>(
     pool: Pool<ConnectionManager<C>>,
     options: Options,
 ) -> ApiManager<C> {
-    let config = || ResourceConfig::new().allow_functions(options.functions);
+    let config = || resource_config(options);
     let manager = ApiManager::new(pool)
         .resource_with::<Person>(config())
         .resource_with::<Article>(article_config(options))
@@ -87,8 +91,21 @@ fn manager<C: Database + R2D2Connection>(
     }
 }
 
+fn resource_config(options: Options) -> ResourceConfig {
+    let methods: &[Method] = if options.writes {
+        &[Method::Get, Method::Post, Method::Patch, Method::Delete]
+    } else {
+        &[Method::Get]
+    };
+    ResourceConfig::new()
+        .methods(methods.iter().copied())
+        .allow_functions(options.functions)
+        .allow_to_many_replacement(options.to_many_writes)
+        .allow_delete_from_to_many_relationships(options.to_many_writes)
+}
+
 fn article_config(options: Options) -> ResourceConfig {
-    let config = ResourceConfig::new().allow_functions(options.functions);
+    let config = resource_config(options);
     if options.article_includes.is_empty() {
         config
     } else {

@@ -32,6 +32,8 @@ async fn main() -> Result<(), db::BoxError> {
             server_timing: std::env::var("RESTLESS_SERVER_TIMING").is_ok_and(|v| v == "1"),
             article_includes: &[],
             functions: true,
+            writes: true,
+            to_many_writes: true,
         },
         8,
     )?;

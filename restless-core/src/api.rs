@@ -16,11 +16,13 @@ use crate::error::{Error, ErrorCode};
 use crate::jsonp;
 use crate::negotiate::{check_accept, check_content_type, MEDIA_TYPE};
 use crate::ops::fetch::{self, Ctx, Shaping};
+use crate::ops::write::{self, Change, Written};
 use crate::ops::{Db, Output};
 use crate::query::filter::{self, Filter};
 use crate::query::{
     eval, fields, find_callback, include, sort, NameOptions, Page, Param, QueryParams, RouteKind,
 };
+use crate::request;
 use crate::schema::Schema;
 use crate::url::{encode_query, encode_segment};
 
@@ -39,6 +41,8 @@ pub struct Request<'a> {
     pub content_type: Option<&'a str>,
     /// `scheme://host[:port]` as the server saw it; the configured `base_url` wins over it.
     pub base: &'a str,
+    /// The request body (at most one byte more than `max_body_bytes` need be read).
+    pub body: &'a [u8],
 }
 
 /// A response, framework-agnostic.
@@ -86,6 +90,22 @@ enum Target {
     RelatedSingle(usize, String, usize, String),
     Relationship(usize, String, usize),
     Eval(usize),
+    Create(usize, Map<String, Value>),
+    Update(usize, String, Map<String, Value>),
+    Delete(usize, String),
+    RelationshipWrite(usize, String, usize, Change, Map<String, Value>),
+}
+
+impl Target {
+    fn writes(&self) -> bool {
+        matches!(
+            self,
+            Target::Create(..)
+                | Target::Update(..)
+                | Target::Delete(..)
+                | Target::RelationshipWrite(..)
+        )
+    }
 }
 
 /// What links are built from: `scheme://host`, the prefix, and the request URL (C3).
@@ -288,13 +308,28 @@ impl Api {
                 Ok(p) => p,
                 Err(e) => return fail(e, vec![]),
             };
+        // Step 6: the body, where the endpoint needs a document.
+        let document = if carries_document {
+            if req.body.len() > self.config.max_body_bytes {
+                let e = Error::PayloadTooLarge {
+                    limit: self.config.max_body_bytes,
+                };
+                return fail(e, vec![]);
+            }
+            match request::parse_body(req.body) {
+                Ok(doc) => Some(doc),
+                Err(e) => return fail(e, vec![]),
+            }
+        } else {
+            None
+        };
         let base = self.config.base_url.as_deref().unwrap_or(req.base);
         let links = LinkBase {
             api: format!("{base}{}", self.config.prefix),
             request: format!("{base}{}", req.path),
             params: params.all.clone(),
         };
-        match self.resolve(route, &params) {
+        match self.resolve(route, &params, req.method, document) {
             Ok(None) => {
                 let doc = self.root_document(&links);
                 Prepared::Reply(self.document_reply(200, doc, valid_callback.as_deref(), vec![]))
@@ -313,13 +348,14 @@ impl Api {
     pub fn run<C: Database>(&self, conn: &mut C, op: &Operation) -> Reply {
         let start = Instant::now();
         let mut statements = 0;
+        let mut pragmas = 0;
         let filter = op.shaping.filter.as_ref();
         let markers = filter.is_some_and(Filter::has_markers);
         // SQLite's LIKE folds ASCII case unless told otherwise (M3.4); the setting is the
         // connection's, so it is switched off again whatever happens.
         let case_sensitive_like =
             C::DIALECT == Dialect::Sqlite && filter.is_some_and(Filter::has_patterns);
-        let result = conn.read_transaction(|conn| {
+        let work = |conn: &mut C| {
             let mut db = Db::new(conn);
             if case_sensitive_like {
                 db.load(pragma(true))?;
@@ -343,20 +379,46 @@ impl Api {
             }
             statements = db.statements;
             out
-        });
+        };
+        let result = if op.target.writes() {
+            // Dependent rows are checked by the database too: SQLite enforces foreign keys only
+            // when told, per connection and outside a transaction (Q1.3).
+            if C::DIALECT == Dialect::Sqlite {
+                let mut on = crate::backend::Sql::new(Dialect::Sqlite);
+                on.push("PRAGMA foreign_keys = ON");
+                if let Err(e) = conn.execute_sql(on) {
+                    return self.error_reply(&e, op.callback());
+                }
+                pragmas += 1;
+            }
+            conn.write_transaction(work)
+        } else {
+            conn.read_transaction(work)
+        };
         let mut headers = Vec::new();
         if self.config.server_timing {
             // The transaction's BEGIN and COMMIT (or ROLLBACK) are statements too.
             let ms = start.elapsed().as_secs_f64() * 1000.0;
             headers.push((
                 "Server-Timing",
-                format!("db;dur={ms:.3};desc=\"{} statements\"", statements + 2),
+                format!(
+                    "db;dur={ms:.3};desc=\"{} statements\"",
+                    statements + pragmas + 2
+                ),
             ));
         }
-        match result {
-            Ok(out) => {
+        match result.map(write::into_reply_parts) {
+            Ok((status, Some(out))) => {
                 headers.extend(out.headers);
-                self.document_reply(200, out.document, op.callback(), headers)
+                self.document_reply(status, out.document, op.callback(), headers)
+            }
+            Ok((status, None)) => {
+                headers.push(("Vary", "Accept".into()));
+                Reply {
+                    status,
+                    headers,
+                    body: None,
+                }
             }
             Err(e) => self.error_reply_with(&e, op.callback(), headers),
         }
@@ -367,14 +429,26 @@ impl Api {
         db: &mut Db<'_, C>,
         ctx: &Ctx<'_>,
         target: &Target,
-    ) -> Result<Output, Error> {
+    ) -> Result<Written, Error> {
+        let read = |output: Output| Written::Document {
+            status: 200,
+            output,
+        };
         match target {
-            Target::Collection(t) => fetch::collection(db, ctx, *t),
-            Target::Resource(t, id) => fetch::single(db, ctx, *t, id),
-            Target::Related(t, id, r) => fetch::related(db, ctx, *t, id, *r),
-            Target::RelatedSingle(t, id, r, rid) => fetch::related_single(db, ctx, *t, id, *r, rid),
-            Target::Relationship(t, id, r) => fetch::relationship(db, ctx, *t, id, *r),
-            Target::Eval(t) => fetch::eval(db, ctx, *t),
+            Target::Collection(t) => fetch::collection(db, ctx, *t).map(read),
+            Target::Resource(t, id) => fetch::single(db, ctx, *t, id).map(read),
+            Target::Related(t, id, r) => fetch::related(db, ctx, *t, id, *r).map(read),
+            Target::RelatedSingle(t, id, r, rid) => {
+                fetch::related_single(db, ctx, *t, id, *r, rid).map(read)
+            }
+            Target::Relationship(t, id, r) => fetch::relationship(db, ctx, *t, id, *r).map(read),
+            Target::Eval(t) => fetch::eval(db, ctx, *t).map(read),
+            Target::Create(t, doc) => write::create(db, ctx, *t, doc),
+            Target::Update(t, id, doc) => write::update(db, ctx, *t, id, doc),
+            Target::Delete(t, id) => write::delete(db, ctx, *t, id),
+            Target::RelationshipWrite(t, id, r, change, doc) => {
+                write::relationship(db, ctx, *t, id, *r, *change, doc)
+            }
         }
     }
 
@@ -389,7 +463,7 @@ impl Api {
         callback: Option<&str>,
         headers: Vec<(&'static str, String)>,
     ) -> Reply {
-        let doc = Document::with_errors(vec![error.to_error_object()]);
+        let doc = Document::with_errors(error.to_error_objects());
         self.document_reply(error.status(), doc, callback, headers)
     }
 
@@ -479,18 +553,52 @@ impl Api {
 
     /// The methods a route serves, in E3.2's order.
     fn allow(&self, route: &Route) -> Vec<&'static str> {
-        let get = match route {
-            Route::Root => true,
-            Route::Collection(t)
-            | Route::Resource(t, _)
-            | Route::Related(t, ..)
-            | Route::RelatedSingle(t, ..)
-            | Route::Relationship(t, ..)
-            | Route::Eval(t) => self.schema.types[*t].config.allows(Method::Get),
+        let enabled = |t: usize, m: Method| self.schema.types[t].config.allows(m);
+        // (GET, POST, PATCH, DELETE) the route serves (E1.1).
+        let (get, post, patch, delete) = match route {
+            Route::Root => (true, false, false, false),
+            Route::Collection(t) => (
+                enabled(*t, Method::Get),
+                enabled(*t, Method::Post),
+                false,
+                false,
+            ),
+            Route::Resource(t, _) => (
+                enabled(*t, Method::Get),
+                false,
+                enabled(*t, Method::Patch),
+                enabled(*t, Method::Delete),
+            ),
+            Route::Related(t, ..) | Route::RelatedSingle(t, ..) | Route::Eval(t) => {
+                (enabled(*t, Method::Get), false, false, false)
+            }
+            Route::Relationship(t, _, name) => {
+                // Writes follow PATCH on the owner; a to-one URL takes only PATCH (R0.1).
+                let to_one = self
+                    .schema
+                    .rel_index(*t, name)
+                    .is_some_and(|r| !self.schema.rel(*t, r).is_to_many());
+                let writes = enabled(*t, Method::Patch);
+                (
+                    enabled(*t, Method::Get),
+                    writes && !to_one,
+                    writes,
+                    writes && !to_one,
+                )
+            }
         };
-        let mut allow = Vec::with_capacity(3);
+        let mut allow = Vec::with_capacity(6);
         if get {
             allow.extend(["GET", "HEAD"]);
+        }
+        if post {
+            allow.push("POST");
+        }
+        if patch {
+            allow.push("PATCH");
+        }
+        if delete {
+            allow.push("DELETE");
         }
         allow.push("OPTIONS");
         allow
@@ -501,7 +609,10 @@ impl Api {
         &self,
         route: Route,
         params: &QueryParams,
+        method: &str,
+        document: Option<Map<String, Value>>,
     ) -> Result<Option<(Target, Shaping)>, Error> {
+        let doc = || document.clone().unwrap_or_default();
         let rel = |t: usize, name: &str| {
             self.schema
                 .rel_index(t, name)
@@ -526,14 +637,53 @@ impl Api {
                 )?;
                 (Target::Eval(t), shaping)
             }
+            Route::Collection(t) if method == "POST" => (
+                Target::Create(t, doc()),
+                self.shaping(params, t, None, None)?,
+            ),
             Route::Collection(t) => (
                 Target::Collection(t),
                 self.shaping(params, t, Some(t), None)?,
             ),
+            Route::Resource(t, id) if method == "PATCH" => (
+                Target::Update(t, id, doc()),
+                self.shaping(params, t, None, None)?,
+            ),
+            Route::Resource(t, id) if method == "DELETE" => {
+                (Target::Delete(t, id), self.shaping(params, t, None, None)?)
+            }
             Route::Resource(t, id) => (
                 Target::Resource(t, id),
                 self.shaping(params, t, None, None)?,
             ),
+            Route::Relationship(t, id, name) if !matches!(method, "GET" | "HEAD") => {
+                let r = rel(t, &name)?;
+                let to_many = self.schema.rel(t, r).is_to_many();
+                let config = &self.schema.types[t].config;
+                let type_name = self.schema.meta(t).type_name;
+                let change = match method {
+                    "POST" => Change::Add,
+                    "DELETE" => Change::Remove,
+                    _ => Change::Replace,
+                };
+                // Static permissions (R2.1, R4.1), before the document is examined.
+                if to_many && change == Change::Replace && !config.allow_to_many_replacement {
+                    return Err(Error::Missing {
+                        code: ErrorCode::ToManyReplacementForbidden,
+                        detail: format!("Replacing the to-many relationship \"{name}\" of type \"{type_name}\" is not allowed."),
+                    });
+                }
+                if change == Change::Remove && !config.allow_delete_from_to_many_relationships {
+                    return Err(Error::Missing {
+                        code: ErrorCode::ToManyDeletionForbidden,
+                        detail: format!("Removing members from the to-many relationship \"{name}\" of type \"{type_name}\" is not allowed."),
+                    });
+                }
+                (
+                    Target::RelationshipWrite(t, id, r, change, doc()),
+                    Shaping::default(),
+                )
+            }
             Route::Related(t, id, name) => {
                 let r = rel(t, &name)?;
                 let target = self.schema.rel(t, r).target;

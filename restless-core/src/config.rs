@@ -6,8 +6,14 @@ use crate::meta::{FieldRole, JsonApiResource, ResourceMeta};
 /// A method a type can enable (V2 `methods`); HEAD and OPTIONS follow B5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
-    /// Fetching.
+    /// Fetching (H); HEAD follows it.
     Get,
+    /// Creating (O).
+    Post,
+    /// Updating (P) and every write to relationship URLs (R).
+    Patch,
+    /// Deleting (Q).
+    Delete,
 }
 
 /// Manager options (V1).
@@ -30,6 +36,8 @@ pub struct ApiConfig {
     pub max_functions: usize,
     /// Application-defined filter operators (M10).
     pub operators: Vec<CustomOperator>,
+    /// Largest request body accepted (A3.5). Default 1 MiB.
+    pub max_body_bytes: usize,
 }
 
 /// A filter operator registered by the application (M10.1): its name, whether it takes an
@@ -89,6 +97,7 @@ impl Default for ApiConfig {
             filter_limits: crate::query::FilterLimits::default(),
             max_functions: 32,
             operators: Vec::new(),
+            max_body_bytes: 1 << 20,
         }
     }
 }
@@ -106,6 +115,12 @@ pub struct ResourceConfig {
     pub includes: Option<Vec<String>>,
     /// Serve `GET P/eval/T`, function evaluation (N1.1). Default off.
     pub allow_functions: bool,
+    /// Accept `data.id` in POST documents (O2.1 step 10). Default off.
+    pub allow_client_generated_ids: bool,
+    /// Accept replacing a to-many relationship by PATCH (P2.1, R2.1). Default off.
+    pub allow_to_many_replacement: bool,
+    /// Accept DELETE on to-many relationship URLs (R4.1). Default off.
+    pub allow_delete_from_to_many_relationships: bool,
 }
 
 impl Default for ResourceConfig {
@@ -116,6 +131,9 @@ impl Default for ResourceConfig {
             max_page_size: 100,
             includes: None,
             allow_functions: false,
+            allow_client_generated_ids: false,
+            allow_to_many_replacement: false,
+            allow_delete_from_to_many_relationships: false,
         }
     }
 }
@@ -141,6 +159,30 @@ impl ResourceConfig {
     /// Sets the default include paths (L1.9), e.g. `["author", "comments.author"]`.
     pub fn includes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, paths: I) -> Self {
         self.includes = Some(paths.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the enabled methods (V2 `methods`); HEAD follows GET and OPTIONS is always served.
+    pub fn methods(mut self, methods: impl IntoIterator<Item = Method>) -> Self {
+        self.methods = methods.into_iter().collect();
+        self
+    }
+
+    /// Accepts client-generated ids in POST documents (O2.1).
+    pub fn allow_client_generated_ids(mut self, allow: bool) -> Self {
+        self.allow_client_generated_ids = allow;
+        self
+    }
+
+    /// Accepts replacing to-many relationships (P2.1, R2.1).
+    pub fn allow_to_many_replacement(mut self, allow: bool) -> Self {
+        self.allow_to_many_replacement = allow;
+        self
+    }
+
+    /// Accepts removing members from to-many relationships (R4.1).
+    pub fn allow_delete_from_to_many_relationships(mut self, allow: bool) -> Self {
+        self.allow_delete_from_to_many_relationships = allow;
         self
     }
 

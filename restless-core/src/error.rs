@@ -52,6 +52,44 @@ pub enum ErrorCode {
     InvalidFilter,
     /// 400: a bad function list (N2.2).
     InvalidFunctions,
+    /// 400: the request has no body (O2.1).
+    MissingBody,
+    /// 400: the body is not JSON (O2.1).
+    InvalidJson,
+    /// 400: the document's structure is wrong (O, P, R).
+    InvalidDocument,
+    /// 400: an attribute or relationship the type does not have (O3.1, O5.1).
+    UnknownField,
+    /// 400: a computed attribute sent (O3.1).
+    ReadOnlyField,
+    /// 400: a value of the wrong type (G3.4, G6).
+    InvalidAttributeValue,
+    /// 400: a required attribute not sent (O3.1).
+    MissingAttribute,
+    /// 400: the database refused a NULL (S3.3).
+    NotNullViolation,
+    /// 400: the database refused a value by a CHECK (S3.3).
+    CheckViolation,
+    /// 400: the database rejected a value (S3.3).
+    InvalidValue,
+    /// 403: `data.id` sent without `allow_client_generated_ids` (O2.1).
+    ClientIdForbidden,
+    /// 403: replacing a to-many relationship is not allowed (P2.1, R2.1).
+    ToManyReplacementForbidden,
+    /// 403: removing from a to-many relationship is not allowed (R4.1).
+    ToManyDeletionForbidden,
+    /// 409: a `type` that does not fit (O2.1, O5.4, P2.1, R).
+    TypeConflict,
+    /// 409: `data.id` differs from the URL's (P2.1).
+    IdConflict,
+    /// 409: a client-generated id already used (O2.1).
+    AlreadyExists,
+    /// 409: a unique constraint (S3.3).
+    UniqueViolation,
+    /// 409: a foreign-key constraint (S3.3, Q1.3).
+    ForeignKeyViolation,
+    /// 409: a NOT NULL foreign key would be cleared (P3.2, Q1.3, R4.2).
+    RequiredRelationship,
     /// 500: an unexpected failure (S3.1).
     InternalError,
     /// 503: the database is temporarily unavailable (S3.2).
@@ -70,6 +108,9 @@ impl ErrorCode {
             | NotToMany
             | SingleNotFound
             | SingleNotUnique => 404,
+            ClientIdForbidden | ToManyReplacementForbidden | ToManyDeletionForbidden => 403,
+            TypeConflict | IdConflict | AlreadyExists | UniqueViolation | ForeignKeyViolation
+            | RequiredRelationship => 409,
             MethodNotAllowed => 405,
             NotAcceptable => 406,
             PayloadTooLarge => 413,
@@ -85,7 +126,17 @@ impl ErrorCode {
             | InvalidFields
             | InvalidInclude
             | InvalidFilter
-            | InvalidFunctions => 400,
+            | InvalidFunctions
+            | MissingBody
+            | InvalidJson
+            | InvalidDocument
+            | UnknownField
+            | ReadOnlyField
+            | InvalidAttributeValue
+            | MissingAttribute
+            | NotNullViolation
+            | CheckViolation
+            | InvalidValue => 400,
             InternalError => 500,
             ServiceUnavailable => 503,
         }
@@ -118,6 +169,25 @@ impl ErrorCode {
             InvalidInclude => "invalid_include",
             InvalidFilter => "invalid_filter",
             InvalidFunctions => "invalid_functions",
+            MissingBody => "missing_body",
+            InvalidJson => "invalid_json",
+            InvalidDocument => "invalid_document",
+            UnknownField => "unknown_field",
+            ReadOnlyField => "read_only_field",
+            InvalidAttributeValue => "invalid_attribute_value",
+            MissingAttribute => "missing_attribute",
+            NotNullViolation => "not_null_violation",
+            CheckViolation => "check_violation",
+            InvalidValue => "invalid_value",
+            ClientIdForbidden => "client_id_forbidden",
+            ToManyReplacementForbidden => "to_many_replacement_forbidden",
+            ToManyDeletionForbidden => "to_many_deletion_forbidden",
+            TypeConflict => "type_conflict",
+            IdConflict => "id_conflict",
+            AlreadyExists => "already_exists",
+            UniqueViolation => "unique_violation",
+            ForeignKeyViolation => "foreign_key_violation",
+            RequiredRelationship => "required_relationship",
             InternalError => "internal_error",
             ServiceUnavailable => "service_unavailable",
         }
@@ -150,6 +220,25 @@ impl ErrorCode {
             InvalidInclude => "Invalid include parameter",
             InvalidFilter => "Invalid filter",
             InvalidFunctions => "Invalid function list",
+            MissingBody => "Missing request body",
+            InvalidJson => "Invalid JSON",
+            InvalidDocument => "Invalid document",
+            UnknownField => "Unknown field",
+            ReadOnlyField => "Read-only field",
+            InvalidAttributeValue => "Invalid attribute value",
+            MissingAttribute => "Missing required attribute",
+            NotNullViolation => "Missing value",
+            CheckViolation => "Constraint violation",
+            InvalidValue => "Value rejected",
+            ClientIdForbidden => "Client-generated id not allowed",
+            ToManyReplacementForbidden => "To-many replacement not allowed",
+            ToManyDeletionForbidden => "To-many deletion not allowed",
+            TypeConflict => "Type conflict",
+            IdConflict => "Id conflict",
+            AlreadyExists => "Resource already exists",
+            UniqueViolation => "Conflict with an existing resource",
+            ForeignKeyViolation => "Conflict with related data",
+            RequiredRelationship => "Required relationship",
             InternalError => "Internal server error",
             ServiceUnavailable => "Service unavailable",
         }
@@ -183,6 +272,17 @@ pub struct ErrorObject {
     /// What the error points at, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ErrorSource>,
+}
+
+/// One problem with a request document (O, P, R).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The error code; its status is the response's.
+    pub code: ErrorCode,
+    /// The JSON pointer into the request document, if any.
+    pub pointer: Option<String>,
+    /// The sentence for the client.
+    pub detail: String,
 }
 
 /// Everything that can go wrong while answering a request.
@@ -232,6 +332,16 @@ pub enum Error {
         code: ErrorCode,
         /// The sentence for the client.
         detail: String,
+    },
+    /// One or more problems with the request document (O, P, R), all of one status; each
+    /// becomes one error object with `source.pointer`, in pointer order (S1.4).
+    #[error("{}", .0.first().map_or("", |p| p.detail.as_str()))]
+    Document(Vec<Problem>),
+    /// The request body is larger than the configured limit (A3.5). 413.
+    #[error("The request body exceeds the limit of {limit} bytes.")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
     },
     /// The Accept header rules out the JSON:API media type (B1.2). 406 `not_acceptable`.
     #[error("{}", if *.only_with_parameters {
@@ -302,6 +412,10 @@ impl Error {
             Error::NotAcceptable { .. } => ErrorCode::NotAcceptable,
             Error::UnsupportedMediaType { .. } => ErrorCode::UnsupportedMediaType,
             Error::BadQuery { code, .. } | Error::Missing { code, .. } => *code,
+            Error::Document(problems) => problems
+                .first()
+                .map_or(ErrorCode::InvalidDocument, |p| p.code),
+            Error::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Error::Database(e) if is_transient(e) => ErrorCode::ServiceUnavailable,
             Error::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Error::Database(_) | Error::Internal(_) => ErrorCode::InternalError,
@@ -344,10 +458,37 @@ impl Error {
         }
     }
 
+    /// Every error object of this error: one, or one per problem of [`Error::Document`].
+    pub fn to_error_objects(&self) -> Vec<ErrorObject> {
+        match self {
+            Error::Document(problems) if !problems.is_empty() => problems
+                .iter()
+                .map(|p| ErrorObject {
+                    id: None,
+                    status: p.code.status().to_string(),
+                    code: p.code.as_str(),
+                    title: p.code.title(),
+                    detail: p.detail.clone(),
+                    source: p.pointer.clone().map(ErrorSource::Pointer),
+                })
+                .collect(),
+            _ => vec![self.to_error_object()],
+        }
+    }
+
+    /// One problem with the request document, as an error.
+    pub fn problem(code: ErrorCode, pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        Error::Document(vec![Problem {
+            code,
+            pointer: Some(pointer.into()),
+            detail: detail.into(),
+        }])
+    }
+
     /// The whole error document (S1.1) for this error.
     pub fn to_document(&self) -> serde_json::Value {
         serde_json::json!({
-            "errors": [self.to_error_object()],
+            "errors": self.to_error_objects(),
             "jsonapi": {"version": "1.0"},
         })
     }

@@ -25,6 +25,7 @@ pub mod meta;
 pub mod negotiate;
 mod ops;
 pub mod query;
+mod request;
 mod schema;
 pub mod temporal;
 pub mod url;
@@ -33,7 +34,7 @@ pub mod value;
 pub use api::{Api, Operation, Prepared, Reply, Request};
 pub use backend::Database;
 pub use config::{ApiConfig, ConfigError, CustomOperator, Method, Registered, ResourceConfig};
-pub use error::{Error, ErrorCode};
+pub use error::{Error, ErrorCode, Problem};
 pub use meta::{
     FieldMeta, FieldRole, FieldValue, JsonApiResource, RelationshipKind, RelationshipMeta,
     ResourceMeta, ValueKind,

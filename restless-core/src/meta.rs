@@ -114,6 +114,8 @@ pub struct FieldMeta {
     pub kind: ValueKind,
     /// Whether the column admits NULL (the Rust type is an `Option`).
     pub nullable: bool,
+    /// Whether the database fills the column when an INSERT omits it (V3.1, O3.1).
+    pub has_default: bool,
     /// The field's role.
     pub role: FieldRole,
 }

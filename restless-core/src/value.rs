@@ -12,6 +12,8 @@ use crate::meta::ValueKind;
 pub enum SqlValue {
     /// SQL NULL.
     Null,
+    /// SQL NULL bound with the type of a column of `kind` (PostgreSQL types every parameter).
+    TypedNull(ValueKind),
     /// A `SmallInt`.
     SmallInt(i16),
     /// An `Integer`.
@@ -51,7 +53,7 @@ impl SqlValue {
     /// The value as written in a document's `attributes` (G1.1).
     pub fn to_json(&self) -> Value {
         match self {
-            SqlValue::Null => Value::Null,
+            SqlValue::Null | SqlValue::TypedNull(_) => Value::Null,
             SqlValue::SmallInt(v) => Value::from(*v),
             SqlValue::Integer(v) => Value::from(*v),
             SqlValue::BigInt(v) => Value::from(*v),

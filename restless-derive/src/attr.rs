@@ -8,7 +8,7 @@ use crate::ctxt::Ctxt;
 
 pub(crate) const CONTAINER_KEYS: &str = "`type`, `table`, `primary_key`, `to_many`";
 pub(crate) const TO_MANY_KEYS: &str = "`name`, `target`, `foreign_key`, `local`, `remote`";
-pub(crate) const FIELD_KEYS: &str = "`rename`, `skip`, `to_one`, `target`";
+pub(crate) const FIELD_KEYS: &str = "`rename`, `skip`, `to_one`, `target`, `db_default`";
 
 /// A value that may be given once; the second occurrence is an error at its key.
 pub(crate) struct Attr<T> {
@@ -130,6 +130,7 @@ fn parse_to_many(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> ToManyAttr
 pub(crate) struct FieldAttrs {
     pub(crate) rename: Option<(proc_macro2::Span, String)>,
     pub(crate) skip: bool,
+    pub(crate) db_default: bool,
     pub(crate) column: Option<syn::Ident>,
     pub(crate) to_one: Option<(proc_macro2::Span, String)>,
     pub(crate) target: Option<(proc_macro2::Span, Path)>,
@@ -220,6 +221,7 @@ impl FieldAttrs {
     pub(crate) fn parse(cx: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut rename = Attr::none("rename");
         let mut skip = Attr::none("skip");
+        let mut db_default = Attr::none("db_default");
         let mut to_one = Attr::none("to_one");
         let mut target = Attr::none("target");
         let mut column = None;
@@ -233,6 +235,8 @@ impl FieldAttrs {
                         }
                     } else if meta.path.is_ident("skip") {
                         skip.set(cx, span, ());
+                    } else if meta.path.is_ident("db_default") {
+                        db_default.set(cx, span, ());
                     } else if meta.path.is_ident("to_one") {
                         if let Some(v) = lit_str(cx, &meta, "to_one") {
                             to_one.set(cx, span, v);
@@ -273,6 +277,7 @@ impl FieldAttrs {
         FieldAttrs {
             rename: rename.get(),
             skip: skip.get().is_some(),
+            db_default: db_default.get().is_some(),
             column,
             to_one: to_one.get(),
             target: target.get(),

@@ -43,12 +43,14 @@ fn expand(m: &Resource<'_>) -> TokenStream {
         };
         let kind = quote_spanned!(ty.span()=> <#ty as #p::FieldValue>::KIND);
         let nullable = quote_spanned!(ty.span()=> <#ty as #p::FieldValue>::NULLABLE);
+        let has_default = f.db_default;
         quote! {
             #p::FieldMeta {
                 name: #name,
                 column: <#table::#column as #p::diesel::Column>::NAME,
                 kind: #kind,
                 nullable: #nullable,
+                has_default: #has_default,
                 role: #role,
             }
         }

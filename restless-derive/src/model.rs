@@ -43,6 +43,7 @@ pub(crate) struct Field<'a> {
     pub(crate) name_span: Span,
     pub(crate) column: Ident,
     pub(crate) to_one: Option<(String, Path)>,
+    pub(crate) db_default: bool,
 }
 
 /// Whether `name` matches C5.3: `^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`.
@@ -161,6 +162,7 @@ impl<'a> Resource<'a> {
                 name_span,
                 column: fa.column.unwrap_or_else(|| ident.clone()),
                 to_one,
+                db_default: fa.db_default,
             });
         }
 

@@ -33,3 +33,4 @@ mod root;
 mod shaping;
 mod single;
 mod sorting;
+mod writes;

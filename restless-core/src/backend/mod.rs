@@ -161,6 +161,22 @@ pub trait Database: diesel::Connection + Send + 'static {
     /// [`Error::Database`] when the statement fails or a value does not decode.
     fn load_rows(&mut self, sql: Sql) -> Result<Vec<Row>, Error>;
 
+    /// Runs a statement that returns no rows; the number of rows it changed.
+    ///
+    /// # Errors
+    /// [`Error::Database`] when the statement fails.
+    fn execute_sql(&mut self, sql: Sql) -> Result<usize, Error>;
+
+    /// Runs `f` in a transaction (a savepoint when one is open): committed when `f` succeeds,
+    /// rolled back otherwise (A3.1).
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or [`Error::Database`] when the transaction cannot begin or end.
+    fn write_transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error>;
+
     /// Runs `f` in one read transaction, so that every query it makes sees one snapshot
     /// (A3.1, H8.1).
     ///
@@ -226,6 +242,24 @@ macro_rules! bind_common {
         let q = $query;
         match $value {
             SqlValue::Null => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
+            SqlValue::TypedNull(kind) => {
+                use $crate::meta::ValueKind as K;
+                match kind {
+                    K::SmallInt => q.bind::<st::Nullable<st::SmallInt>, _>(None::<i16>),
+                    K::Integer => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
+                    K::BigInt => q.bind::<st::Nullable<st::BigInt>, _>(None::<i64>),
+                    K::Float => q.bind::<st::Nullable<st::Float>, _>(None::<f32>),
+                    K::Double => q.bind::<st::Nullable<st::Double>, _>(None::<f64>),
+                    K::Text => q.bind::<st::Nullable<st::Text>, _>(None::<String>),
+                    K::Bool => q.bind::<st::Nullable<st::Bool>, _>(None::<bool>),
+                    K::Date => q.bind::<st::Nullable<st::Date>, _>(None::<chrono::NaiveDate>),
+                    K::Time => q.bind::<st::Nullable<st::Time>, _>(None::<chrono::NaiveTime>),
+                    K::Timestamp => {
+                        q.bind::<st::Nullable<st::Timestamp>, _>(None::<chrono::NaiveDateTime>)
+                    }
+                    other => $special(q, SqlValue::TypedNull(other)),
+                }
+            }
             SqlValue::SmallInt(v) => q.bind::<st::SmallInt, _>(v),
             SqlValue::Integer(v) => q.bind::<st::Integer, _>(v),
             SqlValue::BigInt(v) => q.bind::<st::BigInt, _>(v),
@@ -277,6 +311,27 @@ macro_rules! impl_database {
                     q = $bind(q, value);
                 }
                 Ok(q.load::<$crate::backend::Row>(self)?)
+            }
+
+            fn execute_sql(
+                &mut self,
+                sql: $crate::backend::Sql,
+            ) -> Result<usize, $crate::error::Error> {
+                use diesel::RunQueryDsl as _;
+                let (text, binds) = sql.into_parts();
+                let mut q = diesel::sql_query(text).into_boxed::<$db>();
+                for value in binds {
+                    q = $bind(q, value);
+                }
+                Ok(q.execute(self)?)
+            }
+
+            fn write_transaction<T>(
+                &mut self,
+                f: impl FnOnce(&mut Self) -> Result<T, $crate::error::Error>,
+            ) -> Result<T, $crate::error::Error> {
+                use diesel::Connection as _;
+                self.transaction(f)
             }
 
             fn read_transaction<T>(

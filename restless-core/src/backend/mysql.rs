@@ -34,6 +34,10 @@ fn bind_special<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
     match value {
         SqlValue::TimestampTz(v) => q.bind::<st::Timestamp, _>(v.naive_utc()),
         SqlValue::Uuid(v) => q.bind::<st::Text, _>(v.hyphenated().to_string()),
+        SqlValue::TypedNull(ValueKind::TimestampTz) => {
+            q.bind::<st::Nullable<st::Timestamp>, _>(None::<chrono::NaiveDateTime>)
+        }
+        SqlValue::TypedNull(_) => q.bind::<st::Nullable<st::Text>, _>(None::<String>),
         _ => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
     }
 }

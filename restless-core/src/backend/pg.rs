@@ -51,6 +51,15 @@ fn bind_special<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
             days,
             months,
         }),
+        SqlValue::TypedNull(ValueKind::TimestampTz) => {
+            q.bind::<st::Nullable<st::Timestamptz>, _>(None::<chrono::DateTime<chrono::Utc>>)
+        }
+        SqlValue::TypedNull(ValueKind::Uuid) => {
+            q.bind::<st::Nullable<st::Uuid>, _>(None::<uuid::Uuid>)
+        }
+        SqlValue::TypedNull(ValueKind::Interval) => {
+            q.bind::<st::Nullable<st::Interval>, _>(None::<PgInterval>)
+        }
         _ => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
     }
 }

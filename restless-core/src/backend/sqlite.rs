@@ -40,6 +40,10 @@ fn bind_special<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
     match value {
         SqlValue::TimestampTz(v) => q.bind::<st::TimestamptzSqlite, _>(v),
         SqlValue::Uuid(v) => q.bind::<st::Text, _>(v.hyphenated().to_string()),
+        SqlValue::TypedNull(ValueKind::TimestampTz) => {
+            q.bind::<st::Nullable<st::TimestamptzSqlite>, _>(None::<chrono::DateTime<chrono::Utc>>)
+        }
+        SqlValue::TypedNull(_) => q.bind::<st::Nullable<st::Text>, _>(None::<String>),
         // No other value reaches SQLite: the kinds are checked at registration.
         _ => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
     }

@@ -3,6 +3,7 @@
 pub(crate) mod fetch;
 pub(crate) mod objects;
 pub(crate) mod sql;
+pub(crate) mod write;
 
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,33 @@ impl<'c, C: Database> Db<'c, C> {
             statements: 0,
             time: Duration::ZERO,
         }
+    }
+
+    /// Runs one statement that returns no rows.
+    pub(crate) fn execute(&mut self, sql: Sql) -> Result<usize, Error> {
+        let start = Instant::now();
+        self.statements += 1;
+        let n = self.conn.execute_sql(sql);
+        self.time += start.elapsed();
+        n
+    }
+
+    /// Runs `f` in a savepoint, so that a failed statement leaves the request's transaction
+    /// usable (PostgreSQL aborts it otherwise).
+    pub(crate) fn savepoint<T>(
+        &mut self,
+        f: impl FnOnce(&mut Db<'_, C>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut statements = 0;
+        let result = self.conn.write_transaction(|conn| {
+            let mut inner = Db::new(conn);
+            let out = f(&mut inner);
+            statements = inner.statements;
+            out
+        });
+        // SAVEPOINT and RELEASE (or ROLLBACK TO) are statements too.
+        self.statements += statements + 2;
+        result
     }
 
     /// Runs one query.

@@ -150,6 +150,7 @@ pub(crate) mod tests {
             column: name,
             kind,
             nullable: true,
+            has_default: false,
             role,
         }
     }

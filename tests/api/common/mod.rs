@@ -45,6 +45,8 @@ fn apis() -> &'static Apis {
                 server_timing: true,
                 article_includes: &[],
                 functions: true,
+                writes: false,
+                to_many_writes: false,
             },
             4,
         )
@@ -58,6 +60,8 @@ fn apis() -> &'static Apis {
                 server_timing: false,
                 article_includes: &[],
                 functions: false,
+                writes: false,
+                to_many_writes: false,
             },
             2,
         )
@@ -71,6 +75,8 @@ fn apis() -> &'static Apis {
                 server_timing: false,
                 article_includes: &["author"],
                 functions: false,
+                writes: false,
+                to_many_writes: false,
             },
             2,
         )
@@ -84,9 +90,71 @@ fn apis() -> &'static Apis {
     })
 }
 
+/// The database write tests use: separate from the read tests' fixture, reset by each test.
+fn write_url() -> &'static str {
+    static URL: OnceLock<(String, Option<tempfile::TempDir>)> = OnceLock::new();
+    &URL.get_or_init(|| match std::env::var("RESTLESS_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => (create_database(&url, "_writes"), None),
+        _ => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let path = dir.path().join("writes.db");
+            (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
+        }
+    })
+    .0
+}
+
+/// Creates (anew) the database named like `url`'s with `suffix`, and returns its URL.
+fn create_database(url: &str, suffix: &str) -> String {
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql")),
+        allow(unused_variables, reason = "used by the drivers' branches")
+    )]
+    let (server, name) = url
+        .rsplit_once('/')
+        .expect("a database URL ends with /name");
+    let name = name.split('?').next().unwrap_or(name);
+    let target = format!("{name}{suffix}");
+    assert!(
+        target
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+        "database name {target}"
+    );
+    #[cfg(feature = "postgres")]
+    if url.starts_with("postgres") {
+        use diesel::connection::SimpleConnection as _;
+        use diesel::Connection as _;
+        let mut conn = diesel::PgConnection::establish(url).expect("PostgreSQL");
+        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {target}"))
+            .expect("drop");
+        conn.batch_execute(&format!("CREATE DATABASE {target}"))
+            .expect("create");
+        return format!("{server}/{target}");
+    }
+    #[cfg(feature = "mysql")]
+    if url.starts_with("mysql") {
+        use diesel::connection::SimpleConnection as _;
+        use diesel::Connection as _;
+        let mut conn = diesel::MysqlConnection::establish(url).expect("MariaDB");
+        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {target}"))
+            .expect("drop");
+        conn.batch_execute(&format!(
+            "CREATE DATABASE {target} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+        ))
+        .expect("create");
+        return format!("{server}/{target}");
+    }
+    panic!("{url}: this test build has no driver for it (features postgres, mysql)");
+}
+
+/// Serialises the write tests: each one resets the write database to fixture F.
+static WRITE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A running server and a client for it.
 pub(crate) struct Server {
     srv: actix_test::TestServer,
+    _writes: Option<std::sync::MutexGuard<'static, ()>>,
 }
 
 /// A response, fully read.
@@ -112,28 +180,49 @@ impl Response {
 }
 
 impl Server {
-    /// The blog API with links based on `http://localhost:8080`.
-    pub(crate) fn start() -> Self {
-        let api = apis().fixed.clone();
+    fn serve(api: BlogApi, writes: Option<std::sync::MutexGuard<'static, ()>>) -> Self {
         Server {
             srv: actix_test::start(move || App::new().service(api.scope())),
+            _writes: writes,
         }
+    }
+
+    /// The blog API with links based on `http://localhost:8080`.
+    pub(crate) fn start() -> Self {
+        Server::serve(apis().fixed.clone(), None)
     }
 
     /// The blog API with links based on the request's host.
     pub(crate) fn start_without_base_url() -> Self {
-        let api = apis().from_request.clone();
-        Server {
-            srv: actix_test::start(move || App::new().service(api.scope())),
-        }
+        Server::serve(apis().from_request.clone(), None)
     }
 
     /// The blog API where articles include their author by default (L1.9).
     pub(crate) fn start_with_default_includes() -> Self {
-        let api = apis().default_includes.clone();
-        Server {
-            srv: actix_test::start(move || App::new().service(api.scope())),
-        }
+        Server::serve(apis().default_includes.clone(), None)
+    }
+
+    /// The blog API on a fresh copy of fixture F (or an empty schema without `seed`) with
+    /// every method enabled (A1.4); `to_many_writes` also allows to-many replacement and
+    /// deletion, as the blog example does. Write tests run one at a time.
+    pub(crate) fn start_writes(seed: bool, to_many_writes: bool) -> Self {
+        let lock = WRITE_LOCK
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let url = write_url();
+        let options = Options {
+            seed,
+            reset: true,
+            base_url: Some("http://localhost:8080"),
+            server_timing: false,
+            article_includes: &[],
+            functions: false,
+            writes: true,
+            to_many_writes,
+        };
+        let api = db::open(url, options, 2)
+            .unwrap_or_else(|e| panic!("cannot open the write database {url}: {e}"));
+        Server::serve(api, Some(lock))
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -154,12 +243,33 @@ impl Server {
         path: &str,
         headers: &[(&str, &str)],
     ) -> Response {
+        self.send(method, path, headers, Vec::new()).await
+    }
+
+    /// A request with a JSON:API document body.
+    pub(crate) async fn write(&self, method: Method, path: &str, body: &Value) -> Response {
+        let headers = [
+            ("Accept", "application/vnd.api+json"),
+            ("Content-Type", "application/vnd.api+json"),
+        ];
+        self.send(method, path, &headers, body.to_string().into_bytes())
+            .await
+    }
+
+    /// Any request with a body.
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Response {
         let mut req = self.srv.request(method.clone(), self.srv.url(path));
         for (name, value) in headers {
             req = req.insert_header((*name, *value));
         }
         let mut res = req
-            .send()
+            .send_body(body)
             .await
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         let body = res.body().limit(16 << 20).await.unwrap();
@@ -262,6 +372,57 @@ pub(crate) fn ids(doc: &Value) -> Vec<String> {
         .iter()
         .map(|o| o["id"].as_str().expect("id").to_owned())
         .collect()
+}
+
+/// Which request schema a document sent to a URL must satisfy (spec/README.md).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RequestKind {
+    /// POST to a collection.
+    Create,
+    /// PATCH to a resource.
+    Update,
+    /// Any write to a relationship URL.
+    Relationship,
+}
+
+/// Validates a request document against the official request schemas.
+pub(crate) fn assert_valid_request(kind: RequestKind, doc: &Value) {
+    static VALIDATORS: OnceLock<[jsonschema::Validator; 3]> = OnceLock::new();
+    let validators = VALIDATORS.get_or_init(|| {
+        let base: Value =
+            serde_json::from_str(include_str!("../../schema/jsonapi-1.0.json")).unwrap();
+        let build = |text: &str| {
+            let schema: Value = serde_json::from_str(text).unwrap();
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .with_resource(
+                    "https://jsonapi.org/schemas/spec/v1.0/draft",
+                    jsonschema::Resource::from_contents(base.clone()).expect("schema.json"),
+                )
+                .build(&schema)
+                .expect("request schema compiles")
+        };
+        [
+            build(include_str!(
+                "../../schema/jsonapi-1.0-create-resource.json"
+            )),
+            build(include_str!(
+                "../../schema/jsonapi-1.0-update-resource.json"
+            )),
+            build(include_str!(
+                "../../schema/jsonapi-1.0-update-relationship.json"
+            )),
+        ]
+    });
+    let v = &validators[kind as usize];
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "invalid {kind:?} request {doc}: {errors:?}"
+    );
 }
 
 /// An error document with one error object (S1).

@@ -49,6 +49,7 @@ struct Article {
 #[jsonapi(table = tags, type = "tag", primary_key = "code")]
 struct Tag {
     code: String,
+    #[jsonapi(db_default)]
     label: String,
 }
 
@@ -58,5 +59,6 @@ fn main() {
     assert_eq!(Article::META.fields.len(), 3);
     assert_eq!(Person::META.fields[2].name, "birthday");
     assert_eq!(Tag::META.key().name, "code");
+    assert!(Tag::META.fields[1].has_default);
     assert_eq!((Article::META.relationships[0].target)().type_name, "person");
 }
