@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode, Problem};
 use crate::meta::{FieldMeta, FieldRole, ValueKind};
-use crate::query::filter::{Marker, Operand};
+use crate::query::filter::{expects, Marker, Operand};
 use crate::schema::Schema;
 use crate::temporal::Literal;
 use crate::value::SqlValue;
@@ -170,20 +170,6 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn expects(kind: ValueKind) -> &'static str {
-    match kind {
-        ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt => "an integer",
-        ValueKind::Float | ValueKind::Double => "a number",
-        ValueKind::Text => "a string",
-        ValueKind::Bool => "a boolean",
-        ValueKind::Date => "a date (YYYY-MM-DD)",
-        ValueKind::Time => "a time (HH:MM:SS)",
-        ValueKind::Timestamp | ValueKind::TimestampTz => "a timestamp (YYYY-MM-DDTHH:MM:SS)",
-        ValueKind::Uuid => "a UUID",
-        ValueKind::Interval => "a number of seconds",
-    }
-}
-
 /// A request value for a column of `field` (G1.1, G3, G4, G5.2, G6): strict, no coercion.
 pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, String> {
     let kind = field.kind;
@@ -234,13 +220,7 @@ pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, S
         }
         _ => {
             let s = v.as_str().ok_or_else(wrong)?;
-            let marker = match s {
-                "CURRENT_TIMESTAMP" => Some(Marker::CurrentTimestamp),
-                "CURRENT_DATE" => Some(Marker::CurrentDate),
-                "LOCALTIMESTAMP" => Some(Marker::LocalTimestamp),
-                _ => None,
-            };
-            if let Some(m) = marker {
+            if let Some(m) = Marker::parse(s) {
                 return Ok(Operand::Marker(m, kind));
             }
             Literal::parse(s, kind == ValueKind::Time)

@@ -75,6 +75,18 @@ pub(crate) enum Marker {
     LocalTimestamp,
 }
 
+impl Marker {
+    /// The marker spelled exactly `s` (G4.1, case-sensitive).
+    pub(crate) fn parse(s: &str) -> Option<Marker> {
+        match s {
+            "CURRENT_TIMESTAMP" => Some(Marker::CurrentTimestamp),
+            "CURRENT_DATE" => Some(Marker::CurrentDate),
+            "LOCALTIMESTAMP" => Some(Marker::LocalTimestamp),
+            _ => None,
+        }
+    }
+}
+
 /// A typed operand: a value, or a marker resolved once per request against the database clock.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Operand {
@@ -256,8 +268,8 @@ fn kind_name(kind: ValueKind) -> &'static str {
     }
 }
 
-/// What a kind expects, in M4.6's words.
-fn expects(kind: ValueKind) -> &'static str {
+/// What a kind expects, in M4.6's and G6.1's words.
+pub(crate) fn expects(kind: ValueKind) -> &'static str {
     match kind {
         ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt => "an integer",
         ValueKind::Float | ValueKind::Double => "a number",
@@ -338,13 +350,7 @@ fn coerce(kind: ValueKind, v: &Value, lenient: bool) -> Result<Operand, ()> {
         ValueKind::Uuid => SqlValue::Uuid(uuid::Uuid::parse_str(text.ok_or(())?).map_err(|_| ())?),
         k if is_temporal(k) => {
             let s = text.ok_or(())?;
-            let marker = match s {
-                "CURRENT_TIMESTAMP" => Some(Marker::CurrentTimestamp),
-                "CURRENT_DATE" => Some(Marker::CurrentDate),
-                "LOCALTIMESTAMP" => Some(Marker::LocalTimestamp),
-                _ => None,
-            };
-            if let Some(m) = marker {
+            if let Some(m) = Marker::parse(s) {
                 return Ok(Operand::Marker(m, k));
             }
             Literal::parse(s, k == ValueKind::Time)
