@@ -63,6 +63,8 @@ pub(crate) struct Options {
     pub(crate) writes: bool,
     /// Allow replacing and deleting from to-many relationships (catalog P2.1, R2.1, R4.1).
     pub(crate) to_many_writes: bool,
+    /// Accept client-generated ids in POST documents (catalog O2.1); off in the example.
+    pub(crate) client_ids: bool,
 }
 
 /// Registers the four blog types (EC, catalog A1.4).
@@ -102,6 +104,7 @@ fn resource_config(options: Options) -> ResourceConfig {
         .allow_functions(options.functions)
         .allow_to_many_replacement(options.to_many_writes)
         .allow_delete_from_to_many_relationships(options.to_many_writes)
+        .allow_client_generated_ids(options.client_ids)
 }
 
 fn article_config(options: Options) -> ResourceConfig {

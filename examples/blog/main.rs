@@ -34,6 +34,7 @@ async fn main() -> Result<(), db::BoxError> {
             functions: true,
             writes: true,
             to_many_writes: true,
+            client_ids: false,
         },
         8,
     )?;

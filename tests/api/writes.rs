@@ -436,13 +436,89 @@ async fn relationship_problems_at_creation_o5() {
 
 #[actix_web::test]
 async fn client_generated_ids_o4_3() {
-    let srv = Server::start_writes(true, true);
-    // The blog keeps client ids off; the 403 is covered above. A canonical-id check comes first
-    // only when ids are allowed, so the type conflict (409) precedes the 403 here.
+    let srv = Server::start_writes_with(true, true, true, false);
+    let body = json!({"data": {"type": "tag", "id": "7", "attributes": {"name": "sql"}}});
+    assert_valid_request(RequestKind::Create, &body);
+    let res = srv.post("/api/tag", body.clone()).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(
+        res.header("location"),
+        Some("http://localhost:8080/api/tag/7")
+    );
+    assert_eq!(
+        res.json(),
+        json!({"data": {"type": "tag", "id": "7", "attributes": {"name": "sql"},
+            "relationships": {"articles": {"links": {"self": format!("{B}/tag/7/relationships/articles"), "related": format!("{B}/tag/7/articles")}, "data": []}},
+            "links": {"self": format!("{B}/tag/7")}}, "jsonapi": {"version": "1.0"}})
+    );
+    let res = srv.post("/api/tag", body).await;
+    assert_eq!(res.status, 409);
+    assert_eq!(
+        res.json(),
+        one(
+            409,
+            "already_exists",
+            "Resource already exists",
+            Some("/data/id"),
+            "A resource of type \"tag\" with id \"7\" already exists."
+        )
+    );
     let res = srv
-        .post("/api/tag", json!({"data": {"type": "person", "id": "7"}}))
+        .post(
+            "/api/tag",
+            json!({"data": {"type": "tag", "id": "07", "attributes": {"name": "x"}}}),
+        )
+        .await;
+    assert_eq!(
+        res.json(),
+        one(
+            400,
+            "invalid_document",
+            "Invalid document",
+            Some("/data/id"),
+            "\"07\" is not a valid id for type \"tag\"."
+        )
+    );
+    // The type conflict comes before the id checks (O2.1 steps 9-11).
+    let res = srv
+        .post("/api/tag", json!({"data": {"type": "person", "id": "x"}}))
         .await;
     assert_eq!(res.status, 409);
+    // The next generated id continues after the largest one.
+    let res = srv
+        .post(
+            "/api/tag",
+            json!({"data": {"type": "tag", "attributes": {"name": "next"}}}),
+        )
+        .await;
+    assert_eq!(res.json()["data"]["id"], "8");
+}
+
+#[actix_web::test]
+async fn statement_count_is_the_same_for_1_10_and_100_articles_h8_2() {
+    let srv = Server::start_writes_with(true, true, false, true);
+    for i in 5..=100 {
+        let body = json!({"data": {"type": "article", "attributes": {"title": format!("Article {i}")},
+            "relationships": {"author": {"data": {"type": "person", "id": ((i % 3) + 1).to_string()}},
+                              "tags": {"data": [{"type": "tag", "id": ((i % 3) + 1).to_string()}]}}}});
+        assert_eq!(srv.post("/api/article", body).await.status, 201);
+    }
+    let mut counts = Vec::new();
+    for size in [1, 10, 100] {
+        let res = srv
+            .get(&format!(
+                "/api/article?include=author,comments.author,tags&page%5Bsize%5D={size}"
+            ))
+            .await;
+        assert_eq!(res.status, 200);
+        assert_eq!(res.json()["data"].as_array().map(Vec::len), Some(size));
+        counts.push(
+            res.header("server-timing")
+                .and_then(|h| h.split_once("desc="))
+                .map(|(_, d)| d.to_owned()),
+        );
+    }
+    assert_eq!(counts, vec![Some("\"15 statements\"".to_owned()); 3]);
 }
 
 #[actix_web::test]

@@ -486,6 +486,31 @@ fn insert<C: Database>(
     }
     if let Some(k) = client_key {
         db.execute(sql)?;
+        if C::DIALECT == Dialect::Postgres
+            && matches!(
+                key.kind,
+                ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt
+            )
+        {
+            // A client-chosen key does not advance PostgreSQL's sequence (SQLite and MySQL move
+            // on by themselves): move it past the largest key, so generated keys never collide.
+            let literal = |s: &str| format!("'{}'", s.replace('\'', "''"));
+            let mut quoted_table = Sql::new(C::DIALECT);
+            quoted_table.ident(meta.table);
+            let mut seq = Sql::new(C::DIALECT);
+            seq.push("SELECT setval(pg_get_serial_sequence(");
+            seq.push(&literal(quoted_table.text()))
+                .push(", ")
+                .push(&literal(key.column))
+                .push("), ");
+            seq.push("(SELECT MAX(")
+                .ident(key.column)
+                .push(") FROM ")
+                .ident(meta.table)
+                .push("))");
+            seq.alias(ValueKind::BigInt, 0);
+            db.load(seq)?;
+        }
         return Ok(k);
     }
     // MySQL has no RETURNING: the generated key is read back on the same connection.

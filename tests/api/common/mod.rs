@@ -47,6 +47,7 @@ fn apis() -> &'static Apis {
                 functions: true,
                 writes: false,
                 to_many_writes: false,
+                client_ids: false,
             },
             4,
         )
@@ -62,6 +63,7 @@ fn apis() -> &'static Apis {
                 functions: false,
                 writes: false,
                 to_many_writes: false,
+                client_ids: false,
             },
             2,
         )
@@ -77,6 +79,7 @@ fn apis() -> &'static Apis {
                 functions: false,
                 writes: false,
                 to_many_writes: false,
+                client_ids: false,
             },
             2,
         )
@@ -206,6 +209,16 @@ impl Server {
     /// every method enabled (A1.4); `to_many_writes` also allows to-many replacement and
     /// deletion, as the blog example does. Write tests run one at a time.
     pub(crate) fn start_writes(seed: bool, to_many_writes: bool) -> Self {
+        Server::start_writes_with(seed, to_many_writes, false, false)
+    }
+
+    /// [`Server::start_writes`] with client-generated ids allowed and `Server-Timing` as asked.
+    pub(crate) fn start_writes_with(
+        seed: bool,
+        to_many_writes: bool,
+        client_ids: bool,
+        server_timing: bool,
+    ) -> Self {
         let lock = WRITE_LOCK
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -214,11 +227,12 @@ impl Server {
             seed,
             reset: true,
             base_url: Some("http://localhost:8080"),
-            server_timing: false,
+            server_timing,
             article_includes: &[],
             functions: false,
             writes: true,
             to_many_writes,
+            client_ids,
         };
         let api = db::open(url, options, 2)
             .unwrap_or_else(|e| panic!("cannot open the write database {url}: {e}"));
