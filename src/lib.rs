@@ -8,7 +8,7 @@
 
 pub use restless_actix::{ApiError, ApiManager, ApiService};
 pub use restless_core as core;
-pub use restless_core::query::FilterLimits;
+pub use restless_core::query::{FilterLimits, IncludeLimits};
 pub use restless_core::{
     ConfigError, CustomOperator, Error, ErrorCode, JsonApiResource, Method, ResourceConfig,
     ValueKind,

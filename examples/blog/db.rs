@@ -65,6 +65,8 @@ pub(crate) struct Options {
     pub(crate) to_many_writes: bool,
     /// Accept client-generated ids in POST documents (catalog O2.1); off in the example.
     pub(crate) client_ids: bool,
+    /// Attributes and relationships of `person` hidden from the API (catalog V2 `exclude`).
+    pub(crate) person_exclude: &'static [&'static str],
 }
 
 /// Registers the four blog types (EC, catalog A1.4).
@@ -74,7 +76,7 @@ fn manager<C: Database + R2D2Connection>(
 ) -> ApiManager<C> {
     let config = || resource_config(options);
     let manager = ApiManager::new(pool)
-        .resource_with::<Person>(config())
+        .resource_with::<Person>(config().exclude(options.person_exclude.iter().copied()))
         .resource_with::<Article>(article_config(options))
         .resource_with::<Comment>(config())
         .resource_with::<Tag>(config())

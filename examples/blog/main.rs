@@ -35,6 +35,7 @@ async fn main() -> Result<(), db::BoxError> {
             writes: true,
             to_many_writes: true,
             client_ids: false,
+            person_exclude: &[],
         },
         8,
     )?;

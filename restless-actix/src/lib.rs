@@ -16,7 +16,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError, Scope};
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
 
-use restless_core::query::FilterLimits;
+use restless_core::query::{FilterLimits, IncludeLimits};
 use restless_core::{
     Api, ApiConfig, ConfigError, CustomOperator, Database, Error, JsonApiResource, Prepared,
     Registered, Reply, Request, ResourceConfig,
@@ -103,6 +103,18 @@ impl<C: Database + R2D2Connection> ApiManager<C> {
     /// Sets the filter budget (M9.1); default 100 objects, depth 16, 1000 list elements.
     pub fn filter_limits(mut self, limits: FilterLimits) -> Self {
         self.config.filter_limits = limits;
+        self
+    }
+
+    /// Sets the include limits (L1.8); default 16 paths of at most 8 relationships.
+    pub fn include_limits(mut self, limits: IncludeLimits) -> Self {
+        self.config.include_limits = limits;
+        self
+    }
+
+    /// Sets the most `sort` or `group_by` fields (J1.10, J2.3); default 16.
+    pub fn max_sort_fields(mut self, max: usize) -> Self {
+        self.config.max_sort_fields = max;
         self
     }
 

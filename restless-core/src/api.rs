@@ -217,12 +217,11 @@ impl Api {
                         name: "include".into(),
                         value: paths.join(","),
                     };
-                    let tree = include::resolve(&schema, t, &param, None).map_err(|e| {
-                        ConfigError::InvalidInclude {
+                    let tree = include::resolve(&schema, t, &param, None, config.include_limits)
+                        .map_err(|e| ConfigError::InvalidInclude {
                             type_name: reg.meta.type_name.into(),
                             detail: e.to_string(),
-                        }
-                    })?;
+                        })?;
                     Some(tree)
                 }
             };
@@ -772,17 +771,29 @@ impl Api {
         };
         let ignore_case = sort::ignore_case(params.ignore_case.as_ref())?;
         let sort = match &params.sort {
-            Some(p) => sort::resolve_sort(schema, t, p)?,
+            Some(p) => sort::resolve_sort(schema, t, p, self.config.max_sort_fields)?,
             None => Vec::new(),
         };
         let group = match &params.group_by {
-            Some(p) => sort::resolve_group(schema, t, p)?,
+            Some(p) => sort::resolve_group(schema, t, p, self.config.max_sort_fields)?,
             None => Vec::new(),
         };
         let fieldsets = fields::resolve(schema, &params.fields)?;
         let include = match (&params.include, relationship) {
-            (Some(p), Some((owner, name))) => Some(include::resolve(schema, owner, p, Some(name))?),
-            (Some(p), None) => Some(include::resolve(schema, t, p, None)?),
+            (Some(p), Some((owner, name))) => Some(include::resolve(
+                schema,
+                owner,
+                p,
+                Some(name),
+                self.config.include_limits,
+            )?),
+            (Some(p), None) => Some(include::resolve(
+                schema,
+                t,
+                p,
+                None,
+                self.config.include_limits,
+            )?),
             (None, _) => self.default_includes[t].clone(),
         };
         let single = match params.filter_single.as_ref() {

@@ -38,6 +38,10 @@ pub struct ApiConfig {
     pub operators: Vec<CustomOperator>,
     /// Largest request body accepted (A3.5). Default 1 MiB.
     pub max_body_bytes: usize,
+    /// The include limits (L1.8). Default 16 paths, 8 segments each.
+    pub include_limits: crate::query::IncludeLimits,
+    /// Most `sort` and `group_by` fields (J1.10, J2.3). Default 16.
+    pub max_sort_fields: usize,
 }
 
 /// A filter operator registered by the application (M10.1): its name, whether it takes an
@@ -98,6 +102,8 @@ impl Default for ApiConfig {
             max_functions: 32,
             operators: Vec::new(),
             max_body_bytes: 1 << 20,
+            include_limits: crate::query::IncludeLimits::default(),
+            max_sort_fields: 16,
         }
     }
 }
@@ -121,6 +127,10 @@ pub struct ResourceConfig {
     pub allow_to_many_replacement: bool,
     /// Accept DELETE on to-many relationship URLs (R4.1). Default off.
     pub allow_delete_from_to_many_relationships: bool,
+    /// Show only these attributes and relationships (V2); hidden ones do not exist for the API.
+    pub only: Option<Vec<String>>,
+    /// Hide these attributes and relationships (V2).
+    pub exclude: Vec<String>,
 }
 
 impl Default for ResourceConfig {
@@ -134,6 +144,8 @@ impl Default for ResourceConfig {
             allow_client_generated_ids: false,
             allow_to_many_replacement: false,
             allow_delete_from_to_many_relationships: false,
+            only: None,
+            exclude: Vec::new(),
         }
     }
 }
@@ -183,6 +195,19 @@ impl ResourceConfig {
     /// Accepts removing members from to-many relationships (R4.1).
     pub fn allow_delete_from_to_many_relationships(mut self, allow: bool) -> Self {
         self.allow_delete_from_to_many_relationships = allow;
+        self
+    }
+
+    /// Shows only these attributes and relationships (V2 `only`); the rest do not exist for
+    /// the API: not shown, filtered, sorted or written.
+    pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.only = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Hides these attributes and relationships (V2 `exclude`).
+    pub fn exclude<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.exclude = names.into_iter().map(Into::into).collect();
         self
     }
 
@@ -253,6 +278,17 @@ pub enum ConfigError {
         type_name: String,
         /// What is wrong.
         detail: String,
+    },
+    /// `only` and `exclude` are both set (V1.1).
+    #[error("type {0:?} sets both only and exclude")]
+    OnlyAndExclude(String),
+    /// `only` or `exclude` names something the type does not have (V1.1).
+    #[error("type {type_name:?} has no attribute or relationship {field:?} to show or hide")]
+    UnknownField {
+        /// The type.
+        type_name: String,
+        /// The name.
+        field: String,
     },
     /// A custom operator's template lacks `{column}`, or a binary one lacks `{value}`.
     #[error("custom operator {0:?} has an invalid template")]

@@ -259,11 +259,7 @@ pub(crate) fn resource_input(
                 );
                 continue;
             }
-            let Some(i) = meta
-                .fields
-                .iter()
-                .position(|f| f.name == name && f.role == FieldRole::Attribute)
-            else {
+            let Some(i) = schema.attribute(t, name) else {
                 push(
                     ErrorCode::UnknownField,
                     pointer,
@@ -283,11 +279,12 @@ pub(crate) fn resource_input(
     }
     if creating {
         let sent = |f: &FieldMeta| raw.attributes.is_some_and(|a| a.contains_key(f.name));
-        for f in meta
+        let visible = meta
             .fields
             .iter()
-            .filter(|f| f.role == FieldRole::Attribute)
-        {
+            .enumerate()
+            .filter(|(i, f)| f.role == FieldRole::Attribute && schema.visible_field(t, *i));
+        for (_, f) in visible {
             if !f.nullable && !f.has_default && !sent(f) {
                 let pointer = if raw.attributes.is_some() {
                     "/data/attributes"

@@ -23,6 +23,8 @@ impl Rel {
 pub(crate) struct Schema {
     pub(crate) types: Vec<Registered>,
     pub(crate) rels: Vec<Vec<Rel>>,
+    /// Per type: which fields and relationships `only`/`exclude` leave visible (V2).
+    visible: Vec<(Vec<bool>, Vec<bool>)>,
 }
 
 impl Schema {
@@ -61,7 +63,78 @@ impl Schema {
             }
             rels.push(resolved);
         }
-        Ok(Schema { types, rels })
+        let mut visible = Vec::with_capacity(types.len());
+        for t in &types {
+            let meta = t.meta;
+            let config = &t.config;
+            let names: Vec<&str> = config
+                .only
+                .iter()
+                .flatten()
+                .chain(&config.exclude)
+                .map(String::as_str)
+                .collect();
+            if config.only.is_some() && !config.exclude.is_empty() {
+                return Err(ConfigError::OnlyAndExclude(meta.type_name.into()));
+            }
+            let known = |n: &str| {
+                meta.fields
+                    .iter()
+                    .any(|f| f.name == n && f.role == crate::meta::FieldRole::Attribute)
+                    || meta.relationships.iter().any(|r| r.name == n)
+            };
+            if let Some(unknown) = names.iter().find(|n| !known(n)) {
+                return Err(ConfigError::UnknownField {
+                    type_name: meta.type_name.into(),
+                    field: (*unknown).into(),
+                });
+            }
+            let shown = |n: &str| match &config.only {
+                Some(only) => only.iter().any(|o| o == n),
+                None => !config.exclude.iter().any(|e| e == n),
+            };
+            let fields = meta
+                .fields
+                .iter()
+                .map(|f| f.role != crate::meta::FieldRole::Attribute || shown(f.name))
+                .collect();
+            let relationships = meta.relationships.iter().map(|r| shown(r.name)).collect();
+            visible.push((fields, relationships));
+        }
+        Ok(Schema {
+            types,
+            rels,
+            visible,
+        })
+    }
+
+    /// Whether field `i` of type `t` exists for the API (V2 `only`/`exclude`).
+    pub(crate) fn visible_field(&self, t: usize, i: usize) -> bool {
+        self.visible
+            .get(t)
+            .and_then(|(f, _)| f.get(i))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether relationship `r` of type `t` exists for the API.
+    pub(crate) fn visible_rel(&self, t: usize, r: usize) -> bool {
+        self.visible
+            .get(t)
+            .and_then(|(_, rs)| rs.get(r))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The visible attribute `name` of type `t`, as an index into its fields.
+    pub(crate) fn attribute(&self, t: usize, name: &str) -> Option<usize> {
+        let meta = self.meta(t);
+        (0..meta.fields.len()).find(|&i| {
+            let f = &meta.fields[i];
+            f.name == name
+                && f.role == crate::meta::FieldRole::Attribute
+                && self.visible_field(t, i)
+        })
     }
 
     pub(crate) fn meta(&self, t: usize) -> &'static ResourceMeta {
@@ -72,9 +145,9 @@ impl Schema {
         self.types.iter().position(|t| t.meta.type_name == name)
     }
 
-    /// The relationship `name` of type `t`, as an index into `rels[t]`.
+    /// The visible relationship `name` of type `t`, as an index into `rels[t]`.
     pub(crate) fn rel_index(&self, t: usize, name: &str) -> Option<usize> {
-        self.rels[t].iter().position(|r| r.name == name)
+        (0..self.rels[t].len()).find(|&r| self.rels[t][r].name == name && self.visible_rel(t, r))
     }
 
     pub(crate) fn rel(&self, t: usize, r: usize) -> &Rel {

@@ -317,3 +317,39 @@ async fn default_includes_apply_to_the_primary_type_l1_9() {
         );
     }
 }
+
+#[actix_web::test]
+async fn hidden_fields_do_not_exist_for_the_api_v2() {
+    let srv = Server::start_with_hidden_fields();
+    let mut person = ro("person", 1);
+    person["attributes"]
+        .as_object_mut()
+        .unwrap()
+        .remove("birthday");
+    person["relationships"]
+        .as_object_mut()
+        .unwrap()
+        .remove("comments");
+    assert_eq!(srv.get("/api/person/1").await.json()["data"], person);
+    let cases = [
+        ("/api/person?sort=birthday", "invalid_sort"),
+        ("/api/person?fields%5Bperson%5D=birthday", "invalid_fields"),
+        ("/api/person?include=comments", "invalid_include"),
+        ("/api/person?filter%5Bbirthday%5D=1993-04-12", "invalid_filter"),
+        ("/api/person?filter%5Bobjects%5D=%5B%7B%22name%22:%22comments%22,%22op%22:%22any%22,%22val%22:%7B%22name%22:%22id%22,%22op%22:%22eq%22,%22val%22:1%7D%7D%5D", "invalid_filter"),
+    ];
+    for (path, code) in cases {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 400, "{path}");
+        assert_eq!(res.json()["errors"][0]["code"], code, "{path}");
+    }
+    assert_eq!(
+        srv.get("/api/person/1/comments").await.json()["errors"][0]["code"],
+        "relationship_not_found"
+    );
+    // The other side of the relationship is still served.
+    assert_eq!(
+        srv.get("/api/comment/2").await.json()["data"],
+        ro("comment", 2)
+    );
+}

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::Param;
 use crate::error::{Error, ErrorCode};
-use crate::meta::{FieldMeta, FieldRole, ValueKind};
+use crate::meta::{FieldMeta, ValueKind};
 use crate::schema::Schema;
 
 /// An aggregate function (N2.3).
@@ -109,9 +109,7 @@ pub(crate) fn parse(
             let field = if field_name == "id" {
                 Some(meta.key())
             } else {
-                meta.fields
-                    .iter()
-                    .find(|f| f.name == field_name && f.role == FieldRole::Attribute)
+                schema.attribute(t, field_name).map(|i| &meta.fields[i])
             };
             let field = field.ok_or_else(|| {
                 at(format!(

@@ -20,9 +20,13 @@ impl FieldSet {
         let meta = schema.meta(t);
         FieldSet {
             attributes: (0..meta.fields.len())
-                .filter(|&i| meta.fields[i].role == FieldRole::Attribute)
+                .filter(|&i| {
+                    meta.fields[i].role == FieldRole::Attribute && schema.visible_field(t, i)
+                })
                 .collect(),
-            relationships: (0..schema.rels[t].len()).collect(),
+            relationships: (0..schema.rels[t].len())
+                .filter(|&r| schema.visible_rel(t, r))
+                .collect(),
         }
     }
 }
@@ -39,7 +43,6 @@ pub(crate) fn resolve(
         let t = schema
             .type_index(type_name)
             .ok_or_else(|| invalid(format!("Unknown type \"{type_name}\" in {}.", param.name)))?;
-        let meta = schema.meta(t);
         let mut set = FieldSet {
             attributes: Vec::new(),
             relationships: Vec::new(),
@@ -51,11 +54,7 @@ pub(crate) fn resolve(
         {
             if let Some(r) = schema.rel_index(t, name) {
                 set.relationships.push(r);
-            } else if let Some(i) = meta
-                .fields
-                .iter()
-                .position(|f| f.name == name && f.role == FieldRole::Attribute)
-            {
+            } else if let Some(i) = schema.attribute(t, name) {
                 set.attributes.push(i);
             } else {
                 return Err(invalid(format!(

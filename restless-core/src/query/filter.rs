@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::Param;
 use crate::config::CustomOperator;
 use crate::error::{Error, ErrorCode};
-use crate::meta::{FieldMeta, FieldRole, RelationshipKind, ValueKind};
+use crate::meta::{FieldMeta, RelationshipKind, ValueKind};
 use crate::schema::Schema;
 use crate::temporal::Literal;
 use crate::value::SqlValue;
@@ -411,12 +411,8 @@ impl Resolver<'_> {
         if name == "id" {
             return Some(Named::Field(meta.key(), true));
         }
-        if let Some(f) = meta
-            .fields
-            .iter()
-            .find(|f| f.name == name && f.role == FieldRole::Attribute)
-        {
-            return Some(Named::Field(f, false));
+        if let Some(i) = self.schema.attribute(t, name) {
+            return Some(Named::Field(&meta.fields[i], false));
         }
         self.schema.rel_index(t, name).map(Named::Relationship)
     }
@@ -973,11 +969,7 @@ pub(crate) fn parse_simple(
             negated: false,
         });
     }
-    if let Some(f) = meta
-        .fields
-        .iter()
-        .find(|f| f.name == name && f.role == FieldRole::Attribute)
-    {
+    if let Some(f) = schema.attribute(t, name).map(|i| &meta.fields[i]) {
         let mut typed = Vec::with_capacity(values.len());
         for v in &values {
             match coerce(f.kind, &Value::String((*v).to_owned()), true) {

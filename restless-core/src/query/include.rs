@@ -4,10 +4,23 @@ use super::Param;
 use crate::error::{Error, ErrorCode};
 use crate::schema::Schema;
 
-/// Most paths in one `include` (L1.8).
-pub(crate) const MAX_INCLUDE_PATHS: usize = 16;
-/// Most segments in one path (L1.8).
-pub(crate) const MAX_INCLUDE_DEPTH: usize = 8;
+/// The include limits of L1.8 (manager options, V1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IncludeLimits {
+    /// Most paths in one `include`. Default 16.
+    pub paths: usize,
+    /// Most segments in one path. Default 8.
+    pub depth: usize,
+}
+
+impl Default for IncludeLimits {
+    fn default() -> Self {
+        IncludeLimits {
+            paths: 16,
+            depth: 8,
+        }
+    }
+}
 
 /// The relationships to follow from a set of resources: each child is a relationship index of
 /// the type reached so far, with what to follow from its targets.
@@ -37,14 +50,15 @@ fn invalid(detail: String) -> Error {
 }
 
 /// Splits an `include` value into paths (L1.2, L1.8); `""` is no path at all (L1.7).
-pub(crate) fn split(value: &str) -> Result<Vec<Vec<&str>>, Error> {
+pub(crate) fn split(value: &str, limits: IncludeLimits) -> Result<Vec<Vec<&str>>, Error> {
     if value.is_empty() {
         return Ok(Vec::new());
     }
     let paths: Vec<&str> = value.split(',').collect();
-    if paths.len() > MAX_INCLUDE_PATHS {
+    if paths.len() > limits.paths {
         return Err(invalid(format!(
-            "Too many include paths (limit {MAX_INCLUDE_PATHS})."
+            "Too many include paths (limit {}).",
+            limits.paths
         )));
     }
     paths
@@ -56,9 +70,10 @@ pub(crate) fn split(value: &str) -> Result<Vec<Vec<&str>>, Error> {
                     "Empty relationship name in include path \"{path}\"."
                 )));
             }
-            if segments.len() > MAX_INCLUDE_DEPTH {
+            if segments.len() > limits.depth {
                 return Err(invalid(format!(
-                    "Include path \"{path}\" is too deep (limit {MAX_INCLUDE_DEPTH})."
+                    "Include path \"{path}\" is too deep (limit {}).",
+                    limits.depth
                 )));
             }
             Ok(segments)
@@ -73,9 +88,10 @@ pub(crate) fn resolve(
     t: usize,
     param: &Param,
     first: Option<&str>,
+    limits: IncludeLimits,
 ) -> Result<IncludeTree, Error> {
     let mut tree = IncludeTree::default();
-    for segments in split(&param.value)? {
+    for segments in split(&param.value, limits)? {
         if let Some(first) = first {
             if segments.first() != Some(&first) {
                 return Err(invalid(format!(
@@ -119,16 +135,19 @@ mod tests {
     #[test]
     fn paths_split_on_commas_and_dots_l1_2() {
         assert_eq!(
-            split("author,comments.author").unwrap(),
+            split("author,comments.author", IncludeLimits::default()).unwrap(),
             vec![vec!["author"], vec!["comments", "author"]]
         );
-        assert_eq!(split("").unwrap(), Vec::<Vec<&str>>::new());
         assert_eq!(
-            detail(split("articles.")),
+            split("", IncludeLimits::default()).unwrap(),
+            Vec::<Vec<&str>>::new()
+        );
+        assert_eq!(
+            detail(split("articles.", IncludeLimits::default())),
             "Empty relationship name in include path \"articles.\"."
         );
         assert_eq!(
-            detail(split("articles,,comments")),
+            detail(split("articles,,comments", IncludeLimits::default())),
             "Empty relationship name in include path \"\"."
         );
     }
@@ -136,13 +155,16 @@ mod tests {
     #[test]
     fn limits_l1_8() {
         let many = vec!["a"; 17].join(",");
-        assert_eq!(detail(split(&many)), "Too many include paths (limit 16).");
-        assert!(split(&vec!["a"; 16].join(",")).is_ok());
         assert_eq!(
-            detail(split("a.b.c.d.e.f.g.h.i")),
+            detail(split(&many, IncludeLimits::default())),
+            "Too many include paths (limit 16)."
+        );
+        assert!(split(&vec!["a"; 16].join(","), IncludeLimits::default()).is_ok());
+        assert_eq!(
+            detail(split("a.b.c.d.e.f.g.h.i", IncludeLimits::default())),
             "Include path \"a.b.c.d.e.f.g.h.i\" is too deep (limit 8)."
         );
-        assert!(split("a.b.c.d.e.f.g.h").is_ok());
+        assert!(split("a.b.c.d.e.f.g.h", IncludeLimits::default()).is_ok());
     }
 
     #[test]
@@ -179,7 +201,14 @@ mod resolve_tests {
     #[test]
     fn paths_resolve_through_relationships_l1_2() {
         let s = schema();
-        let tree = resolve(&s, 0, &param("articles.author,articles"), None).unwrap();
+        let tree = resolve(
+            &s,
+            0,
+            &param("articles.author,articles"),
+            None,
+            IncludeLimits::default(),
+        )
+        .unwrap();
         let author = IncludeTree {
             children: vec![(0, IncludeTree::default())],
         };
@@ -189,7 +218,14 @@ mod resolve_tests {
                 children: vec![(0, author)]
             }
         );
-        let e = resolve(&s, 0, &param("articles.bogus"), None).unwrap_err();
+        let e = resolve(
+            &s,
+            0,
+            &param("articles.bogus"),
+            None,
+            IncludeLimits::default(),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "Type \"article\" has no relationship \"bogus\" (in include path \"articles.bogus\")."
@@ -199,8 +235,22 @@ mod resolve_tests {
     #[test]
     fn relationship_urls_fix_the_first_segment_l1_3() {
         let s = schema();
-        assert!(resolve(&s, 0, &param("articles.author"), Some("articles")).is_ok());
-        let e = resolve(&s, 0, &param("author"), Some("articles")).unwrap_err();
+        assert!(resolve(
+            &s,
+            0,
+            &param("articles.author"),
+            Some("articles"),
+            IncludeLimits::default()
+        )
+        .is_ok());
+        let e = resolve(
+            &s,
+            0,
+            &param("author"),
+            Some("articles"),
+            IncludeLimits::default(),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "On this relationship URL every include path must start with \"articles\"."

@@ -6,11 +6,12 @@
 pub(crate) mod eval;
 pub(crate) mod fields;
 pub mod filter;
-pub(crate) mod include;
+pub mod include;
 mod page;
 pub(crate) mod sort;
 
 pub use filter::FilterLimits;
+pub use include::IncludeLimits;
 pub use page::Page;
 
 use percent_encoding::percent_decode;

@@ -2,11 +2,7 @@
 
 use super::Param;
 use crate::error::{Error, ErrorCode};
-use crate::meta::FieldRole;
 use crate::schema::Schema;
-
-/// Most sort or group fields (J1.10, J2.3).
-pub(crate) const MAX_SORT_FIELDS: usize = 16;
 
 /// A sort or group field: a path of to-one relationships, then a field of the type reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,8 +22,9 @@ pub(crate) fn resolve_sort(
     schema: &Schema,
     t: usize,
     param: &Param,
+    max: usize,
 ) -> Result<Vec<SortTerm>, Error> {
-    resolve(schema, t, param, ErrorCode::InvalidSort, "sort")
+    resolve(schema, t, param, ErrorCode::InvalidSort, "sort", max)
 }
 
 /// Resolves `group_by` from type `t` (J2).
@@ -35,8 +32,9 @@ pub(crate) fn resolve_group(
     schema: &Schema,
     t: usize,
     param: &Param,
+    max: usize,
 ) -> Result<Vec<SortTerm>, Error> {
-    resolve(schema, t, param, ErrorCode::InvalidGroupBy, "group")
+    resolve(schema, t, param, ErrorCode::InvalidGroupBy, "group", max)
 }
 
 fn resolve(
@@ -45,16 +43,15 @@ fn resolve(
     param: &Param,
     code: ErrorCode,
     noun: &str,
+    max: usize,
 ) -> Result<Vec<SortTerm>, Error> {
     let invalid = |detail: String| Error::bad_query(code, &param.name, detail);
     if param.value.is_empty() {
         return Ok(Vec::new());
     }
     let items: Vec<&str> = param.value.split(',').collect();
-    if items.len() > MAX_SORT_FIELDS {
-        return Err(invalid(format!(
-            "Too many {noun} fields (limit {MAX_SORT_FIELDS})."
-        )));
+    if items.len() > max {
+        return Err(invalid(format!("Too many {noun} fields (limit {max}).")));
     }
     let mut terms = Vec::with_capacity(items.len());
     for item in items {
@@ -90,9 +87,7 @@ fn resolve(
         let field = if *last == "id" {
             Some(meta.primary_key)
         } else {
-            meta.fields
-                .iter()
-                .position(|f| f.name == *last && f.role == FieldRole::Attribute)
+            schema.attribute(at, last)
         };
         let Some(field) = field else {
             if let Some(r) = schema.rel_index(at, last) {
@@ -142,7 +137,9 @@ pub(crate) fn ignore_case(param: Option<&Param>) -> Result<bool, Error> {
 pub(crate) mod tests {
     use super::*;
     use crate::config::{Registered, ResourceConfig};
-    use crate::meta::{FieldMeta, RelationshipKind, RelationshipMeta, ResourceMeta, ValueKind};
+    use crate::meta::{
+        FieldMeta, FieldRole, RelationshipKind, RelationshipMeta, ResourceMeta, ValueKind,
+    };
 
     const fn field(name: &'static str, kind: ValueKind, role: FieldRole) -> FieldMeta {
         FieldMeta {
@@ -216,7 +213,7 @@ pub(crate) mod tests {
     #[test]
     fn fields_directions_and_paths_j1_1_j1_2() {
         let s = schema();
-        let terms = resolve_sort(&s, 1, &param("sort", "-title,author.name,id")).unwrap();
+        let terms = resolve_sort(&s, 1, &param("sort", "-title,author.name,id"), 16).unwrap();
         assert_eq!(
             terms,
             vec![
@@ -240,7 +237,7 @@ pub(crate) mod tests {
                 },
             ]
         );
-        assert_eq!(resolve_sort(&s, 0, &param("sort", "")).unwrap(), vec![]);
+        assert_eq!(resolve_sort(&s, 0, &param("sort", ""), 16).unwrap(), vec![]);
     }
 
     #[test]
@@ -256,14 +253,14 @@ pub(crate) mod tests {
         ];
         for (t, value, want) in cases {
             assert_eq!(
-                detail(resolve_sort(&s, t, &param("sort", value))),
+                detail(resolve_sort(&s, t, &param("sort", value), 16)),
                 (ErrorCode::InvalidSort, want.to_owned()),
                 "{value}"
             );
         }
         let many = vec!["name"; 17].join(",");
         assert_eq!(
-            detail(resolve_sort(&s, 0, &param("sort", &many))).1,
+            detail(resolve_sort(&s, 0, &param("sort", &many), 16)).1,
             "Too many sort fields (limit 16)."
         );
     }
@@ -272,11 +269,11 @@ pub(crate) mod tests {
     fn group_fields_have_no_direction_j2_2() {
         let s = schema();
         assert_eq!(
-            resolve_group(&s, 1, &param("group_by", "author.age")).unwrap()[0].path,
+            resolve_group(&s, 1, &param("group_by", "author.age"), 16).unwrap()[0].path,
             vec![0]
         );
         assert_eq!(
-            detail(resolve_group(&s, 0, &param("group", "-age"))),
+            detail(resolve_group(&s, 0, &param("group", "-age"), 16)),
             (
                 ErrorCode::InvalidGroupBy,
                 "Type \"person\" has no sortable field \"-age\".".to_owned()

@@ -21,6 +21,8 @@ struct Apis {
     from_request: BlogApi,
     /// Articles include their author by default (L1.9).
     default_includes: BlogApi,
+    /// Person's `birthday` and `comments` are hidden (V2 `exclude`).
+    hidden: BlogApi,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -48,6 +50,7 @@ fn apis() -> &'static Apis {
                 writes: false,
                 to_many_writes: false,
                 client_ids: false,
+                person_exclude: &[],
             },
             4,
         )
@@ -64,6 +67,7 @@ fn apis() -> &'static Apis {
                 writes: false,
                 to_many_writes: false,
                 client_ids: false,
+                person_exclude: &[],
             },
             2,
         )
@@ -80,6 +84,24 @@ fn apis() -> &'static Apis {
                 writes: false,
                 to_many_writes: false,
                 client_ids: false,
+                person_exclude: &[],
+            },
+            2,
+        )
+        .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"));
+        let hidden = db::open(
+            &url,
+            Options {
+                seed: false,
+                reset: false,
+                base_url: Some("http://localhost:8080"),
+                server_timing: false,
+                article_includes: &[],
+                functions: false,
+                writes: false,
+                to_many_writes: false,
+                client_ids: false,
+                person_exclude: &["birthday", "comments"],
             },
             2,
         )
@@ -88,6 +110,7 @@ fn apis() -> &'static Apis {
             fixed,
             from_request,
             default_includes,
+            hidden,
             _dir: dir,
         }
     })
@@ -205,6 +228,11 @@ impl Server {
         Server::serve(apis().default_includes.clone(), None)
     }
 
+    /// The blog API with person's `birthday` and `comments` hidden (V2 `exclude`).
+    pub(crate) fn start_with_hidden_fields() -> Self {
+        Server::serve(apis().hidden.clone(), None)
+    }
+
     /// The blog API on a fresh copy of fixture F (or an empty schema without `seed`) with
     /// every method enabled (A1.4); `to_many_writes` also allows to-many replacement and
     /// deletion, as the blog example does. Write tests run one at a time.
@@ -233,6 +261,7 @@ impl Server {
             writes: true,
             to_many_writes,
             client_ids,
+            person_exclude: &[],
         };
         let api = db::open(url, options, 2)
             .unwrap_or_else(|e| panic!("cannot open the write database {url}: {e}"));
