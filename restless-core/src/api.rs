@@ -390,7 +390,17 @@ impl Api {
                 }
                 pragmas += 1;
             }
-            conn.write_transaction(work)
+            // A deadlock or serialization failure undid everything: try again, a few times,
+            // before answering 503 (S3.2).
+            let mut work = work;
+            let mut attempt = 1;
+            loop {
+                let result = conn.write_transaction(&mut work);
+                match result {
+                    Err(ref e) if e.is_transient() && attempt < WRITE_ATTEMPTS => attempt += 1,
+                    other => break other,
+                }
+            }
         } else {
             conn.read_transaction(work)
         };
@@ -841,6 +851,10 @@ impl Api {
         Ok((!parts.is_empty()).then_some(Filter::And(parts)))
     }
 }
+
+/// How often a write transaction is tried when the database reports a deadlock or a
+/// serialization failure.
+const WRITE_ATTEMPTS: u32 = 5;
 
 /// `PRAGMA case_sensitive_like = ON|OFF` (SQLite only).
 fn pragma(on: bool) -> crate::backend::Sql {

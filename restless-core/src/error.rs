@@ -422,6 +422,12 @@ impl Error {
         }
     }
 
+    /// Whether the database reported a deadlock or serialization failure: the same request
+    /// may succeed when tried again (S3.2).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Database(e) if is_transient(e))
+    }
+
     /// The HTTP status of this error.
     pub fn status(&self) -> u16 {
         self.code().status()

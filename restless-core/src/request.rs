@@ -15,6 +15,22 @@ pub(crate) fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 
+/// Pointer order for collected errors (O2.1): segment by segment, array indices numerically.
+pub(crate) fn pointer_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    let key = |p: Option<&str>| -> Vec<(u8, u64, String)> {
+        p.unwrap_or_default()
+            .split('/')
+            .map(|seg| match seg.parse::<u64>() {
+                Ok(n) if !seg.is_empty() && seg.bytes().all(|c| c.is_ascii_digit()) => {
+                    (0, n, String::new())
+                }
+                _ => (1, 0, seg.to_owned()),
+            })
+            .collect()
+    };
+    key(a).cmp(&key(b))
+}
+
 fn invalid(pointer: &str, detail: impl Into<String>) -> Error {
     Error::problem(ErrorCode::InvalidDocument, pointer, detail)
 }
@@ -338,6 +354,7 @@ pub(crate) fn resource_input(
                 target,
                 data,
                 &format!("{pointer}/data"),
+                !creating,
             ) {
                 Ok((linkage, mut types)) => {
                     conflicts.append(&mut types);
@@ -356,11 +373,11 @@ pub(crate) fn resource_input(
         }
     }
     if !problems.is_empty() {
-        problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        problems.sort_by(|a, b| pointer_order(a.pointer.as_deref(), b.pointer.as_deref()));
         return Err(Error::Document(problems));
     }
     if !conflicts.is_empty() {
-        conflicts.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        conflicts.sort_by(|a, b| pointer_order(a.pointer.as_deref(), b.pointer.as_deref()));
         conflicts.truncate(1);
         return Err(Error::Document(conflicts));
     }
@@ -375,6 +392,7 @@ pub(crate) fn linkage(
     target: &str,
     data: &Value,
     pointer: &str,
+    replacing: bool,
 ) -> Result<(Linkage, Vec<Problem>), Vec<Problem>> {
     let problem = |pointer: &str, detail: String| Problem {
         code: ErrorCode::InvalidDocument,
@@ -447,7 +465,8 @@ pub(crate) fn linkage(
             items.iter().enumerate().filter_map(|(i, v)| ident(v, format!("{pointer}/{i}"))).collect(),
         ),
         (true, Value::Null) => {
-            return Err(vec![problem(pointer, format!("Relationship \"{name}\" is to-many; \"data\" must be an array (use [] to empty it)."))])
+            let hint = if replacing { " (use [] to empty it)" } else { "" };
+            return Err(vec![problem(pointer, format!("Relationship \"{name}\" is to-many; \"data\" must be an array{hint}."))])
         }
         (true, _) => return Err(vec![problem(pointer, format!("Relationship \"{name}\" is to-many; \"data\" must be an array."))]),
     };
@@ -553,6 +572,28 @@ mod tests {
             (ErrorCode::InvalidDocument, Some(String::new()))
         );
         assert!(parse_body(b" {\"data\": null} ").is_ok());
+    }
+
+    #[test]
+    fn pointers_sort_indices_numerically() {
+        let mut ps = vec![
+            "/data/10",
+            "/data/2",
+            "/data/attributes/b",
+            "/data/1/type",
+            "/data/attributes/a",
+        ];
+        ps.sort_by(|a, b| pointer_order(Some(a), Some(b)));
+        assert_eq!(
+            ps,
+            [
+                "/data/1/type",
+                "/data/2",
+                "/data/10",
+                "/data/attributes/a",
+                "/data/attributes/b"
+            ]
+        );
     }
 
     #[test]

@@ -156,8 +156,22 @@ impl Literal {
         })
     }
 
-    /// The value this literal stores in a column of `kind` (G3.2); `None` when it cannot.
+    /// The value this literal stores in a column of `kind` (G3.2); `None` when it cannot,
+    /// including a timestamp that the offset moves outside the years 0000–9999, which could
+    /// not be written back as G2.3 requires.
     pub fn to_value(self, kind: ValueKind) -> Option<SqlValue> {
+        let value = self.convert(kind)?;
+        let year_ok = |d: NaiveDate| (0..=9999).contains(&chrono::Datelike::year(&d));
+        let ok = match &value {
+            SqlValue::Date(d) => year_ok(*d),
+            SqlValue::Timestamp(ts) => year_ok(ts.date()),
+            SqlValue::TimestampTz(ts) => year_ok(ts.date_naive()),
+            _ => true,
+        };
+        ok.then_some(value)
+    }
+
+    fn convert(self, kind: ValueKind) -> Option<SqlValue> {
         let utc = |date: NaiveDate, time: NaiveTime, offset: Option<i32>| {
             let local = NaiveDateTime::new(date, time);
             local.checked_sub_signed(Duration::seconds(i64::from(offset.unwrap_or(0))))
@@ -256,5 +270,16 @@ mod tests {
             None,
             "a date alone is no time"
         );
+        assert_eq!(
+            value("9999-12-31T23:59:59-01:00", ValueKind::Timestamp),
+            None,
+            "year 10000"
+        );
+        assert_eq!(
+            value("0000-01-01T00:00:00+01:00", ValueKind::Timestamp),
+            None,
+            "year -1"
+        );
+        assert!(value("9999-12-31T23:59:59Z", ValueKind::Timestamp).is_some());
     }
 }

@@ -1138,3 +1138,24 @@ async fn an_empty_blog_is_filled_through_the_api() {
         json!([])
     );
 }
+
+#[actix_web::test]
+async fn concurrent_writes_are_serialised_a3_1() {
+    let srv = Server::start_writes(true, true);
+    let posts = (0..20).map(|i| {
+        let body = json!({"data": {"type": "tag", "attributes": {"name": format!("t{i}")},
+            "relationships": {"articles": {"data": [{"type": "article", "id": "1"}, {"type": "article", "id": "2"}]}}}});
+        let srv = &srv;
+        async move { srv.post("/api/tag", body).await.status }
+    });
+    let statuses = futures_util::future::join_all(posts).await;
+    assert_eq!(statuses, vec![201; 20]);
+    assert_eq!(
+        srv.get("/api/tag").await.json()["meta"],
+        json!({"total": 23})
+    );
+    assert_eq!(
+        srv.get("/api/article/1/relationships/tags").await.json()["meta"],
+        json!({"total": 22})
+    );
+}

@@ -177,6 +177,13 @@ pub trait Database: diesel::Connection + Send + 'static {
         f: impl FnOnce(&mut Self) -> Result<T, Error>,
     ) -> Result<T, Error>;
 
+    /// Runs `f` in a savepoint of the open transaction: undone alone when `f` fails, so the
+    /// transaction stays usable (PostgreSQL aborts it otherwise).
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or [`Error::Database`] when the savepoint cannot be made.
+    fn savepoint<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error>;
+
     /// Runs `f` in one read transaction, so that every query it makes sees one snapshot
     /// (A3.1, H8.1).
     ///
@@ -279,7 +286,7 @@ use bind_common;
 
 /// Implements [`Database`] for a concrete connection type.
 macro_rules! impl_database {
-    ($conn:ty, $db:ty, $dialect:expr, $bind:path, |$c:ident, $f:ident| $tx:expr) => {
+    ($conn:ty, $db:ty, $dialect:expr, $bind:path, read: |$c:ident, $f:ident| $tx:expr, write: |$wc:ident, $wf:ident| $wtx:expr) => {
         impl diesel::deserialize::QueryableByName<$db> for $crate::backend::Row {
             fn build<'a>(
                 row: &impl diesel::row::NamedRow<'a, $db>,
@@ -327,6 +334,15 @@ macro_rules! impl_database {
             }
 
             fn write_transaction<T>(
+                &mut self,
+                f: impl FnOnce(&mut Self) -> Result<T, $crate::error::Error>,
+            ) -> Result<T, $crate::error::Error> {
+                let $wc = self;
+                let $wf = f;
+                $wtx
+            }
+
+            fn savepoint<T>(
                 &mut self,
                 f: impl FnOnce(&mut Self) -> Result<T, $crate::error::Error>,
             ) -> Result<T, $crate::error::Error> {

@@ -46,7 +46,10 @@ fn bind<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
     bind_common!(Mysql, q, value, bind_special)
 }
 
-impl_database!(MysqlConnection, Mysql, Dialect::Mysql, bind, |conn, f| {
+impl_database!(MysqlConnection, Mysql, Dialect::Mysql, bind, read: |conn, f| {
+    use diesel::Connection as _;
+    conn.transaction(f)
+}, write: |conn, f| {
     use diesel::Connection as _;
     conn.transaction(f)
 });

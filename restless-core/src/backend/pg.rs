@@ -68,9 +68,9 @@ fn bind<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
     bind_common!(Pg, q, value, bind_special)
 }
 
-impl_database!(PgConnection, Pg, Dialect::Postgres, bind, |conn, f| {
-    conn.build_transaction()
-        .read_only()
-        .repeatable_read()
-        .run(f)
+impl_database!(PgConnection, Pg, Dialect::Postgres, bind, read: |conn, f| {
+    conn.build_transaction().read_only().repeatable_read().run(f)
+}, write: |conn, f| {
+    use diesel::Connection as _;
+    conn.transaction(f)
 });

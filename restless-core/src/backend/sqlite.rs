@@ -53,13 +53,12 @@ fn bind<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
     bind_common!(Sqlite, q, value, bind_special)
 }
 
-impl_database!(
-    SqliteConnection,
-    Sqlite,
-    Dialect::Sqlite,
-    bind,
-    |conn, f| {
-        use diesel::Connection as _;
-        conn.transaction(f)
-    }
-);
+impl_database!(SqliteConnection, Sqlite, Dialect::Sqlite, bind, read: |conn, f| {
+    use diesel::Connection as _;
+    conn.transaction(f)
+}, write: |conn, f| {
+    // Take the write lock up front: a deferred transaction that reads and then writes fails
+    // at once with "database is locked" when another writer got there first, where
+    // BEGIN IMMEDIATE waits for the connection's busy timeout.
+    conn.immediate_transaction(f)
+});

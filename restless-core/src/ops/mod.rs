@@ -49,7 +49,7 @@ impl<'c, C: Database> Db<'c, C> {
         f: impl FnOnce(&mut Db<'_, C>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let mut statements = 0;
-        let result = self.conn.write_transaction(|conn| {
+        let result = self.conn.savepoint(|conn| {
             let mut inner = Db::new(conn);
             let out = f(&mut inner);
             statements = inner.statements;

@@ -284,11 +284,18 @@ pub(crate) fn relationship<C: Database>(
         ));
     };
     let target = schema.meta(rel.target).type_name;
-    let (linkage, conflicts) = request::linkage(rel.name, rel.is_to_many(), target, data, "/data")
-        .map_err(Error::Document)?;
+    let (linkage, conflicts) = request::linkage(
+        rel.name,
+        rel.is_to_many(),
+        target,
+        data,
+        "/data",
+        change == Change::Replace,
+    )
+    .map_err(Error::Document)?;
     if let Some(first) = conflicts
         .into_iter()
-        .min_by(|a, b| a.pointer.cmp(&b.pointer))
+        .min_by(|a, b| request::pointer_order(a.pointer.as_deref(), b.pointer.as_deref()))
     {
         return Err(Error::Document(vec![first]));
     }
@@ -379,7 +386,7 @@ fn resolve_targets<C: Database>(
     if problems.is_empty() {
         Ok(out)
     } else {
-        problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        problems.sort_by(|a, b| request::pointer_order(a.pointer.as_deref(), b.pointer.as_deref()));
         Err(Error::Document(problems))
     }
 }
@@ -811,7 +818,7 @@ fn classify<T>(schema: &Schema, t: usize, result: Result<T, Error>) -> Result<T,
     use diesel::result::{DatabaseErrorKind as K, Error as D};
     let meta = schema.meta(t);
     match result {
-        Err(Error::Database(D::DatabaseError(kind, _))) => Err(match kind {
+        Err(Error::Database(D::DatabaseError(kind, info))) => Err(match kind {
             K::UniqueViolation => Error::Missing {
                 code: ErrorCode::UniqueViolation,
                 detail: "The request conflicts with an existing resource.".into(),
@@ -831,10 +838,8 @@ fn classify<T>(schema: &Schema, t: usize, result: Result<T, Error>) -> Result<T,
                     meta.type_name
                 ),
             },
-            other => Error::Database(D::DatabaseError(
-                other,
-                Box::new(String::from("database error")),
-            )),
+            // Anything else is the server's problem: kept whole, so the cause is logged (S3.1).
+            other => Error::Database(D::DatabaseError(other, info)),
         }),
         other => other,
     }
