@@ -200,18 +200,22 @@ impl<C: Database + R2D2Connection> ApiService<C> {
 
     async fn handle(&self, req: HttpRequest, payload: web::Payload) -> HttpResponse {
         // Read at most one byte past the limit: core answers 413 for that (A3.5).
+        // Only the methods that carry a document have their body read (a CONNECT tunnel or a
+        // GET body is never waited for).
         let limit = self.inner.api.config().max_body_bytes;
-        let body = read_body(payload, limit.saturating_add(1)).await;
+        let body = match req.method().as_str() {
+            "POST" | "PATCH" | "DELETE" => read_body(payload, limit.saturating_add(1)).await,
+            _ => Vec::new(),
+        };
         let base = {
             let info = req.connection_info();
-            format!("{}://{}", info.scheme(), info.host())
+            restless_core::url::base_url(info.scheme(), info.host())
         };
         let accept = joined(&req, ACCEPT);
-        // A Content-Type that is not visible ASCII is some other media type.
         let content_type = req
             .headers()
             .get(CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap_or("").to_owned());
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let request = Request {
             method: req.method().as_str(),
             path: req.uri().path(),
@@ -259,12 +263,13 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Vec<u8> {
     body
 }
 
-/// All values of a header joined with `, `; `None` when absent or not text.
+/// All values of a header joined with `, `; `None` when absent.
 fn joined(req: &HttpRequest, name: HeaderName) -> Option<String> {
-    let values: Vec<&str> = req
+    // Bytes that are not UTF-8 still count: a parameter written in them is a parameter.
+    let values: Vec<String> = req
         .headers()
         .get_all(name)
-        .filter_map(|v| v.to_str().ok())
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .collect();
     (!values.is_empty()).then(|| values.join(", "))
 }

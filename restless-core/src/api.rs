@@ -522,7 +522,7 @@ impl Api {
             })
             .collect();
         Document::with_data(crate::document::PrimaryData::Null)
-            .self_link(links.request.clone())
+            .self_link(links.self_url())
             .meta_member("modelinfo", Value::Object(modelinfo))
     }
 
@@ -622,6 +622,7 @@ impl Api {
         document: Option<Map<String, Value>>,
     ) -> Result<Option<(Target, Shaping)>, Error> {
         let doc = || document.clone().unwrap_or_default();
+        self.check_values(&route, params)?;
         let rel = |t: usize, name: &str| {
             self.schema
                 .rel_index(t, name)
@@ -733,6 +734,30 @@ impl Api {
         }))
     }
 
+    /// B4.1 step 5: the values that are checkable on their own come before the names that need
+    /// the types (step 8 and 9).
+    fn check_values(&self, route: &Route, params: &QueryParams) -> Result<(), Error> {
+        let owner = match route {
+            Route::Collection(t) | Route::Related(t, ..) | Route::Relationship(t, ..) => Some(*t),
+            _ => None,
+        };
+        if let Some(t) = owner {
+            let c = &self.schema.types[t].config;
+            Page::resolve(
+                params.page_number.as_ref(),
+                params.page_size.as_ref(),
+                c.page_size,
+                c.max_page_size,
+            )?;
+        }
+        sort::ignore_case(params.ignore_case.as_ref())?;
+        single_flag(params)?;
+        if let Some(p) = &params.filter_objects {
+            filter::check_syntax(p, self.config.filter_limits)?;
+        }
+        Ok(())
+    }
+
     /// Resolves the shaping parameters for primary data of type `t`. `pages` is the type whose
     /// page sizes apply when the primary data is a collection (H4.3), `None` otherwise;
     /// `relationship` is the owner and name on relationship URLs (L1.3).
@@ -806,18 +831,7 @@ impl Api {
             )?),
             (None, _) => self.default_includes[t].clone(),
         };
-        let single = match params.filter_single.as_ref() {
-            None => false,
-            Some(p) if p.value == "0" => false,
-            Some(p) if p.value == "1" => true,
-            Some(p) => {
-                return Err(Error::bad_query(
-                    ErrorCode::InvalidQueryParameter,
-                    &p.name,
-                    format!("filter[single] must be 0 or 1; got \"{}\".", p.value),
-                ))
-            }
-        };
+        let single = single_flag(params)?;
         let filter = self.filter(params, t)?;
         Ok(Shaping {
             include,
@@ -849,6 +863,20 @@ impl Api {
             parts.push(filter::parse_simple(&self.schema, t, name, p, limits)?);
         }
         Ok((!parts.is_empty()).then_some(Filter::And(parts)))
+    }
+}
+
+/// `filter[single]`: `0`/absent or `1` (H7.1).
+fn single_flag(params: &QueryParams) -> Result<bool, Error> {
+    match params.filter_single.as_ref() {
+        None => Ok(false),
+        Some(p) if p.value == "0" => Ok(false),
+        Some(p) if p.value == "1" => Ok(true),
+        Some(p) => Err(Error::bad_query(
+            ErrorCode::InvalidQueryParameter,
+            &p.name,
+            format!("filter[single] must be 0 or 1; got \"{}\".", p.value),
+        )),
     }
 }
 

@@ -23,6 +23,24 @@ const QUERY: &AsciiSet = &SEGMENT
     .remove(b'/')
     .remove(b'?');
 
+/// Bytes left as they are in the host part of a link: an authority's usual characters.
+const AUTHORITY: &AsciiSet = &SEGMENT.remove(b':').remove(b'[').remove(b']');
+
+/// `scheme://host` for links (C3.1), from what the server was told: any byte that has no place in
+/// a URI authority is percent-encoded, so a hostile `Host` header cannot break a link or the
+/// `Link` header.
+pub fn base_url(scheme: &str, host: &str) -> String {
+    let scheme = if scheme
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        scheme
+    } else {
+        "http"
+    };
+    format!("{scheme}://{}", utf8_percent_encode(host, AUTHORITY))
+}
+
 /// Percent-encodes one path segment (an id) per C3.2.
 pub fn encode_segment(segment: &str) -> String {
     utf8_percent_encode(segment, SEGMENT).to_string()
@@ -68,6 +86,16 @@ mod tests {
             assert_eq!(encode_query([(name, value)]), want);
         }
         assert_eq!(encode_query([("a", "1"), ("b", "")]), "a=1&b=");
+    }
+
+    #[test]
+    fn hostile_hosts_cannot_break_links() {
+        assert_eq!(base_url("http", "localhost:8080"), "http://localhost:8080");
+        assert_eq!(base_url("https", "[::1]:443"), "https://[::1]:443");
+        assert_eq!(
+            base_url("http", "a>; rel=\"evil\", <http://x"),
+            "http://a%3E%3B%20rel%3D%22evil%22%2C%20%3Chttp:%2F%2Fx"
+        );
     }
 
     #[test]

@@ -263,6 +263,27 @@ const CASES: &[(&str, &str, &[&str])] = &[
         r#"[{"name":"author","op":"is_not_null"}]"#,
         &["1", "2", "3"],
     ),
+    // An id that cannot exist still leaves a NULL foreign key unknown (M2.4, M4.7).
+    (
+        "article",
+        r#"[{"name":"author","op":"ne","val":"abc"}]"#,
+        &["1", "2", "3"],
+    ),
+    (
+        "article",
+        r#"[{"not":{"name":"author","op":"eq","val":"abc"}}]"#,
+        &["1", "2", "3"],
+    ),
+    (
+        "article",
+        r#"[{"name":"author","op":"not_in","val":["abc"]}]"#,
+        &["1", "2", "3"],
+    ),
+    (
+        "article",
+        r#"[{"name":"author","op":"eq","val":"abc"}]"#,
+        &[],
+    ),
     (
         "tag",
         r#"[{"name":"articles","op":"any","val":{"name":"author","op":"has","val":{"name":"name","op":"eq","val":"Alice"}}}]"#,
@@ -455,6 +476,9 @@ async fn filter_errors_m1_to_m9() {
         ("person", r#"[{"or":[{"name":"age","op":"eq","val":1},{"not":{"name":"x","op":"eq","val":1}}]}]"#.into(), "Filter at [0].or[1].not: type \"person\" has no field \"x\"."),
         ("person", format!("[{deep}]"), "filter[objects] exceeds the limit of 16 nesting levels."),
         ("person", many, "filter[objects] exceeds the limit of 100 filter objects."),
+        ("person", format!("[{}]", (0..200).fold(r#"{"name":"age","op":"is_null"}"#.to_owned(), |acc, _| format!(r#"{{"not":{acc}}}"#))), "filter[objects] exceeds the limit of 16 nesting levels."),
+        ("person", r#"[{"name":"id","op":"eq","val":1.5}]"#.into(), "Filter at [0]: field \"id\" expects an id; got 1.5."),
+        ("person", r#"[{"name":"id","op":"is_null"}]"#.into(), "Filter at [0]: operator \"is_null\" does not apply to field \"id\" (integer)."),
         ("person", long, "filter[objects] exceeds the limit of 1000 list elements."),
     ];
     for (type_name, filter, detail) in cases {

@@ -89,6 +89,12 @@ async fn root_takes_no_query_parameter_but_jsonp_e5_3() {
             )
         );
     }
+    let res = srv.get("/api?fooBar=1").await;
+    assert_eq!(
+        res.json()["links"],
+        json!({"self": "http://localhost:8080/api?fooBar=1"}),
+        "C3.4"
+    );
     let res = srv.get("/api?jsonp_callback=cb").await;
     assert_eq!(res.status, 200);
     assert!(res.body.starts_with("cb({\"data\":null,"), "{}", res.body);

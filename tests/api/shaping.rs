@@ -353,3 +353,36 @@ async fn hidden_fields_do_not_exist_for_the_api_v2() {
         ro("comment", 2)
     );
 }
+
+#[actix_web::test]
+async fn an_empty_include_includes_nothing_on_relationship_urls_l1_7() {
+    let srv = Server::start();
+    for path in [
+        "/api/person/1/relationships/articles?include=",
+        "/api/article/1/relationships/author?include=",
+    ] {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 200, "{path}");
+        assert_eq!(res.json()["included"], json!([]), "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn values_are_checked_before_relationship_names_b4_1() {
+    let srv = Server::start();
+    for path in [
+        "/api/person/1/bogus?page%5Bsize%5D=abc",
+        "/api/article/1/author?page%5Bsize%5D=abc",
+        "/api/person/1/relationships/bogus?page%5Bnumber%5D=0",
+    ] {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 400, "{path}");
+        assert_eq!(res.json()["errors"][0]["code"], "invalid_page", "{path}");
+    }
+    let res = srv
+        .get("/api/person/1/bogus?filter%5Bobjects%5D=bogus")
+        .await;
+    assert_eq!(res.json()["errors"][0]["code"], "invalid_filter");
+    let res = srv.get("/api/person/1/bogus?ignore_case=yes").await;
+    assert_eq!(res.json()["errors"][0]["code"], "invalid_query_parameter");
+}

@@ -337,7 +337,9 @@ pub(crate) fn relationship<C: Database>(
     if ctx.shaping.include.is_some() {
         let mut initial = Vec::new();
         let mut included = Vec::new();
-        if let Some(b) = &batch {
+        // Only when some path names the relationship (`include=` includes nothing, L1.7).
+        let follows = ctx.tree().children.iter().any(|(c, _)| *c == r);
+        if let Some(b) = batch.as_ref().filter(|_| follows) {
             for (i, o) in objects::objects(ctx.schema, ctx.links, b, &set)?
                 .into_iter()
                 .enumerate()

@@ -498,6 +498,11 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
             }
             sql.push(")");
         }
+        Filter::SelfCompare { column, holds } => {
+            sql.column(alias, column)
+                .push(if *holds { " = " } else { " <> " })
+                .column(alias, column);
+        }
         Filter::Null { column, negated } => {
             sql.column(alias, column)
                 .push(if *negated { " IS NOT NULL" } else { " IS NULL" });

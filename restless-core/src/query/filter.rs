@@ -166,6 +166,12 @@ pub(crate) enum Filter {
         column: &'static str,
         negated: bool,
     },
+    /// `column = column` (`holds`) or `column <> column`: true or false for a value, unknown
+    /// for NULL.
+    SelfCompare {
+        column: &'static str,
+        holds: bool,
+    },
     Like {
         field: &'static FieldMeta,
         op: Pattern,
@@ -374,7 +380,7 @@ fn coerce_id(kind: ValueKind, v: &Value) -> Result<Option<SqlValue>, ()> {
         {
             match coerce(kind, v, false) {
                 Ok(Operand::Value(v)) => Ok(Some(v)),
-                _ => Ok(None),
+                _ => Err(()),
             }
         }
         _ => Err(()),
@@ -583,7 +589,19 @@ impl Resolver<'_> {
                                 format!("operator \"{op_name}\" cannot compare with a field."),
                             ));
                         }
+                        let sent = match val {
+                            Some(Value::Array(items)) if list => items.len(),
+                            _ => 1,
+                        };
                         let values = self.id_values(key_kind, val, list, op_name, path, name)?;
+                        if values.is_empty() && sent > 0 {
+                            // Only ids that cannot exist: compared with them, a NULL foreign
+                            // key stays unknown, as in SQL (M2.4, M4.7).
+                            return Ok(Filter::SelfCompare {
+                                column: fk.column,
+                                holds: negated,
+                            });
+                        }
                         Ok(Filter::In {
                             column: fk.column,
                             kind: fk.kind,
@@ -596,6 +614,7 @@ impl Resolver<'_> {
             }
             Named::Field(f, is_key) => match op {
                 Op::Has | Op::Any | Op::Network => Err(not_applicable(kind_name(f.kind))),
+                Op::IsNull | Op::IsNotNull if is_key => Err(not_applicable(kind_name(f.kind))),
                 Op::IsNull | Op::IsNotNull => {
                     self.no_operand(op_name, val, field, path)?;
                     Ok(Filter::Null {
@@ -901,6 +920,35 @@ impl Resolver<'_> {
     }
 }
 
+/// The JSON syntax of `filter[objects]` (M1.2, checkable before any type is known, B4.1 step 5):
+/// the array of filter objects.
+///
+/// # Errors
+/// [`Error::BadQuery`] with code `invalid_filter`.
+pub(crate) fn check_syntax(param: &Param, limits: FilterLimits) -> Result<Vec<Value>, Error> {
+    let parsed: Value = serde_json::from_str(&param.value).map_err(|e| {
+        // The parser's own depth limit trips before the filter budget can be checked.
+        if e.to_string().contains("recursion limit") {
+            invalid(
+                &param.name,
+                format!(
+                    "{} exceeds the limit of {} nesting levels.",
+                    param.name, limits.depth
+                ),
+            )
+        } else {
+            invalid(&param.name, format!("{} is not valid JSON.", param.name))
+        }
+    })?;
+    match parsed {
+        Value::Array(items) => Ok(items),
+        _ => Err(invalid(
+            &param.name,
+            format!("{} must be a JSON array of filter objects.", param.name),
+        )),
+    }
+}
+
 /// Parses `filter[objects]` for type `t` (M1, M2).
 ///
 /// # Errors
@@ -912,14 +960,7 @@ pub(crate) fn parse_objects(
     limits: FilterLimits,
     operators: &[CustomOperator],
 ) -> Result<Filter, Error> {
-    let parsed: Value = serde_json::from_str(&param.value)
-        .map_err(|_| invalid(&param.name, format!("{} is not valid JSON.", param.name)))?;
-    let Value::Array(items) = parsed else {
-        return Err(invalid(
-            &param.name,
-            format!("{} must be a JSON array of filter objects.", param.name),
-        ));
-    };
+    let items = check_syntax(param, limits)?;
     let mut r = Resolver {
         schema,
         limits,

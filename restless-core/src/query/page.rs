@@ -114,10 +114,11 @@ impl Page {
 /// A string of ASCII digits (no sign, no space) as a number; `None` when it is anything else or
 /// too long to matter.
 fn decimal(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse().ok()
+    // Too many digits for u64 is still an integer: larger than any limit.
+    Some(s.parse().unwrap_or(u64::MAX))
 }
 
 fn invalid(p: &Param, detail: String) -> Error {
