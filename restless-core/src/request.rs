@@ -215,7 +215,14 @@ pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, S
         ValueKind::BigInt => SqlValue::BigInt(v.as_i64().ok_or_else(wrong)?),
         ValueKind::Float => SqlValue::Float(v.as_f64().ok_or_else(wrong)? as f32),
         ValueKind::Double => SqlValue::Double(v.as_f64().ok_or_else(wrong)?),
-        ValueKind::Text => SqlValue::Text(v.as_str().ok_or_else(wrong)?.to_owned()),
+        ValueKind::Text => {
+            let s = v.as_str().ok_or_else(wrong)?;
+            // PostgreSQL cannot store U+0000; refused on every backend alike (A3.3).
+            if s.contains('\0') {
+                return Err("must not contain the character U+0000".into());
+            }
+            SqlValue::Text(s.to_owned())
+        }
         ValueKind::Bool => SqlValue::Bool(v.as_bool().ok_or_else(wrong)?),
         ValueKind::Uuid => {
             let s = v.as_str().ok_or_else(wrong)?;

@@ -101,7 +101,8 @@ impl SqlValue {
             ValueKind::SmallInt => canonical_int(id).map(SqlValue::SmallInt),
             ValueKind::Integer => canonical_int(id).map(SqlValue::Integer),
             ValueKind::BigInt => canonical_int(id).map(SqlValue::BigInt),
-            ValueKind::Text => Some(SqlValue::Text(id.to_owned())),
+            // No stored key holds U+0000 (PostgreSQL cannot store it).
+            ValueKind::Text => (!id.contains('\0')).then(|| SqlValue::Text(id.to_owned())),
             ValueKind::Uuid => {
                 let u = uuid::Uuid::parse_str(id).ok()?;
                 (u.hyphenated().to_string() == id).then_some(SqlValue::Uuid(u))

@@ -3,6 +3,8 @@
 //!
 //! Every operand is typed by its field (M4) and later bound; nothing from a request reaches SQL
 //! text.
+//!
+#![doc = include_str!("../../../docs/filtering.md")]
 
 use serde_json::Value;
 
@@ -346,7 +348,7 @@ fn coerce(kind: ValueKind, v: &Value, lenient: bool) -> Result<Operand, ()> {
                 SqlValue::Double(f)
             }
         }
-        ValueKind::Text => SqlValue::Text(text.ok_or(())?.to_owned()),
+        ValueKind::Text => SqlValue::Text(text.filter(|s| !s.contains('\0')).ok_or(())?.to_owned()),
         ValueKind::Bool => match v {
             Value::Bool(b) => SqlValue::Bool(*b),
             Value::String(s) if lenient && s == "true" => SqlValue::Bool(true),
@@ -635,7 +637,7 @@ impl Resolver<'_> {
                         });
                     }
                     match self.operand_value(op_name, val, path)? {
-                        Value::String(s) => Ok(Filter::Like {
+                        Value::String(s) if !s.contains('\0') => Ok(Filter::Like {
                             field: f,
                             op: p,
                             pattern: s.clone(),
