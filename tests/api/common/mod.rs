@@ -38,74 +38,40 @@ fn apis() -> &'static Apis {
                 (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
             }
         };
-        let fixed = db::open(
-            &url,
+        let open = |options: Options, pool_size| {
+            db::open(&url, options, pool_size)
+                .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"))
+        };
+        let catalog = Options {
+            base_url: Some("http://localhost:8080"),
+            ..Options::default()
+        };
+        // The first one creates and seeds the schema; the others share it.
+        let fixed = open(
             Options {
                 seed: true,
                 reset: true,
-                base_url: Some("http://localhost:8080"),
                 server_timing: true,
-                article_includes: &[],
                 functions: true,
-                writes: false,
-                to_many_writes: false,
-                client_ids: false,
-                person_exclude: &[],
+                ..catalog
             },
             4,
-        )
-        .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"));
-        let from_request = db::open(
-            &url,
+        );
+        let from_request = open(Options::default(), 2);
+        let default_includes = open(
             Options {
-                seed: false,
-                reset: false,
-                base_url: None,
-                server_timing: false,
-                article_includes: &[],
-                functions: false,
-                writes: false,
-                to_many_writes: false,
-                client_ids: false,
-                person_exclude: &[],
-            },
-            2,
-        )
-        .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"));
-        let default_includes = db::open(
-            &url,
-            Options {
-                seed: false,
-                reset: false,
-                base_url: Some("http://localhost:8080"),
-                server_timing: false,
                 article_includes: &["author"],
-                functions: false,
-                writes: false,
-                to_many_writes: false,
-                client_ids: false,
-                person_exclude: &[],
+                ..catalog
             },
             2,
-        )
-        .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"));
-        let hidden = db::open(
-            &url,
+        );
+        let hidden = open(
             Options {
-                seed: false,
-                reset: false,
-                base_url: Some("http://localhost:8080"),
-                server_timing: false,
-                article_includes: &[],
-                functions: false,
-                writes: false,
-                to_many_writes: false,
-                client_ids: false,
                 person_exclude: &["birthday", "comments"],
+                ..catalog
             },
             2,
-        )
-        .unwrap_or_else(|e| panic!("cannot open the test database {url}: {e}"));
+        );
         Apis {
             fixed,
             from_request,
@@ -256,12 +222,10 @@ impl Server {
             reset: true,
             base_url: Some("http://localhost:8080"),
             server_timing,
-            article_includes: &[],
-            functions: false,
             writes: true,
             to_many_writes,
             client_ids,
-            person_exclude: &[],
+            ..Options::default()
         };
         let api = db::open(url, options, 2)
             .unwrap_or_else(|e| panic!("cannot open the write database {url}: {e}"));
