@@ -30,6 +30,7 @@ mod negotiation;
 mod pagination;
 mod related;
 mod relationships;
+mod required;
 mod root;
 mod shaping;
 mod single;

@@ -83,7 +83,7 @@ fn apis() -> &'static Apis {
 }
 
 /// The database write tests use: separate from the read tests' fixture, reset by each test.
-fn write_url() -> &'static str {
+pub(crate) fn write_url() -> &'static str {
     static URL: OnceLock<(String, Option<tempfile::TempDir>)> = OnceLock::new();
     &URL.get_or_init(|| match std::env::var("RESTLESS_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => (create_database(&url, "_writes"), None),
@@ -173,10 +173,25 @@ impl Response {
 
 impl Server {
     fn serve(api: BlogApi, writes: Option<std::sync::MutexGuard<'static, ()>>) -> Self {
+        Server::serve_scope(move || api.scope(), writes)
+    }
+
+    /// Any scope, served over real HTTP.
+    pub(crate) fn serve_scope(
+        scope: impl Fn() -> actix_web::Scope + Clone + Send + 'static,
+        writes: Option<std::sync::MutexGuard<'static, ()>>,
+    ) -> Self {
         Server {
-            srv: actix_test::start(move || App::new().service(api.scope())),
+            srv: actix_test::start(move || App::new().service(scope())),
             _writes: writes,
         }
+    }
+
+    /// Holds the write database for one test.
+    pub(crate) fn lock_writes() -> std::sync::MutexGuard<'static, ()> {
+        WRITE_LOCK
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The blog API with links based on `http://localhost:8080`.

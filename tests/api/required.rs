@@ -1,0 +1,197 @@
+//! Required (NOT NULL) inverse foreign keys (P3.2, Q1.3, R4.2), on a small schema of their own
+//! in the write database: owners and their pets, where every pet must have an owner.
+
+#![allow(
+    clippy::await_holding_lock,
+    reason = "the test holds the write database's lock while it runs"
+)]
+#![allow(missing_docs, reason = "diesel's table! generates undocumented items")]
+
+use actix_web::http::Method;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+use restless::core::Database;
+use restless::{ApiManager, JsonApiResource, Method as M, ResourceConfig};
+use serde_json::{json, Value};
+
+use crate::common::{error_doc, write_url, Server};
+
+diesel::table! {
+    owner (id) {
+        id -> Integer,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    pet (id) {
+        id -> Integer,
+        name -> Text,
+        owner_id -> Integer,
+    }
+}
+
+#[derive(JsonApiResource)]
+#[diesel(table_name = owner)]
+#[jsonapi(to_many(name = "pets", target = Pet, foreign_key = pet::owner_id))]
+#[allow(dead_code, reason = "described to restless, never read")]
+struct Owner {
+    id: i32,
+    name: String,
+}
+
+#[derive(JsonApiResource)]
+#[diesel(table_name = pet)]
+#[allow(dead_code, reason = "described to restless, never read")]
+struct Pet {
+    id: i32,
+    name: String,
+    #[jsonapi(to_one = "owner", target = Owner)]
+    owner_id: i32,
+}
+
+/// Fresh tables number their rows from 1 on every backend: owners 1, 2 and pets 1, 2.
+const SEED: &str = "INSERT INTO owner (name) VALUES ('Ann'), ('Ben');
+    INSERT INTO pet (name, owner_id) VALUES ('Rex', 1), ('Tom', 1);";
+
+/// Creates the two tables afresh and serves them with every write enabled.
+fn serve<C: Database + R2D2Connection + SimpleConnection>(
+    url: &str,
+    ddl: &str,
+    lock: std::sync::MutexGuard<'static, ()>,
+) -> Server {
+    let pool = Pool::builder()
+        .max_size(2)
+        .build(ConnectionManager::<C>::new(url))
+        .expect("pool");
+    let mut conn = pool.get().expect("connection");
+    conn.batch_execute("DROP TABLE IF EXISTS pet; DROP TABLE IF EXISTS owner;")
+        .expect("drop");
+    conn.batch_execute(ddl).expect("create");
+    conn.batch_execute(SEED).expect("seed");
+    drop(conn);
+    let config = || {
+        ResourceConfig::new()
+            .methods([M::Get, M::Post, M::Patch, M::Delete])
+            .allow_to_many_replacement(true)
+            .allow_delete_from_to_many_relationships(true)
+    };
+    let api = ApiManager::new(pool)
+        .base_url("http://localhost:8080")
+        .resource_with::<Owner>(config())
+        .resource_with::<Pet>(config())
+        .build()
+        .expect("valid configuration");
+    Server::serve_scope(move || api.scope(), Some(lock))
+}
+
+fn start() -> Server {
+    let lock = Server::lock_writes();
+    let url = write_url();
+    #[cfg(feature = "postgres")]
+    if url.starts_with("postgres") {
+        let ddl = "CREATE TABLE owner (id SERIAL PRIMARY KEY, name TEXT NOT NULL);
+            CREATE TABLE pet (id SERIAL PRIMARY KEY, name TEXT NOT NULL, owner_id INTEGER NOT NULL REFERENCES owner (id));";
+        return serve::<diesel::PgConnection>(url, ddl, lock);
+    }
+    #[cfg(feature = "mysql")]
+    if url.starts_with("mysql") {
+        let ddl = "CREATE TABLE owner (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL) ENGINE=InnoDB;
+            CREATE TABLE pet (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, owner_id INTEGER NOT NULL,
+                FOREIGN KEY (owner_id) REFERENCES owner (id)) ENGINE=InnoDB;";
+        return serve::<diesel::MysqlConnection>(url, ddl, lock);
+    }
+    let ddl = "CREATE TABLE owner (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);
+        CREATE TABLE pet (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, owner_id INTEGER NOT NULL REFERENCES owner (id));";
+    serve::<diesel::SqliteConnection>(url, ddl, lock)
+}
+
+fn required(pointer: Option<&str>, detail: &str) -> Value {
+    let mut e = json!({"status": "409", "code": "required_relationship", "title": "Required relationship", "detail": detail});
+    if let Some(p) = pointer {
+        e["source"] = json!({"pointer": p});
+    }
+    error_doc(e)
+}
+
+async fn pets(srv: &Server, owner: u32) -> Value {
+    srv.get(&format!("/api/owner/{owner}/relationships/pets"))
+        .await
+        .json()["data"]
+        .clone()
+}
+
+#[actix_web::test]
+async fn required_foreign_keys_are_never_cleared_p3_2_q1_3_r4_2() {
+    let srv = start();
+    let both = json!([{"type": "pet", "id": "1"}, {"type": "pet", "id": "2"}]);
+
+    let res = srv.request(Method::DELETE, "/api/owner/1", &[]).await;
+    assert_eq!(res.status, 409);
+    assert_eq!(
+        res.json(),
+        required(
+            None,
+            "Cannot delete \"owner\" \"1\": \"pet\" \"1\" requires its \"owner\"."
+        )
+    );
+
+    let body = json!({"data": {"type": "owner", "id": "1", "relationships": {"pets": {"data": [{"type": "pet", "id": "1"}]}}}});
+    let res = srv.write(Method::PATCH, "/api/owner/1", &body).await;
+    assert_eq!(res.status, 409);
+    assert_eq!(
+        res.json(),
+        required(
+            Some("/data/relationships/pets"),
+            "Cannot remove \"pet\" \"2\" from \"pets\": its \"owner\" relationship is required."
+        )
+    );
+
+    let res = srv
+        .write(
+            Method::DELETE,
+            "/api/owner/1/relationships/pets",
+            &json!({"data": [{"type": "pet", "id": "2"}]}),
+        )
+        .await;
+    assert_eq!(res.status, 409);
+    assert_eq!(
+        res.json(),
+        required(
+            None,
+            "Cannot remove \"pet\" \"2\" from \"pets\": its \"owner\" relationship is required."
+        )
+    );
+    assert_eq!(pets(&srv, 1).await, both, "nothing changed");
+
+    // Taking a pet from its owner is allowed: it moves (R3.1).
+    let res = srv
+        .write(
+            Method::POST,
+            "/api/owner/2/relationships/pets",
+            &json!({"data": [{"type": "pet", "id": "2"}]}),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    assert_eq!(pets(&srv, 2).await, json!([{"type": "pet", "id": "2"}]));
+    assert_eq!(pets(&srv, 1).await, json!([{"type": "pet", "id": "1"}]));
+    // A pet must be created with its owner (the column has no default).
+    let res = srv
+        .write(
+            Method::POST,
+            "/api/pet",
+            &json!({"data": {"type": "pet", "attributes": {"name": "Kit"}}}),
+        )
+        .await;
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["errors"][0]["code"], "not_null_violation");
+    let res = srv
+        .write(
+            Method::POST,
+            "/api/pet",
+            &json!({"data": {"type": "pet", "attributes": {"name": "Kit"},
+        "relationships": {"owner": {"data": {"type": "owner", "id": "2"}}}}}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+}
