@@ -27,6 +27,7 @@ mod filtering;
 mod hostile;
 mod jsonp;
 mod negotiation;
+mod options;
 mod pagination;
 mod related;
 mod relationships;

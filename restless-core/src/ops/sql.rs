@@ -285,23 +285,8 @@ impl Query<'_> {
 pub(crate) fn push_cond(sql: &mut Sql, cond: &Cond, now: Option<&Now>) {
     match cond {
         Cond::Filter(f) => push_filter(sql, f, T0, now),
-        Cond::Eq(column, value) => {
-            sql.column(T0, column).push(" = ").bind(value.clone());
-        }
-        Cond::In(column, values) => {
-            if values.is_empty() {
-                sql.push("1 = 0");
-                return;
-            }
-            sql.column(T0, column).push(" IN (");
-            for (i, v) in values.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(v.clone());
-            }
-            sql.push(")");
-        }
+        Cond::Eq(column, value) => push_key_in(sql, column, std::slice::from_ref(value)),
+        Cond::In(column, values) => push_key_in(sql, column, values),
         Cond::InJoin {
             key,
             table,
@@ -378,6 +363,44 @@ pub(crate) fn push_sort_value(
         }
         Dialect::Sqlite => {
             sql.push(" COLLATE BINARY");
+        }
+    }
+}
+
+/// `t0.column IN (values)` (`= value` for one): keys and foreign keys compare exactly. On MySQL
+/// text keys are also compared as bytes, since PAD SPACE collations find "web" for "web "; the
+/// plain comparison stays first so that an index still serves it.
+fn push_key_in(sql: &mut Sql, column: &str, values: &[SqlValue]) {
+    if values.is_empty() {
+        sql.push("1 = 0");
+        return;
+    }
+    let list = |sql: &mut Sql, binary: bool| {
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            if binary {
+                text_value(sql, v.clone());
+            } else {
+                sql.bind(v.clone());
+            }
+        }
+    };
+    let single = values.len() == 1;
+    sql.column(T0, column)
+        .push(if single { " = " } else { " IN (" });
+    list(sql, false);
+    if !single {
+        sql.push(")");
+    }
+    if sql.dialect() == Dialect::Mysql && values.iter().any(|v| matches!(v, SqlValue::Text(_))) {
+        sql.push(" AND ");
+        text_column(sql, T0, column);
+        sql.push(if single { " = " } else { " IN (" });
+        list(sql, true);
+        if !single {
+            sql.push(")");
         }
     }
 }

@@ -23,7 +23,14 @@ struct Apis {
     default_includes: BlogApi,
     /// Person's `birthday` and `comments` are hidden (V2 `exclude`).
     hidden: BlogApi,
+    /// The database, seeded with fixture F.
+    url: String,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// The URL of the read tests' database (fixture F, never written).
+pub(crate) fn read_url() -> &'static str {
+    &apis().url
 }
 
 fn apis() -> &'static Apis {
@@ -77,6 +84,7 @@ fn apis() -> &'static Apis {
             from_request,
             default_includes,
             hidden,
+            url: url.clone(),
             _dir: dir,
         }
     })

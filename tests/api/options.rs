@@ -1,0 +1,138 @@
+//! Manager and type options over HTTP: JSONP off (T1.6), strict query names (D4.1), a string
+//! key (F1.2, E5.2), each on an `ApiManager` built here over the read tests' database.
+
+#![allow(missing_docs, reason = "diesel's table! generates undocumented items")]
+
+use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+use restless::core::Database;
+use restless::{ApiManager, JsonApiResource, ResourceConfig};
+use serde_json::json;
+
+use crate::common::{error_doc, ids, read_url, Server, B};
+use crate::schema::tag;
+
+/// Tags addressed by their unique name (F1.2: a single unique column as the key).
+#[derive(JsonApiResource)]
+#[diesel(table_name = tag)]
+#[jsonapi(primary_key = "name")]
+#[allow(dead_code, reason = "described to restless, never read")]
+struct TagByName {
+    #[jsonapi(skip)]
+    id: i32,
+    name: String,
+}
+
+type Configure<C> = fn(ApiManager<C>) -> ApiManager<C>;
+
+fn serve_with<C: Database + R2D2Connection>(url: &str, configure: Configure<C>) -> Server {
+    let pool = Pool::builder()
+        .max_size(2)
+        .build(ConnectionManager::<C>::new(url))
+        .expect("pool");
+    let api = configure(ApiManager::new(pool).base_url("http://localhost:8080"))
+        .build()
+        .expect("valid configuration");
+    Server::serve_scope(move || api.scope(), None)
+}
+
+/// A manager over the read database, configured per backend by the same function.
+macro_rules! start {
+    ($configure:expr) => {{
+        let url = read_url();
+        #[cfg(feature = "postgres")]
+        if url.starts_with("postgres") {
+            return serve_with::<diesel::PgConnection>(url, $configure);
+        }
+        #[cfg(feature = "mysql")]
+        if url.starts_with("mysql") {
+            return serve_with::<diesel::MysqlConnection>(url, $configure);
+        }
+        serve_with::<diesel::SqliteConnection>(url, $configure)
+    }};
+}
+
+fn without_jsonp() -> Server {
+    start!(|m| m
+        .jsonp(false)
+        .strict_query_names(false)
+        .resource_with::<TagByName>(ResourceConfig::new()))
+}
+
+fn strict() -> Server {
+    start!(|m| m
+        .strict_query_names(true)
+        .resource_with::<TagByName>(ResourceConfig::new()))
+}
+
+fn unknown(name: &str) -> serde_json::Value {
+    error_doc(
+        json!({"status": "400", "code": "unknown_query_parameter", "title": "Unknown query parameter",
+        "detail": format!("Unknown query parameter \"{name}\"."), "source": {"parameter": name}}),
+    )
+}
+
+#[actix_web::test]
+async fn jsonp_off_t1_6() {
+    let srv = without_jsonp();
+    let res = srv.get("/api/tag/web?jsonp_callback=f").await;
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.header("content-type"),
+        Some("application/vnd.api+json"),
+        "never wrapped"
+    );
+    let res = srv.get("/api/tag/web?callback=f").await;
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json(), unknown("callback"));
+}
+
+#[actix_web::test]
+async fn strict_query_names_d4_1() {
+    let srv = strict();
+    for name in ["group", "ignorecase", "callback", "functions"] {
+        let res = srv.get(&format!("/api/tag?{name}=x")).await;
+        assert_eq!(res.status, 400, "{name}");
+        assert_eq!(res.json(), unknown(name), "{name}");
+    }
+    let res = srv
+        .get("/api/tag?jsonp_callback=f&group_by=name&ignore_case=1")
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(res.body.starts_with("f({"), "{}", res.body);
+}
+
+#[actix_web::test]
+async fn string_keys_f1_2_e5_2() {
+    let srv = strict();
+    let res = srv.get("/api").await;
+    assert_eq!(
+        res.json()["meta"]["modelinfo"],
+        json!({"tag": {"primarykey": "name", "url": format!("{B}/tag")}})
+    );
+    let res = srv.get("/api/tag/web").await;
+    assert_eq!(
+        res.json(),
+        json!({"data": {"type": "tag", "id": "web", "links": {"self": format!("{B}/tag/web")}},
+            "links": {"self": format!("{B}/tag/web")}, "jsonapi": {"version": "1.0"}})
+    );
+    // Keys order by bytes (F3.5); filters and sorting take the key as `id`.
+    assert_eq!(
+        ids(&srv.get("/api/tag").await.json()),
+        ["databases", "rust", "web"]
+    );
+    assert_eq!(
+        ids(&srv.get("/api/tag?sort=-id").await.json()),
+        ["web", "rust", "databases"]
+    );
+    assert_eq!(
+        ids(&srv
+            .get("/api/tag?filter%5Bid%5D=web,rust,nope")
+            .await
+            .json()),
+        ["rust", "web"]
+    );
+    for missing in ["Web", "web%20", "a%2Fb"] {
+        let res = srv.get(&format!("/api/tag/{missing}")).await;
+        assert_eq!(res.status, 404, "{missing}");
+    }
+}
