@@ -1,0 +1,346 @@
+//! Writing (O, P, Q, R): every request is one transaction (A3.1); the statements that can fail
+//! on a constraint run inside a savepoint so the failure can be explained, then the whole
+//! transaction rolls back.
+
+use serde_json::{Map, Value};
+
+use super::fetch::{self, Ctx};
+use super::{Db, Output};
+use crate::backend::{Database, Sql};
+use crate::error::{Error, ErrorCode};
+use crate::meta::RelationshipKind;
+use crate::request::{self, Linkage, RelInput};
+use crate::schema::Schema;
+use crate::value::SqlValue;
+
+mod outcome;
+mod rows;
+mod to_many;
+
+use outcome::{classify, explain, read_back, snapshot, unchanged_but_sent};
+use rows::{existing, insert, resolve_targets, update_row};
+use to_many::{fk_nullable, inverse_name, members, set_to_many};
+
+/// What a write answers: a document with a status, or 204.
+pub(crate) enum Written {
+    Document { status: u16, output: Output },
+    NoContent,
+}
+
+/// How a to-many relationship changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    Replace,
+    Add,
+    Remove,
+}
+
+fn not_found(schema: &Schema, t: usize, id: &str) -> Error {
+    Error::ResourceNotFound {
+        type_name: schema.meta(t).type_name.into(),
+        id: id.into(),
+    }
+}
+
+/// `POST P/T` (O).
+pub(crate) fn create<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    doc: &Map<String, Value>,
+) -> Result<Written, Error> {
+    let schema = ctx.schema;
+    let meta = schema.meta(t);
+    let config = &schema.types[t].config;
+    let raw = request::raw_resource(doc, false)?;
+    request::check_type(meta.type_name, raw.type_name, "/data/type")?;
+    let client_key = match raw.id {
+        None => None,
+        Some(_) if !config.allow_client_generated_ids => {
+            return Err(Error::problem(
+                ErrorCode::ClientIdForbidden,
+                "/data/id",
+                format!(
+                    "Client-generated ids are not allowed for type \"{}\".",
+                    meta.type_name
+                ),
+            ))
+        }
+        Some(id) => Some(SqlValue::parse_id(meta.key().kind, id).ok_or_else(|| {
+            Error::problem(
+                ErrorCode::InvalidDocument,
+                "/data/id",
+                format!(
+                    "\"{id}\" is not a valid id for type \"{}\".",
+                    meta.type_name
+                ),
+            )
+        })?),
+    };
+    let input = request::resource_input(schema, t, &raw, true)?;
+    if let (Some(key), Some(id)) = (&client_key, raw.id) {
+        if !existing(db, schema, t, std::slice::from_ref(key))?.is_empty() {
+            return Err(Error::problem(
+                ErrorCode::AlreadyExists,
+                "/data/id",
+                format!(
+                    "A resource of type \"{}\" with id \"{id}\" already exists.",
+                    meta.type_name
+                ),
+            ));
+        }
+    }
+    let targets = resolve_targets(db, schema, t, &input.relationships)?;
+    let now = if input.has_markers() {
+        Some(fetch::now(db)?)
+    } else {
+        None
+    };
+
+    let key = db.savepoint(|db| {
+        let key = insert(
+            db,
+            schema,
+            t,
+            client_key.clone(),
+            &input,
+            &targets,
+            now.as_ref(),
+        )?;
+        for (rel, keys) in input.relationships.iter().zip(&targets) {
+            if schema.rel(t, rel.r).is_to_many() {
+                set_to_many(db, schema, t, rel.r, &key, keys, Change::Replace, None)?;
+            }
+        }
+        Ok(key)
+    });
+    let key = explain(db, schema, t, None, &raw, key)?;
+
+    let id = key
+        .to_id()
+        .ok_or_else(|| Error::Internal("the new row has no usable key".into()))?;
+    let location = ctx.links.resource_url(meta.type_name, &id);
+    let mut out = read_back(db, ctx, t, key)?;
+    out.document.links = None;
+    out.headers.push(("Location", location));
+    Ok(Written::Document {
+        status: 201,
+        output: out,
+    })
+}
+
+/// `PATCH P/T/{id}` (P).
+pub(crate) fn update<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    id: &str,
+    doc: &Map<String, Value>,
+) -> Result<Written, Error> {
+    let schema = ctx.schema;
+    let meta = schema.meta(t);
+    let raw = request::raw_resource(doc, true)?;
+    request::check_type(meta.type_name, raw.type_name, "/data/type")?;
+    if raw.id != Some(id) {
+        return Err(Error::problem(
+            ErrorCode::IdConflict,
+            "/data/id",
+            format!(
+                "The id \"{}\" in the document does not match the id \"{id}\" in the URL.",
+                raw.id.unwrap_or_default()
+            ),
+        ));
+    }
+    let key = SqlValue::parse_id(meta.key().kind, id).ok_or_else(|| not_found(schema, t, id))?;
+    let before = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
+    if let Some(rels) = raw.relationships {
+        if !schema.types[t].config.allow_to_many_replacement {
+            if let Some((name, _)) = rels.iter().find(|(n, _)| {
+                schema
+                    .rel_index(t, n)
+                    .is_some_and(|r| schema.rel(t, r).is_to_many())
+            }) {
+                return Err(Error::problem(
+                    ErrorCode::ToManyReplacementForbidden,
+                    format!("/data/relationships/{}", request::escape(name)),
+                    format!("Replacing the to-many relationship \"{name}\" of type \"{}\" is not allowed.", meta.type_name),
+                ));
+            }
+        }
+    }
+    let input = request::resource_input(schema, t, &raw, false)?;
+    if input.attributes.is_empty() && input.relationships.is_empty() {
+        return Ok(Written::NoContent);
+    }
+    let targets = resolve_targets(db, schema, t, &input.relationships)?;
+    let now = if input.has_markers() {
+        Some(fetch::now(db)?)
+    } else {
+        None
+    };
+    let written = db.savepoint(|db| {
+        for (rel, keys) in input.relationships.iter().zip(&targets) {
+            if schema.rel(t, rel.r).is_to_many() {
+                set_to_many(
+                    db,
+                    schema,
+                    t,
+                    rel.r,
+                    &key,
+                    keys,
+                    Change::Replace,
+                    Some(&rel.pointer),
+                )?;
+            }
+        }
+        update_row(db, schema, t, &key, &input, &targets, now.as_ref())
+    });
+    explain(db, schema, t, Some(&key), &raw, written)?;
+    let after = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
+    if unchanged_but_sent(&before, &after, &raw, &input, schema, t) {
+        return Ok(Written::NoContent);
+    }
+    Ok(Written::Document {
+        status: 200,
+        output: read_back(db, ctx, t, key)?,
+    })
+}
+
+/// `DELETE P/T/{id}` (Q).
+pub(crate) fn delete<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    id: &str,
+) -> Result<Written, Error> {
+    let schema = ctx.schema;
+    let meta = schema.meta(t);
+    let key = SqlValue::parse_id(meta.key().kind, id).ok_or_else(|| not_found(schema, t, id))?;
+    if existing(db, schema, t, std::slice::from_ref(&key))?.is_empty() {
+        return Err(not_found(schema, t, id));
+    }
+    // Dependent rows first (Q1.3).
+    for (r, rel) in schema.rels[t].iter().enumerate() {
+        match rel.kind {
+            RelationshipKind::ToMany { .. } => {
+                let members = members(db, schema, t, r, &key, None)?;
+                if let Some(first) = members.first() {
+                    if !fk_nullable(schema, t, r) {
+                        let target = schema.meta(rel.target).type_name;
+                        return Err(Error::Missing {
+                            code: ErrorCode::RequiredRelationship,
+                            detail: format!(
+                                "Cannot delete \"{}\" \"{id}\": \"{target}\" \"{}\" requires its \"{}\".",
+                                meta.type_name,
+                                first.to_id().unwrap_or_default(),
+                                inverse_name(schema, t, r)
+                            ),
+                        });
+                    }
+                }
+                set_to_many(db, schema, t, r, &key, &[], Change::Replace, None)?;
+            }
+            RelationshipKind::ManyToMany { .. } => {
+                set_to_many(db, schema, t, r, &key, &[], Change::Replace, None)?
+            }
+            RelationshipKind::ToOne { .. } => {}
+        }
+    }
+    let deleted = db.savepoint(|db| {
+        let mut sql = Sql::new(C::DIALECT);
+        sql.push("DELETE FROM ")
+            .ident(meta.table)
+            .push(" WHERE ")
+            .ident(meta.key().column)
+            .push(" = ")
+            .bind(key.clone());
+        db.execute(sql)
+    });
+    classify(schema, t, deleted)?;
+    Ok(Written::NoContent)
+}
+
+/// Writes to `P/T/{id}/relationships/{rel}` (R).
+pub(crate) fn relationship<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    t: usize,
+    id: &str,
+    r: usize,
+    change: Change,
+    doc: &Map<String, Value>,
+) -> Result<Written, Error> {
+    let schema = ctx.schema;
+    let meta = schema.meta(t);
+    let rel = *schema.rel(t, r);
+    let key = SqlValue::parse_id(meta.key().kind, id).ok_or_else(|| not_found(schema, t, id))?;
+    if existing(db, schema, t, std::slice::from_ref(&key))?.is_empty() {
+        return Err(not_found(schema, t, id));
+    }
+    let Some(data) = doc.get("data") else {
+        return Err(Error::problem(
+            ErrorCode::InvalidDocument,
+            "",
+            "The document has no \"data\" member.",
+        ));
+    };
+    let target = schema.meta(rel.target).type_name;
+    let (linkage, conflicts) = request::linkage(
+        rel.name,
+        rel.is_to_many(),
+        target,
+        data,
+        "/data",
+        change == Change::Replace,
+    )
+    .map_err(Error::Document)?;
+    if let Some(first) = conflicts
+        .into_iter()
+        .min_by(|a, b| request::pointer_order(a.pointer.as_deref(), b.pointer.as_deref()))
+    {
+        return Err(Error::Document(vec![first]));
+    }
+    let input = RelInput {
+        r,
+        linkage,
+        pointer: "/data".into(),
+    };
+    let keys = resolve_targets(db, schema, t, std::slice::from_ref(&input))?
+        .pop()
+        .unwrap_or_default();
+    let written = db.savepoint(|db| match &input.linkage {
+        Linkage::One(_) => {
+            let Some(fk) = schema.fk_field(t, r) else {
+                return Ok(());
+            };
+            let value = keys
+                .first()
+                .cloned()
+                .unwrap_or(SqlValue::TypedNull(fk.kind));
+            let mut sql = Sql::new(C::DIALECT);
+            sql.push("UPDATE ")
+                .ident(meta.table)
+                .push(" SET ")
+                .ident(fk.column)
+                .push(" = ")
+                .bind(value);
+            sql.push(" WHERE ")
+                .ident(meta.key().column)
+                .push(" = ")
+                .bind(key.clone());
+            db.execute(sql).map(|_| ())
+        }
+        Linkage::Many(_) => set_to_many(db, schema, t, r, &key, &keys, change, None),
+    });
+    classify(schema, t, written)?;
+    Ok(Written::NoContent)
+}
+
+/// The document of a 200/201 write response: the single-resource document without `links`
+/// for POST (C1.1).
+pub(crate) fn into_reply_parts(written: Written) -> (u16, Option<Output>) {
+    match written {
+        Written::Document { status, output } => (status, Some(output)),
+        Written::NoContent => (204, None),
+    }
+}

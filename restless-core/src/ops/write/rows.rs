@@ -1,0 +1,255 @@
+//! The rows a write touches: resolving linkage, INSERT and UPDATE of the resource itself.
+
+use std::collections::HashSet;
+
+use crate::backend::{Database, Dialect, Sql};
+use crate::error::{Error, ErrorCode, Problem};
+use crate::meta::ValueKind;
+use crate::ops::objects;
+use crate::ops::Db;
+use crate::query::fields::FieldSet;
+use crate::query::filter::Now;
+use crate::request::{self, Ident, Linkage, RelInput, ResourceInput};
+use crate::schema::Schema;
+use crate::value::SqlValue;
+
+/// The keys of the resources each relationship input names, checking that they exist
+/// (O2.1 step 15, collected 404s).
+pub(super) fn resolve_targets<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    rels: &[RelInput],
+) -> Result<Vec<Vec<SqlValue>>, Error> {
+    let mut problems = Vec::new();
+    let mut out = Vec::with_capacity(rels.len());
+    for rel in rels {
+        let target = schema.rel(t, rel.r).target;
+        let target_meta = schema.meta(target);
+        let idents: Vec<&Ident> = match &rel.linkage {
+            Linkage::One(None) => Vec::new(),
+            Linkage::One(Some(i)) => vec![i],
+            Linkage::Many(is) => is.iter().collect(),
+        };
+        let mut keys = Vec::new();
+        let mut seen = HashSet::new();
+        let parsed: Vec<(Option<SqlValue>, &Ident)> = idents
+            .iter()
+            .map(|i| (SqlValue::parse_id(target_meta.key().kind, &i.id), *i))
+            .collect();
+        let candidates: Vec<SqlValue> = parsed.iter().filter_map(|(k, _)| k.clone()).collect();
+        let found: HashSet<String> = existing(db, schema, target, &candidates)?
+            .into_iter()
+            .filter_map(|k| k.to_id())
+            .collect();
+        for (k, ident) in parsed {
+            match k {
+                Some(k) if found.contains(&ident.id) => {
+                    if seen.insert(ident.id.clone()) {
+                        keys.push(k);
+                    }
+                }
+                _ => problems.push(Problem {
+                    code: ErrorCode::ResourceNotFound,
+                    pointer: Some(ident.pointer.clone()),
+                    detail: format!(
+                        "No resource of type \"{}\" with id \"{}\".",
+                        target_meta.type_name, ident.id
+                    ),
+                }),
+            }
+        }
+        out.push(keys);
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        problems.sort_by(|a, b| request::pointer_order(a.pointer.as_deref(), b.pointer.as_deref()));
+        Err(Error::Document(problems))
+    }
+}
+
+/// The keys among `keys` that exist in type `t`.
+pub(super) fn existing<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    keys: &[SqlValue],
+) -> Result<Vec<SqlValue>, Error> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bare = FieldSet {
+        attributes: Vec::new(),
+        relationships: Vec::new(),
+    };
+    let batch = objects::load_by_keys(db, schema, t, keys, &bare, &[])?;
+    Ok((0..batch.rows.len())
+        .map(|i| batch.key(i).clone())
+        .collect())
+}
+
+/// The column values of an INSERT or UPDATE: attributes, then to-one foreign keys.
+pub(super) fn assignments(
+    schema: &Schema,
+    t: usize,
+    input: &ResourceInput,
+    targets: &[Vec<SqlValue>],
+    now: Option<&Now>,
+) -> Vec<(&'static str, SqlValue)> {
+    let meta = schema.meta(t);
+    // NULLs carry their column's type: PostgreSQL types every parameter.
+    let typed = |v: SqlValue, kind| {
+        if v == SqlValue::Null {
+            SqlValue::TypedNull(kind)
+        } else {
+            v
+        }
+    };
+    let mut out: Vec<(&'static str, SqlValue)> = input
+        .attributes
+        .iter()
+        .map(|(i, v)| {
+            (
+                meta.fields[*i].column,
+                typed(v.value(now), meta.fields[*i].kind),
+            )
+        })
+        .collect();
+    for (rel, keys) in input.relationships.iter().zip(targets) {
+        if let Some(fk) = schema.fk_field(t, rel.r) {
+            out.push((
+                fk.column,
+                keys.first()
+                    .cloned()
+                    .unwrap_or(SqlValue::TypedNull(fk.kind)),
+            ));
+        }
+    }
+    out
+}
+
+pub(super) fn insert<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    client_key: Option<SqlValue>,
+    input: &ResourceInput,
+    targets: &[Vec<SqlValue>],
+    now: Option<&Now>,
+) -> Result<SqlValue, Error> {
+    let meta = schema.meta(t);
+    let key = meta.key();
+    let mut values = assignments(schema, t, input, targets, now);
+    if let Some(k) = &client_key {
+        values.insert(0, (key.column, k.clone()));
+    }
+    let mut sql = Sql::new(C::DIALECT);
+    sql.push("INSERT INTO ").ident(meta.table);
+    if values.is_empty() {
+        sql.push(if C::DIALECT == Dialect::Mysql {
+            " () VALUES ()"
+        } else {
+            " DEFAULT VALUES"
+        });
+    } else {
+        sql.push(" (");
+        for (i, (column, _)) in values.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(column);
+        }
+        sql.push(") VALUES (");
+        for (i, (_, value)) in values.into_iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(value);
+        }
+        sql.push(")");
+    }
+    if let Some(k) = client_key {
+        db.execute(sql)?;
+        if C::DIALECT == Dialect::Postgres
+            && matches!(
+                key.kind,
+                ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt
+            )
+        {
+            // A client-chosen key does not advance PostgreSQL's sequence (SQLite and MySQL move
+            // on by themselves): move it past the largest key, so generated keys never collide.
+            let literal = |s: &str| format!("'{}'", s.replace('\'', "''"));
+            let mut quoted_table = Sql::new(C::DIALECT);
+            quoted_table.ident(meta.table);
+            let mut seq = Sql::new(C::DIALECT);
+            seq.push("SELECT setval(pg_get_serial_sequence(");
+            seq.push(&literal(quoted_table.text()))
+                .push(", ")
+                .push(&literal(key.column))
+                .push("), ");
+            seq.push("(SELECT MAX(")
+                .ident(key.column)
+                .push(") FROM ")
+                .ident(meta.table)
+                .push("))");
+            seq.alias(ValueKind::BigInt, 0);
+            db.load(seq)?;
+        }
+        return Ok(k);
+    }
+    // MySQL has no RETURNING: the generated key is read back on the same connection.
+    if C::DIALECT == Dialect::Mysql {
+        db.execute(sql)?;
+        let mut last = Sql::new(C::DIALECT);
+        last.push("SELECT LAST_INSERT_ID()")
+            .alias(ValueKind::BigInt, 0);
+        let id = db.load(last)?.first().map(|r| r.get(0).clone());
+        return match (id, key.kind) {
+            (Some(SqlValue::BigInt(n)), ValueKind::Integer) => i32::try_from(n)
+                .map(SqlValue::Integer)
+                .map_err(|e| Error::Internal(e.to_string())),
+            (Some(SqlValue::BigInt(n)), ValueKind::SmallInt) => i16::try_from(n)
+                .map(SqlValue::SmallInt)
+                .map_err(|e| Error::Internal(e.to_string())),
+            (Some(v @ SqlValue::BigInt(_)), _) => Ok(v),
+            (other, _) => Err(Error::Internal(format!(
+                "LAST_INSERT_ID returned {other:?}"
+            ))),
+        };
+    }
+    sql.push(" RETURNING ").ident(key.column).alias(key.kind, 0);
+    db.load(sql)?
+        .first()
+        .map(|r| r.get(0).clone())
+        .ok_or_else(|| Error::Internal("INSERT returned no key".into()))
+}
+
+pub(super) fn update_row<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    key: &SqlValue,
+    input: &ResourceInput,
+    targets: &[Vec<SqlValue>],
+    now: Option<&Now>,
+) -> Result<(), Error> {
+    let meta = schema.meta(t);
+    let values = assignments(schema, t, input, targets, now);
+    if values.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(C::DIALECT);
+    sql.push("UPDATE ").ident(meta.table).push(" SET ");
+    for (i, (column, value)) in values.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.ident(column).push(" = ").bind(value);
+    }
+    sql.push(" WHERE ")
+        .ident(meta.key().column)
+        .push(" = ")
+        .bind(key.clone());
+    db.execute(sql).map(|_| ())
+}

@@ -1,0 +1,250 @@
+//! To-many relationship changes: replace, add, remove (O5.5, P3.1, R2–R4), and the NOT NULL
+//! foreign keys that forbid a removal (P3.2, Q1.3, R4.2).
+
+use std::collections::HashSet;
+
+use super::Change;
+use crate::backend::{Database, Dialect, Sql};
+use crate::error::{Error, ErrorCode};
+use crate::meta::RelationshipKind;
+use crate::ops::sql::{push_cond, Cond, T0};
+use crate::ops::Db;
+use crate::schema::Schema;
+use crate::value::SqlValue;
+
+/// Whether the foreign key behind to-many relationship `r` admits NULL.
+pub(super) fn fk_nullable(schema: &Schema, t: usize, r: usize) -> bool {
+    let rel = schema.rel(t, r);
+    match rel.kind {
+        RelationshipKind::ToMany { foreign_key, .. } => schema
+            .meta(rel.target)
+            .fields
+            .iter()
+            .find(|f| f.column == foreign_key)
+            .is_none_or(|f| f.nullable),
+        _ => true,
+    }
+}
+
+/// The name of the to-one relationship of the target that is the inverse of `r` (for details).
+pub(super) fn inverse_name(schema: &Schema, t: usize, r: usize) -> &'static str {
+    let rel = schema.rel(t, r);
+    if let RelationshipKind::ToMany { foreign_key, .. } = rel.kind {
+        for (i, back) in schema.rels[rel.target].iter().enumerate() {
+            if schema
+                .fk_field(rel.target, i)
+                .is_some_and(|f| f.column == foreign_key)
+            {
+                return back.name;
+            }
+        }
+        return foreign_key;
+    }
+    schema.meta(t).type_name
+}
+
+/// The members of to-many relationship `r` of `owner`, optionally only those among `among`.
+pub(super) fn members<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    r: usize,
+    owner: &SqlValue,
+    among: Option<&[SqlValue]>,
+) -> Result<Vec<SqlValue>, Error> {
+    let rel = schema.rel(t, r);
+    let target = schema.meta(rel.target);
+    let (table, owner_col, member_col, kind) = match rel.kind {
+        RelationshipKind::ToMany { table, foreign_key } => {
+            (table, foreign_key, target.key().column, target.key().kind)
+        }
+        RelationshipKind::ManyToMany {
+            table,
+            local,
+            remote,
+        } => (table, local, remote, target.key().kind),
+        RelationshipKind::ToOne { .. } => return Ok(Vec::new()),
+    };
+    let mut sql = Sql::new(db_dialect::<C>());
+    sql.push("SELECT ")
+        .column(T0, member_col)
+        .alias(kind, 0)
+        .push(" FROM ")
+        .ident(table)
+        .push(" AS ")
+        .ident(T0);
+    sql.push(" WHERE ")
+        .column(T0, owner_col)
+        .push(" = ")
+        .bind(owner.clone());
+    if let Some(among) = among {
+        sql.push(" AND ");
+        push_cond(&mut sql, &Cond::In(member_col, among.to_vec()), None);
+    }
+    sql.push(" ORDER BY ").column(T0, member_col);
+    Ok(db
+        .load(sql)?
+        .into_iter()
+        .map(|r| r.get(0).clone())
+        .collect())
+}
+
+pub(super) fn db_dialect<C: Database>() -> Dialect {
+    C::DIALECT
+}
+
+/// Replaces, adds to or removes from to-many relationship `r` of `owner` (O5.5, P3.1, R2–R4).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one relationship change, spelled out"
+)]
+pub(super) fn set_to_many<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    r: usize,
+    owner: &SqlValue,
+    keys: &[SqlValue],
+    change: Change,
+    pointer: Option<&str>,
+) -> Result<(), Error> {
+    let rel = *schema.rel(t, r);
+    let target = schema.meta(rel.target);
+    let ids: HashSet<String> = keys.iter().filter_map(SqlValue::to_id).collect();
+    match rel.kind {
+        RelationshipKind::ToOne { .. } => Ok(()),
+        RelationshipKind::ToMany { table, foreign_key } => {
+            let removed: Vec<SqlValue> = match change {
+                Change::Add => Vec::new(),
+                Change::Replace => members(db, schema, t, r, owner, None)?
+                    .into_iter()
+                    .filter(|k| k.to_id().is_none_or(|id| !ids.contains(&id)))
+                    .collect(),
+                Change::Remove if keys.is_empty() => Vec::new(),
+                Change::Remove => members(db, schema, t, r, owner, Some(keys))?,
+            };
+            if let Some(first) = removed.first() {
+                if !fk_nullable(schema, t, r) {
+                    let detail = format!(
+                        "Cannot remove \"{}\" \"{}\" from \"{}\": its \"{}\" relationship is required.",
+                        target.type_name,
+                        first.to_id().unwrap_or_default(),
+                        rel.name,
+                        inverse_name(schema, t, r)
+                    );
+                    return Err(match pointer {
+                        Some(p) => Error::problem(ErrorCode::RequiredRelationship, p, detail),
+                        None => Error::Missing {
+                            code: ErrorCode::RequiredRelationship,
+                            detail,
+                        },
+                    });
+                }
+                let mut sql = Sql::new(C::DIALECT);
+                sql.push("UPDATE ")
+                    .ident(table)
+                    .push(" SET ")
+                    .ident(foreign_key)
+                    .push(" = NULL WHERE ");
+                sql.ident(foreign_key)
+                    .push(" = ")
+                    .bind(owner.clone())
+                    .push(" AND ");
+                push_in(&mut sql, target.key().column, &removed);
+                db.execute(sql)?;
+            }
+            if change != Change::Remove && !keys.is_empty() {
+                let mut sql = Sql::new(C::DIALECT);
+                sql.push("UPDATE ")
+                    .ident(table)
+                    .push(" SET ")
+                    .ident(foreign_key)
+                    .push(" = ")
+                    .bind(owner.clone());
+                sql.push(" WHERE ");
+                push_in(&mut sql, target.key().column, keys);
+                db.execute(sql)?;
+            }
+            Ok(())
+        }
+        RelationshipKind::ManyToMany {
+            table,
+            local,
+            remote,
+        } => {
+            let to_insert: Vec<SqlValue> = match change {
+                Change::Replace => {
+                    let mut sql = Sql::new(C::DIALECT);
+                    sql.push("DELETE FROM ")
+                        .ident(table)
+                        .push(" WHERE ")
+                        .ident(local)
+                        .push(" = ")
+                        .bind(owner.clone());
+                    db.execute(sql)?;
+                    keys.to_vec()
+                }
+                Change::Add if keys.is_empty() => Vec::new(),
+                Change::Add => {
+                    let present: HashSet<String> = members(db, schema, t, r, owner, Some(keys))?
+                        .iter()
+                        .filter_map(SqlValue::to_id)
+                        .collect();
+                    keys.iter()
+                        .filter(|k| k.to_id().is_none_or(|id| !present.contains(&id)))
+                        .cloned()
+                        .collect()
+                }
+                Change::Remove => {
+                    if !keys.is_empty() {
+                        let mut sql = Sql::new(C::DIALECT);
+                        sql.push("DELETE FROM ")
+                            .ident(table)
+                            .push(" WHERE ")
+                            .ident(local)
+                            .push(" = ")
+                            .bind(owner.clone());
+                        sql.push(" AND ");
+                        push_in(&mut sql, remote, keys);
+                        db.execute(sql)?;
+                    }
+                    Vec::new()
+                }
+            };
+            if !to_insert.is_empty() {
+                let mut sql = Sql::new(C::DIALECT);
+                sql.push("INSERT INTO ")
+                    .ident(table)
+                    .push(" (")
+                    .ident(local)
+                    .push(", ")
+                    .ident(remote)
+                    .push(") VALUES ");
+                for (i, k) in to_insert.into_iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.push("(")
+                        .bind(owner.clone())
+                        .push(", ")
+                        .bind(k)
+                        .push(")");
+                }
+                db.execute(sql)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `column IN (...)` on an unaliased table.
+pub(super) fn push_in(sql: &mut Sql, column: &str, values: &[SqlValue]) {
+    sql.ident(column).push(" IN (");
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(v.clone());
+    }
+    sql.push(")");
+}
