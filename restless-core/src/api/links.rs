@@ -1,0 +1,59 @@
+//! Links (C3): what every URL in a document is built from.
+
+use crate::query::Param;
+use crate::url::{encode_query, encode_segment};
+
+/// What links are built from: `scheme://host`, the prefix, and the request URL (C3).
+#[derive(Clone, Debug)]
+pub(crate) struct LinkBase {
+    /// `scheme://host[:port]` followed by the prefix.
+    pub(crate) api: String,
+    /// `scheme://host[:port]` followed by the request path.
+    pub(crate) request: String,
+    /// The request's parameters, in order.
+    pub(crate) params: Vec<Param>,
+}
+
+impl LinkBase {
+    /// The request URL with its query in canonical encoding (C3.4).
+    pub(crate) fn self_url(&self) -> String {
+        let mut url = self.request.clone();
+        if !self.params.is_empty() {
+            url.push('?');
+            url.push_str(&encode_query(
+                self.params
+                    .iter()
+                    .map(|p| (p.name.as_str(), p.value.as_str())),
+            ));
+        }
+        url
+    }
+
+    /// The request URL for page `number` of `size` (I3.2).
+    pub(crate) fn page_url(&self, number: u64, size: u32) -> String {
+        let mut url = self.request.clone();
+        url.push('?');
+        let kept = encode_query(
+            self.params
+                .iter()
+                .filter(|p| p.name != "page[number]" && p.name != "page[size]")
+                .map(|p| (p.name.as_str(), p.value.as_str())),
+        );
+        if !kept.is_empty() {
+            url.push_str(&kept);
+            url.push('&');
+        }
+        url.push_str(&format!("page%5Bnumber%5D={number}&page%5Bsize%5D={size}"));
+        url
+    }
+
+    /// The URL of a collection.
+    pub(crate) fn collection_url(&self, type_name: &str) -> String {
+        format!("{}/{type_name}", self.api)
+    }
+
+    /// The URL of one resource (C3.2).
+    pub(crate) fn resource_url(&self, type_name: &str, id: &str) -> String {
+        format!("{}/{type_name}/{}", self.api, encode_segment(id))
+    }
+}

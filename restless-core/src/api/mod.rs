@@ -1,0 +1,467 @@
+//! The request pipeline: routing and the checks of B4.1, then the database work.
+//!
+//! [`Api::prepare`] runs every check that needs no database and either answers at once or
+//! returns an [`Operation`]; [`Api::run`] performs an operation on a [`Database`] connection
+//! (the web glue calls it off the async workers). Both return a [`Reply`]: a status, headers and
+//! an optional body, with no dependency on any web framework.
+
+mod links;
+mod resolve;
+mod route;
+
+pub(crate) use links::LinkBase;
+use route::Route;
+
+use serde_json::{json, Map, Value};
+
+use std::time::Instant;
+
+use crate::backend::{Database, Dialect};
+use crate::config::{validate, ApiConfig, ConfigError, Registered};
+use crate::document::Document;
+use crate::error::Error;
+use crate::jsonp;
+use crate::negotiate::{check_accept, check_content_type, MEDIA_TYPE};
+use crate::ops::fetch::{self, Ctx, Shaping};
+use crate::ops::write::{self, Change, Written};
+use crate::ops::{Db, Output};
+use crate::query::filter::Filter;
+use crate::query::{find_callback, include, NameOptions, Param, QueryParams};
+use crate::request;
+use crate::schema::Schema;
+
+/// The parts of an HTTP request restless looks at.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// The method, e.g. `GET`.
+    pub method: &'a str,
+    /// The raw (still percent-encoded) path, prefix included.
+    pub path: &'a str,
+    /// The raw query string, without `?`.
+    pub query: &'a str,
+    /// The Accept header, if any.
+    pub accept: Option<&'a str>,
+    /// The Content-Type header, if any.
+    pub content_type: Option<&'a str>,
+    /// `scheme://host[:port]` as the server saw it; the configured `base_url` wins over it.
+    pub base: &'a str,
+    /// The request body (at most one byte more than `max_body_bytes` need be read).
+    pub body: &'a [u8],
+}
+
+/// A response, framework-agnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// Headers, each at most once (B3.7).
+    pub headers: Vec<(&'static str, String)>,
+    /// The body, if any.
+    pub body: Option<String>,
+}
+
+/// What [`Api::prepare`] decided.
+#[derive(Debug)]
+pub enum Prepared {
+    /// The answer is known without the database.
+    Reply(Reply),
+    /// The database must be asked.
+    Run(Box<Operation>),
+}
+
+/// A checked request waiting for its database work.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    target: Target,
+    shaping: Shaping,
+    links: LinkBase,
+    callback: Option<String>,
+}
+
+impl Operation {
+    /// The JSONP callback the answer must be wrapped in, if any; errors that happen while
+    /// running the operation (a pool timeout, a panic) are wrapped with it too.
+    pub fn callback(&self) -> Option<&str> {
+        self.callback.as_deref()
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Target {
+    Collection(usize),
+    Resource(usize, String),
+    Related(usize, String, usize),
+    RelatedSingle(usize, String, usize, String),
+    Relationship(usize, String, usize),
+    Eval(usize),
+    Create(usize, Map<String, Value>),
+    Update(usize, String, Map<String, Value>),
+    Delete(usize, String),
+    RelationshipWrite(usize, String, usize, Change, Map<String, Value>),
+}
+
+impl Target {
+    fn writes(&self) -> bool {
+        matches!(
+            self,
+            Target::Create(..)
+                | Target::Update(..)
+                | Target::Delete(..)
+                | Target::RelationshipWrite(..)
+        )
+    }
+}
+
+/// A configured API: the manager's options and its registered types.
+#[derive(Debug)]
+pub struct Api {
+    config: ApiConfig,
+    schema: Schema,
+    /// Default includes per type (L1.9), resolved at registration.
+    default_includes: Vec<Option<include::IncludeTree>>,
+}
+
+impl Api {
+    /// Checks and builds an API for connections of type `C` (V1.1).
+    ///
+    /// # Errors
+    /// The first [`ConfigError`] found.
+    pub fn new<C: Database>(
+        config: ApiConfig,
+        types: Vec<Registered>,
+    ) -> Result<Self, ConfigError> {
+        validate(&config, &types, C::DIALECT)?;
+        let schema = Schema::new(types)?;
+        let mut default_includes = Vec::with_capacity(schema.types.len());
+        for (t, reg) in schema.types.iter().enumerate() {
+            let tree = match &reg.config.includes {
+                None => None,
+                Some(paths) => {
+                    let param = Param {
+                        name: "include".into(),
+                        value: paths.join(","),
+                    };
+                    let tree = include::resolve(&schema, t, &param, None, config.include_limits)
+                        .map_err(|e| ConfigError::InvalidInclude {
+                            type_name: reg.meta.type_name.into(),
+                            detail: e.to_string(),
+                        })?;
+                    Some(tree)
+                }
+            };
+            default_includes.push(tree);
+        }
+        Ok(Api {
+            config,
+            schema,
+            default_includes,
+        })
+    }
+
+    /// The options.
+    pub fn config(&self) -> &ApiConfig {
+        &self.config
+    }
+
+    /// The registered types.
+    pub fn types(&self) -> &[Registered] {
+        &self.schema.types
+    }
+
+    fn name_options(&self) -> NameOptions {
+        NameOptions {
+            strict_query_names: self.config.strict_query_names,
+            jsonp: self.config.jsonp,
+        }
+    }
+
+    /// Routes and checks a request (B4.1 steps 1–9) without touching the database.
+    pub fn prepare(&self, req: &Request<'_>) -> Prepared {
+        // Step 4 comes early so that the answers of steps 1–3 can be wrapped (T1.3); an invalid
+        // callback leaves them unwrapped (T1.2).
+        let callback = find_callback(req.query, self.name_options());
+        let valid_callback = callback
+            .as_ref()
+            .filter(|p| jsonp::check_callback(&p.name, &p.value).is_ok())
+            .map(|p| p.value.clone());
+        let fail = |e: Error, extra: Vec<(&'static str, String)>| {
+            Prepared::Reply(self.error_reply_with(&e, valid_callback.as_deref(), extra))
+        };
+
+        let Some(route) = self.route(req.path) else {
+            return fail(
+                Error::RouteNotFound {
+                    path: req.path.to_owned(),
+                },
+                vec![],
+            );
+        };
+        let allow = self.allow(&route);
+        if req.method == "OPTIONS" {
+            return Prepared::Reply(Reply {
+                status: 204,
+                headers: vec![("Allow", allow.join(", ")), ("Vary", "Accept".into())],
+                body: None,
+            });
+        }
+        if !allow.contains(&req.method) {
+            let allow = allow.join(", ");
+            let e = Error::MethodNotAllowed {
+                method: req.method.to_owned(),
+                path: req.path.to_owned(),
+                allow: allow.clone(),
+            };
+            return fail(e, vec![("Allow", allow)]);
+        }
+        let carries_document = matches!(req.method, "POST" | "PATCH")
+            || (req.method == "DELETE" && matches!(route, Route::Relationship(..)));
+        if let Err(e) = check_content_type(req.content_type, carries_document) {
+            return fail(e, vec![]);
+        }
+        if let Err(e) = check_accept(req.accept) {
+            return fail(e, vec![]);
+        }
+        if let Some(p) = &callback {
+            if let Err(e) = jsonp::check_callback(&p.name, &p.value) {
+                return Prepared::Reply(self.error_reply_with(&e, None, vec![]));
+            }
+        }
+        let params =
+            match QueryParams::parse(req.query, route.kind(), req.method, self.name_options()) {
+                Ok(p) => p,
+                Err(e) => return fail(e, vec![]),
+            };
+        // Step 6: the body, where the endpoint needs a document.
+        let document = if carries_document {
+            if req.body.len() > self.config.max_body_bytes {
+                let e = Error::PayloadTooLarge {
+                    limit: self.config.max_body_bytes,
+                };
+                return fail(e, vec![]);
+            }
+            match request::parse_body(req.body) {
+                Ok(doc) => Some(doc),
+                Err(e) => return fail(e, vec![]),
+            }
+        } else {
+            None
+        };
+        let base = self.config.base_url.as_deref().unwrap_or(req.base);
+        let links = LinkBase {
+            api: format!("{base}{}", self.config.prefix),
+            request: format!("{base}{}", req.path),
+            params: params.all.clone(),
+        };
+        match self.resolve(route, &params, req.method, document) {
+            Ok(None) => {
+                let doc = self.root_document(&links);
+                Prepared::Reply(self.document_reply(200, doc, valid_callback.as_deref(), vec![]))
+            }
+            Ok(Some((target, shaping))) => Prepared::Run(Box::new(Operation {
+                target,
+                shaping,
+                links,
+                callback: valid_callback,
+            })),
+            Err(e) => fail(e, vec![]),
+        }
+    }
+
+    /// Performs an operation's database work in one read transaction (H8.1).
+    pub fn run<C: Database>(&self, conn: &mut C, op: &Operation) -> Reply {
+        let start = Instant::now();
+        let mut statements = 0;
+        let mut pragmas = 0;
+        let filter = op.shaping.filter.as_ref();
+        let markers = filter.is_some_and(Filter::has_markers);
+        // SQLite's LIKE folds ASCII case unless told otherwise (M3.4); the setting is the
+        // connection's, so it is switched off again whatever happens.
+        let case_sensitive_like =
+            C::DIALECT == Dialect::Sqlite && filter.is_some_and(Filter::has_patterns);
+        let work = |conn: &mut C| {
+            let mut db = Db::new(conn);
+            if case_sensitive_like {
+                db.load(pragma(true))?;
+            }
+            let out = (|| {
+                let now = if markers {
+                    Some(fetch::now(&mut db)?)
+                } else {
+                    None
+                };
+                let ctx = Ctx {
+                    schema: &self.schema,
+                    links: &op.links,
+                    shaping: &op.shaping,
+                    now,
+                };
+                self.dispatch(&mut db, &ctx, &op.target)
+            })();
+            if case_sensitive_like {
+                db.load(pragma(false))?;
+            }
+            statements = db.statements;
+            out
+        };
+        let result = if op.target.writes() {
+            // Dependent rows are checked by the database too: SQLite enforces foreign keys only
+            // when told, per connection and outside a transaction (Q1.3).
+            if C::DIALECT == Dialect::Sqlite {
+                let mut on = crate::backend::Sql::new(Dialect::Sqlite);
+                on.push("PRAGMA foreign_keys = ON");
+                if let Err(e) = conn.execute_sql(on) {
+                    return self.error_reply(&e, op.callback());
+                }
+                pragmas += 1;
+            }
+            // A deadlock or serialization failure undid everything: try again, a few times,
+            // before answering 503 (S3.2).
+            let mut work = work;
+            let mut attempt = 1;
+            loop {
+                let result = conn.write_transaction(&mut work);
+                match result {
+                    Err(ref e) if e.is_transient() && attempt < WRITE_ATTEMPTS => attempt += 1,
+                    other => break other,
+                }
+            }
+        } else {
+            conn.read_transaction(work)
+        };
+        let mut headers = Vec::new();
+        if self.config.server_timing {
+            // The transaction's BEGIN and COMMIT (or ROLLBACK) are statements too.
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            headers.push((
+                "Server-Timing",
+                format!(
+                    "db;dur={ms:.3};desc=\"{} statements\"",
+                    statements + pragmas + 2
+                ),
+            ));
+        }
+        match result.map(write::into_reply_parts) {
+            Ok((status, Some(out))) => {
+                headers.extend(out.headers);
+                self.document_reply(status, out.document, op.callback(), headers)
+            }
+            Ok((status, None)) => {
+                headers.push(("Vary", "Accept".into()));
+                Reply {
+                    status,
+                    headers,
+                    body: None,
+                }
+            }
+            Err(e) => self.error_reply_with(&e, op.callback(), headers),
+        }
+    }
+
+    fn dispatch<C: Database>(
+        &self,
+        db: &mut Db<'_, C>,
+        ctx: &Ctx<'_>,
+        target: &Target,
+    ) -> Result<Written, Error> {
+        let read = |output: Output| Written::Document {
+            status: 200,
+            output,
+        };
+        match target {
+            Target::Collection(t) => fetch::collection(db, ctx, *t).map(read),
+            Target::Resource(t, id) => fetch::single(db, ctx, *t, id).map(read),
+            Target::Related(t, id, r) => fetch::related(db, ctx, *t, id, *r).map(read),
+            Target::RelatedSingle(t, id, r, rid) => {
+                fetch::related_single(db, ctx, *t, id, *r, rid).map(read)
+            }
+            Target::Relationship(t, id, r) => fetch::relationship(db, ctx, *t, id, *r).map(read),
+            Target::Eval(t) => fetch::eval(db, ctx, *t).map(read),
+            Target::Create(t, doc) => write::create(db, ctx, *t, doc),
+            Target::Update(t, id, doc) => write::update(db, ctx, *t, id, doc),
+            Target::Delete(t, id) => write::delete(db, ctx, *t, id),
+            Target::RelationshipWrite(t, id, r, change, doc) => {
+                write::relationship(db, ctx, *t, id, *r, *change, doc)
+            }
+        }
+    }
+
+    /// The error document for `error`, wrapped in `callback` if given.
+    pub fn error_reply(&self, error: &Error, callback: Option<&str>) -> Reply {
+        self.error_reply_with(error, callback, vec![])
+    }
+
+    fn error_reply_with(
+        &self,
+        error: &Error,
+        callback: Option<&str>,
+        headers: Vec<(&'static str, String)>,
+    ) -> Reply {
+        let doc = Document::with_errors(error.to_error_objects());
+        self.document_reply(error.status(), doc, callback, headers)
+    }
+
+    /// A reply carrying `doc` (B3, T1.4).
+    fn document_reply(
+        &self,
+        status: u16,
+        doc: Document,
+        callback: Option<&str>,
+        mut headers: Vec<(&'static str, String)>,
+    ) -> Reply {
+        headers.push(("Vary", "Accept".into()));
+        match callback {
+            Some(cb) => {
+                let doc = doc.meta_member("status", json!(status));
+                headers.push((
+                    "Content-Type",
+                    "application/javascript; charset=utf-8".into(),
+                ));
+                headers.push(("X-Content-Type-Options", "nosniff".into()));
+                Reply {
+                    status: 200,
+                    headers,
+                    body: Some(jsonp::wrap(cb, &doc.to_json())),
+                }
+            }
+            None => {
+                headers.push(("Content-Type", MEDIA_TYPE.into()));
+                Reply {
+                    status,
+                    headers,
+                    body: Some(doc.to_json()),
+                }
+            }
+        }
+    }
+
+    /// The root document (E5).
+    fn root_document(&self, links: &LinkBase) -> Document {
+        let modelinfo: Map<String, Value> = self
+            .schema
+            .types
+            .iter()
+            .map(|t| {
+                let info = json!({"primarykey": t.meta.key().name, "url": links.collection_url(t.meta.type_name)});
+                (t.meta.type_name.to_owned(), info)
+            })
+            .collect();
+        Document::with_data(crate::document::PrimaryData::Null)
+            .self_link(links.self_url())
+            .meta_member("modelinfo", Value::Object(modelinfo))
+    }
+}
+
+/// How often a write transaction is tried when the database reports a deadlock or a
+/// serialization failure.
+const WRITE_ATTEMPTS: u32 = 5;
+
+/// `PRAGMA case_sensitive_like = ON|OFF` (SQLite only).
+fn pragma(on: bool) -> crate::backend::Sql {
+    let mut sql = crate::backend::Sql::new(Dialect::Sqlite);
+    sql.push(if on {
+        "PRAGMA case_sensitive_like = ON"
+    } else {
+        "PRAGMA case_sensitive_like = OFF"
+    });
+    sql
+}

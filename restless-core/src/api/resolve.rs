@@ -1,0 +1,280 @@
+//! Steps 5, 8 and 9 of B4.1: query values, then the names that need the types, resolved into
+//! what an operation does and how its document is shaped.
+
+use serde_json::{Map, Value};
+
+use super::route::Route;
+use super::{Api, Target};
+use crate::error::{Error, ErrorCode};
+use crate::ops::fetch::Shaping;
+use crate::ops::write::Change;
+use crate::query::filter::{self, Filter};
+use crate::query::{eval, fields, include, sort, Page, QueryParams};
+
+impl Api {
+    /// Steps 8 and 9 of B4.1: names that need the types. `None` is the root.
+    pub(super) fn resolve(
+        &self,
+        route: Route,
+        params: &QueryParams,
+        method: &str,
+        document: Option<Map<String, Value>>,
+    ) -> Result<Option<(Target, Shaping)>, Error> {
+        let doc = || document.clone().unwrap_or_default();
+        self.check_values(&route, params)?;
+        let rel = |t: usize, name: &str| {
+            self.schema
+                .rel_index(t, name)
+                .ok_or_else(|| Error::RelationshipNotFound {
+                    type_name: self.schema.meta(t).type_name.into(),
+                    name: name.into(),
+                })
+        };
+        Ok(Some(match route {
+            Route::Root => return Ok(None),
+            Route::Eval(t) => {
+                let mut shaping = Shaping {
+                    fieldsets: vec![None; self.schema.types.len()],
+                    ..Shaping::default()
+                };
+                shaping.filter = self.filter(params, t)?;
+                shaping.functions = eval::parse(
+                    &self.schema,
+                    t,
+                    params.eval_functions.as_ref(),
+                    self.config.max_functions,
+                )?;
+                (Target::Eval(t), shaping)
+            }
+            Route::Collection(t) if method == "POST" => (
+                Target::Create(t, doc()),
+                self.shaping(params, t, None, None)?,
+            ),
+            Route::Collection(t) => (
+                Target::Collection(t),
+                self.shaping(params, t, Some(t), None)?,
+            ),
+            Route::Resource(t, id) if method == "PATCH" => (
+                Target::Update(t, id, doc()),
+                self.shaping(params, t, None, None)?,
+            ),
+            Route::Resource(t, id) if method == "DELETE" => {
+                (Target::Delete(t, id), self.shaping(params, t, None, None)?)
+            }
+            Route::Resource(t, id) => (
+                Target::Resource(t, id),
+                self.shaping(params, t, None, None)?,
+            ),
+            Route::Relationship(t, id, name) if !matches!(method, "GET" | "HEAD") => {
+                let r = rel(t, &name)?;
+                let to_many = self.schema.rel(t, r).is_to_many();
+                let config = &self.schema.types[t].config;
+                let type_name = self.schema.meta(t).type_name;
+                let change = match method {
+                    "POST" => Change::Add,
+                    "DELETE" => Change::Remove,
+                    _ => Change::Replace,
+                };
+                // Static permissions (R2.1, R4.1), before the document is examined.
+                if to_many && change == Change::Replace && !config.allow_to_many_replacement {
+                    return Err(Error::Missing {
+                        code: ErrorCode::ToManyReplacementForbidden,
+                        detail: format!("Replacing the to-many relationship \"{name}\" of type \"{type_name}\" is not allowed."),
+                    });
+                }
+                if change == Change::Remove && !config.allow_delete_from_to_many_relationships {
+                    return Err(Error::Missing {
+                        code: ErrorCode::ToManyDeletionForbidden,
+                        detail: format!("Removing members from the to-many relationship \"{name}\" of type \"{type_name}\" is not allowed."),
+                    });
+                }
+                (
+                    Target::RelationshipWrite(t, id, r, change, doc()),
+                    Shaping::default(),
+                )
+            }
+            Route::Related(t, id, name) => {
+                let r = rel(t, &name)?;
+                let target = self.schema.rel(t, r).target;
+                let pages = self.schema.rel(t, r).is_to_many().then_some(t);
+                (
+                    Target::Related(t, id, r),
+                    self.shaping(params, target, pages, None)?,
+                )
+            }
+            Route::RelatedSingle(t, id, name, rid) => {
+                let r = rel(t, &name)?;
+                if !self.schema.rel(t, r).is_to_many() {
+                    return Err(Error::Missing {
+                        code: ErrorCode::NotToMany,
+                        detail: format!(
+                            "Relationship \"{name}\" of type \"{}\" is to-one; only members of to-many relationships can be addressed by id.",
+                            self.schema.meta(t).type_name
+                        ),
+                    });
+                }
+                let target = self.schema.rel(t, r).target;
+                (
+                    Target::RelatedSingle(t, id, r, rid),
+                    self.shaping(params, target, None, None)?,
+                )
+            }
+            Route::Relationship(t, id, name) => {
+                let r = rel(t, &name)?;
+                let target = self.schema.rel(t, r).target;
+                let pages = self.schema.rel(t, r).is_to_many().then_some(t);
+                let mut shaping = self.shaping(params, target, pages, Some((t, name.as_str())))?;
+                // Identifiers are the primary data: no default includes (L1.9).
+                if params.include.is_none() {
+                    shaping.include = None;
+                }
+                (Target::Relationship(t, id, r), shaping)
+            }
+        }))
+    }
+
+    /// B4.1 step 5: the values that are checkable on their own come before the names that need
+    /// the types (step 8 and 9).
+    fn check_values(&self, route: &Route, params: &QueryParams) -> Result<(), Error> {
+        let owner = match route {
+            Route::Collection(t) | Route::Related(t, ..) | Route::Relationship(t, ..) => Some(*t),
+            _ => None,
+        };
+        if let Some(t) = owner {
+            let c = &self.schema.types[t].config;
+            Page::resolve(
+                params.page_number.as_ref(),
+                params.page_size.as_ref(),
+                c.page_size,
+                c.max_page_size,
+            )?;
+        }
+        sort::ignore_case(params.ignore_case.as_ref())?;
+        single_flag(params)?;
+        if let Some(p) = &params.filter_objects {
+            filter::check_syntax(p, self.config.filter_limits)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves the shaping parameters for primary data of type `t`. `pages` is the type whose
+    /// page sizes apply when the primary data is a collection (H4.3), `None` otherwise;
+    /// `relationship` is the owner and name on relationship URLs (L1.3).
+    fn shaping(
+        &self,
+        params: &QueryParams,
+        t: usize,
+        pages: Option<usize>,
+        relationship: Option<(usize, &str)>,
+    ) -> Result<Shaping, Error> {
+        let schema = &self.schema;
+        if pages.is_none() {
+            // Collection parameters on an endpoint whose primary data is not a collection (D2.2).
+            let single = [
+                &params.sort,
+                &params.group_by,
+                &params.ignore_case,
+                &params.page_number,
+                &params.page_size,
+                &params.filter_objects,
+                &params.filter_single,
+            ];
+            let simple = params.filters.iter().map(|(_, p)| p);
+            if let Some(p) = single.into_iter().flatten().chain(simple).next() {
+                return Err(Error::bad_query(
+                    ErrorCode::UnsupportedQueryParameter,
+                    &p.name,
+                    format!(
+                        "Query parameter \"{}\" is not supported by this endpoint.",
+                        p.name
+                    ),
+                ));
+            }
+        }
+        let page = match pages {
+            Some(owner) => {
+                let c = &schema.types[owner].config;
+                Some(Page::resolve(
+                    params.page_number.as_ref(),
+                    params.page_size.as_ref(),
+                    c.page_size,
+                    c.max_page_size,
+                )?)
+            }
+            None => None,
+        };
+        let ignore_case = sort::ignore_case(params.ignore_case.as_ref())?;
+        let sort = match &params.sort {
+            Some(p) => sort::resolve_sort(schema, t, p, self.config.max_sort_fields)?,
+            None => Vec::new(),
+        };
+        let group = match &params.group_by {
+            Some(p) => sort::resolve_group(schema, t, p, self.config.max_sort_fields)?,
+            None => Vec::new(),
+        };
+        let fieldsets = fields::resolve(schema, &params.fields)?;
+        let include = match (&params.include, relationship) {
+            (Some(p), Some((owner, name))) => Some(include::resolve(
+                schema,
+                owner,
+                p,
+                Some(name),
+                self.config.include_limits,
+            )?),
+            (Some(p), None) => Some(include::resolve(
+                schema,
+                t,
+                p,
+                None,
+                self.config.include_limits,
+            )?),
+            (None, _) => self.default_includes[t].clone(),
+        };
+        let single = single_flag(params)?;
+        let filter = self.filter(params, t)?;
+        Ok(Shaping {
+            include,
+            fieldsets,
+            sort,
+            group,
+            ignore_case,
+            page,
+            filter,
+            single,
+            functions: Vec::new(),
+        })
+    }
+
+    /// `filter[objects]` and the simple filters, combined with AND (M7.2); `None` when absent.
+    fn filter(&self, params: &QueryParams, t: usize) -> Result<Option<Filter>, Error> {
+        let limits = self.config.filter_limits;
+        let mut parts = Vec::new();
+        if let Some(p) = &params.filter_objects {
+            parts.push(filter::parse_objects(
+                &self.schema,
+                t,
+                p,
+                limits,
+                &self.config.operators,
+            )?);
+        }
+        for (name, p) in &params.filters {
+            parts.push(filter::parse_simple(&self.schema, t, name, p, limits)?);
+        }
+        Ok((!parts.is_empty()).then_some(Filter::And(parts)))
+    }
+}
+
+/// `filter[single]`: `0`/absent or `1` (H7.1).
+fn single_flag(params: &QueryParams) -> Result<bool, Error> {
+    match params.filter_single.as_ref() {
+        None => Ok(false),
+        Some(p) if p.value == "0" => Ok(false),
+        Some(p) if p.value == "1" => Ok(true),
+        Some(p) => Err(Error::bad_query(
+            ErrorCode::InvalidQueryParameter,
+            &p.name,
+            format!("filter[single] must be 0 or 1; got \"{}\".", p.value),
+        )),
+    }
+}
