@@ -136,3 +136,31 @@ async fn string_keys_f1_2_e5_2() {
         assert_eq!(res.status, 404, "{missing}");
     }
 }
+
+fn unprefixed() -> Server {
+    start!(|m| m
+        .prefix("")
+        .resource_with::<TagByName>(ResourceConfig::new()))
+}
+
+#[actix_web::test]
+async fn an_empty_prefix_serves_the_root_at_slash_e5_3() {
+    let srv = unprefixed();
+    let res = srv.get("/").await;
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.json(),
+        json!({"data": null, "links": {"self": "http://localhost:8080/"},
+            "meta": {"modelinfo": {"tag": {"primarykey": "name", "url": "http://localhost:8080/tag"}}},
+            "jsonapi": {"version": "1.0"}})
+    );
+    assert_eq!(
+        ids(&srv.get("/tag").await.json()),
+        ["databases", "rust", "web"]
+    );
+    assert_eq!(srv.get("/tag/").await.status, 404);
+    assert_eq!(
+        srv.get("/bogus").await.json()["errors"][0]["code"],
+        "route_not_found"
+    );
+}
