@@ -108,8 +108,27 @@ impl Default for ApiConfig {
     }
 }
 
+/// A computed, read-only attribute (V2 `additional_attributes`, F2.1 d): its name and the
+/// function deriving its value from the resource's stored attributes (all of them, whatever the
+/// request's sparse fieldset). It cannot be sorted, filtered or written.
+#[derive(Clone, Copy)]
+pub struct Computed {
+    /// The attribute's name.
+    pub name: &'static str,
+    /// Its value, from the stored attributes by name.
+    pub value: fn(&serde_json::Map<String, serde_json::Value>) -> serde_json::Value,
+}
+
+impl std::fmt::Debug for Computed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Computed")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Per-type options (V2).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ResourceConfig {
     /// Enabled methods. Default: GET only.
     pub methods: Vec<Method>,
@@ -131,6 +150,8 @@ pub struct ResourceConfig {
     pub only: Option<Vec<String>>,
     /// Hide these attributes and relationships (V2).
     pub exclude: Vec<String>,
+    /// Computed attributes (V2 `additional_attributes`).
+    pub computed: Vec<Computed>,
 }
 
 impl Default for ResourceConfig {
@@ -146,6 +167,7 @@ impl Default for ResourceConfig {
             allow_delete_from_to_many_relationships: false,
             only: None,
             exclude: Vec::new(),
+            computed: Vec::new(),
         }
     }
 }
@@ -208,6 +230,17 @@ impl ResourceConfig {
     /// Hides these attributes and relationships (V2 `exclude`).
     pub fn exclude<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
         self.exclude = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a computed, read-only attribute `name` whose value `value` derives from the stored
+    /// attributes (V2 `additional_attributes`).
+    pub fn computed(
+        mut self,
+        name: &'static str,
+        value: fn(&serde_json::Map<String, serde_json::Value>) -> serde_json::Value,
+    ) -> Self {
+        self.computed.push(Computed { name, value });
         self
     }
 
@@ -278,6 +311,14 @@ pub enum ConfigError {
         type_name: String,
         /// What is wrong.
         detail: String,
+    },
+    /// A computed attribute's name is taken, reserved, not URL-safe, or excluded (V1.1, F5).
+    #[error("type {type_name:?} cannot have a computed attribute named {name:?}")]
+    InvalidComputed {
+        /// The type.
+        type_name: String,
+        /// The name.
+        name: String,
     },
     /// `only` and `exclude` are both set (V1.1).
     #[error("type {0:?} sets both only and exclude")]

@@ -282,6 +282,17 @@ pub(crate) fn resource_input(
                 );
                 continue;
             }
+            if schema.computed_index(t, name).is_some() {
+                push(
+                    ErrorCode::ReadOnlyField,
+                    pointer,
+                    format!(
+                        "Attribute \"{name}\" of type \"{}\" is read-only.",
+                        meta.type_name
+                    ),
+                );
+                continue;
+            }
             let Some(i) = schema.attribute(t, name) else {
                 push(
                     ErrorCode::UnknownField,

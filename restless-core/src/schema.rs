@@ -77,10 +77,27 @@ impl Schema {
             if config.only.is_some() && !config.exclude.is_empty() {
                 return Err(ConfigError::OnlyAndExclude(meta.type_name.into()));
             }
+            for (i, c) in config.computed.iter().enumerate() {
+                let taken = meta.fields.iter().any(|f| f.name == c.name)
+                    || meta.relationships.iter().any(|r| r.name == c.name)
+                    || config.computed[..i].iter().any(|o| o.name == c.name)
+                    || config.exclude.iter().any(|e| e == c.name);
+                if taken
+                    || matches!(c.name, "id" | "type")
+                    || !crate::config::is_url_safe_member_name(c.name)
+                {
+                    return Err(ConfigError::InvalidComputed {
+                        type_name: meta.type_name.into(),
+                        name: c.name.into(),
+                    });
+                }
+            }
             let known = |n: &str| {
-                meta.fields
-                    .iter()
-                    .any(|f| f.name == n && f.role == crate::meta::FieldRole::Attribute)
+                config.computed.iter().any(|c| c.name == n)
+                    || meta
+                        .fields
+                        .iter()
+                        .any(|f| f.name == n && f.role == crate::meta::FieldRole::Attribute)
                     || meta.relationships.iter().any(|r| r.name == n)
             };
             if let Some(unknown) = names.iter().find(|n| !known(n)) {
@@ -124,6 +141,16 @@ impl Schema {
             .and_then(|(_, rs)| rs.get(r))
             .copied()
             .unwrap_or(false)
+    }
+
+    /// The computed attributes of type `t`.
+    pub(crate) fn computed(&self, t: usize) -> &[crate::config::Computed] {
+        &self.types[t].config.computed
+    }
+
+    /// The computed attribute `name` of type `t`, as an index into [`Schema::computed`].
+    pub(crate) fn computed_index(&self, t: usize, name: &str) -> Option<usize> {
+        self.computed(t).iter().position(|c| c.name == name)
     }
 
     /// The visible attribute `name` of type `t`, as an index into its fields.

@@ -37,8 +37,11 @@ fn serve_with<C: Database + R2D2Connection>(url: &str, configure: Configure<C>) 
 
 /// A manager over the read database, configured per backend by the same function.
 macro_rules! start {
-    ($configure:expr) => {{
-        let url = read_url();
+    ($configure:expr) => {
+        start!(read_url(), $configure)
+    };
+    ($url:expr, $configure:expr) => {{
+        let url = $url;
         #[cfg(feature = "postgres")]
         if url.starts_with("postgres") {
             return serve_with::<diesel::PgConnection>(url, $configure);
@@ -162,5 +165,95 @@ async fn an_empty_prefix_serves_the_root_at_slash_e5_3() {
     assert_eq!(
         srv.get("/bogus").await.json()["errors"][0]["code"],
         "route_not_found"
+    );
+}
+
+/// People with a computed attribute (V2 `additional_attributes`).
+#[derive(JsonApiResource)]
+#[diesel(table_name = crate::schema::person)]
+#[allow(dead_code, reason = "described to restless, never read")]
+struct Someone {
+    id: i32,
+    name: String,
+    age: Option<i32>,
+    birthday: Option<chrono::NaiveDate>,
+    created_at: Option<chrono::NaiveDateTime>,
+}
+
+fn initial(attributes: &serde_json::Map<String, serde_json::Value>) -> serde_json::Value {
+    json!(attributes["name"]
+        .as_str()
+        .and_then(|n| n.chars().next())
+        .map(String::from))
+}
+
+fn with_computed() -> Server {
+    start!(|m| m.resource_with::<Someone>(ResourceConfig::new().computed("initial", initial)))
+}
+
+#[actix_web::test]
+async fn computed_attributes_f2_1() {
+    let srv = with_computed();
+    let res = srv.get("/api/person/1").await;
+    assert_eq!(
+        res.json()["data"],
+        json!({"type": "person", "id": "1",
+            "attributes": {"name": "Alice", "age": 31, "birthday": "1993-04-12", "created_at": "2024-01-15T09:30:00", "initial": "A"},
+            "links": {"self": format!("{B}/person/1")}})
+    );
+    // Shown alone, it still sees the stored attributes (K1.1).
+    let res = srv.get("/api/person?fields%5Bperson%5D=initial").await;
+    let attrs: Vec<serde_json::Value> = res.json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["attributes"].clone())
+        .collect();
+    assert_eq!(
+        attrs,
+        [
+            json!({"initial": "A"}),
+            json!({"initial": "b"}),
+            json!({"initial": "C"})
+        ]
+    );
+    // Not sortable (J1.2) and not a filter field (M2.3).
+    assert_eq!(
+        srv.get("/api/person?sort=initial").await.json()["errors"][0]["code"],
+        "invalid_sort"
+    );
+    assert_eq!(
+        srv.get("/api/person?filter%5Binitial%5D=A").await.json()["errors"][0]["code"],
+        "invalid_filter"
+    );
+}
+
+fn writable_with_computed() -> Server {
+    start!(crate::common::write_url(), |m| m.resource_with::<Someone>(
+        ResourceConfig::new()
+            .methods([restless::Method::Get, restless::Method::Post])
+            .computed("initial", initial)
+    ))
+}
+
+#[actix_web::test]
+#[allow(
+    clippy::await_holding_lock,
+    reason = "the test holds the write database's lock while it runs"
+)]
+async fn computed_attributes_are_read_only_o3_1() {
+    let _lock = Server::lock_writes();
+    let srv = writable_with_computed();
+    let body = json!({"data": {"type": "person", "attributes": {"name": "Quinn", "initial": "Q"}}});
+    let res = srv
+        .write(actix_web::http::Method::POST, "/api/person", &body)
+        .await;
+    assert_eq!(res.status, 400);
+    assert_eq!(
+        res.json(),
+        error_doc(
+            json!({"status": "400", "code": "read_only_field", "title": "Read-only field",
+            "detail": "Attribute \"initial\" of type \"person\" is read-only.", "source": {"pointer": "/data/attributes/initial"}})
+        )
     );
 }

@@ -286,10 +286,7 @@ pub(crate) fn relationship<C: Database>(
     let set = if ctx.shaping.include.is_some() {
         shape.set(rel.target)
     } else {
-        FieldSet {
-            attributes: Vec::new(),
-            relationships: Vec::new(),
-        }
+        FieldSet::empty()
     };
     let needed = objects::needed(&set, &subtree);
     let (batch, page, total) = match rel.kind {
@@ -479,10 +476,7 @@ fn owner<C: Database>(
     id: &str,
 ) -> Result<Batch, Error> {
     let key = parse_key(ctx.schema, t, id)?;
-    let bare = FieldSet {
-        attributes: Vec::new(),
-        relationships: Vec::new(),
-    };
+    let bare = FieldSet::empty();
     by_key_with(db, ctx.schema, t, key, &bare, &[])?.ok_or_else(|| not_found(ctx.schema, t, id))
 }
 

@@ -31,6 +31,8 @@ pub(crate) struct Columns {
     attributes: Vec<(usize, usize)>,
     /// Position of each to-one relationship's foreign key, by relationship index.
     foreign_keys: Vec<Option<usize>>,
+    /// With computed attributes shown: every stored attribute `(index, position)`, their input.
+    inputs: Vec<(usize, usize)>,
 }
 
 impl Columns {
@@ -43,6 +45,20 @@ impl Columns {
             attributes.push((i, fields.len()));
             fields.push(&meta.fields[i]);
         }
+        // Computed attributes see every stored attribute, whatever the fieldset shows.
+        let mut inputs = Vec::new();
+        if !set.computed.is_empty() {
+            for i in FieldSet::all(schema, t).attributes {
+                let pos = match attributes.iter().find(|(a, _)| *a == i) {
+                    Some(&(_, pos)) => pos,
+                    None => {
+                        fields.push(&meta.fields[i]);
+                        fields.len() - 1
+                    }
+                };
+                inputs.push((i, pos));
+            }
+        }
         let mut foreign_keys = Vec::with_capacity(schema.rels[t].len());
         for r in 0..schema.rels[t].len() {
             foreign_keys.push(schema.fk_field(t, r).map(|f| {
@@ -54,6 +70,7 @@ impl Columns {
             fields,
             attributes,
             foreign_keys,
+            inputs,
         }
     }
 }
@@ -240,6 +257,19 @@ pub(crate) fn objects(
             let mut attributes = Map::with_capacity(batch.columns.attributes.len());
             for &(i, pos) in &batch.columns.attributes {
                 attributes.insert(meta.fields[i].name.to_owned(), row.get(pos).to_json());
+            }
+            if !set.computed.is_empty() {
+                let inputs: Map<String, Value> = batch
+                    .columns
+                    .inputs
+                    .iter()
+                    .map(|&(i, pos)| (meta.fields[i].name.to_owned(), row.get(pos).to_json()))
+                    .collect();
+                for &c in &set.computed {
+                    if let Some(computed) = schema.computed(t).get(c) {
+                        attributes.insert(computed.name.to_owned(), (computed.value)(&inputs));
+                    }
+                }
             }
             let mut relationships = Map::with_capacity(set.relationships.len());
             for &r in &set.relationships {

@@ -12,6 +12,8 @@ pub(crate) struct FieldSet {
     pub(crate) attributes: Vec<usize>,
     /// Indices into the type's relationships of those shown, in declaration order.
     pub(crate) relationships: Vec<usize>,
+    /// Indices into the type's computed attributes of those shown.
+    pub(crate) computed: Vec<usize>,
 }
 
 impl FieldSet {
@@ -27,6 +29,16 @@ impl FieldSet {
             relationships: (0..schema.rels[t].len())
                 .filter(|&r| schema.visible_rel(t, r))
                 .collect(),
+            computed: (0..schema.computed(t).len()).collect(),
+        }
+    }
+
+    /// Nothing but the key (and the foreign keys every row carries).
+    pub(crate) fn empty() -> Self {
+        FieldSet {
+            attributes: Vec::new(),
+            relationships: Vec::new(),
+            computed: Vec::new(),
         }
     }
 }
@@ -43,16 +55,15 @@ pub(crate) fn resolve(
         let t = schema
             .type_index(type_name)
             .ok_or_else(|| invalid(format!("Unknown type \"{type_name}\" in {}.", param.name)))?;
-        let mut set = FieldSet {
-            attributes: Vec::new(),
-            relationships: Vec::new(),
-        };
+        let mut set = FieldSet::empty();
         for name in param
             .value
             .split(',')
             .filter(|n| !n.is_empty() && *n != "id" && *n != "type")
         {
-            if let Some(r) = schema.rel_index(t, name) {
+            if let Some(c) = schema.computed_index(t, name) {
+                set.computed.push(c);
+            } else if let Some(r) = schema.rel_index(t, name) {
                 set.relationships.push(r);
             } else if let Some(i) = schema.attribute(t, name) {
                 set.attributes.push(i);
@@ -67,6 +78,8 @@ pub(crate) fn resolve(
         set.attributes.dedup();
         set.relationships.sort_unstable();
         set.relationships.dedup();
+        set.computed.sort_unstable();
+        set.computed.dedup();
         sets[t] = Some(set);
     }
     Ok(sets)

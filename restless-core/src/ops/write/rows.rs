@@ -79,10 +79,7 @@ pub(super) fn existing<C: Database>(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let bare = FieldSet {
-        attributes: Vec::new(),
-        relationships: Vec::new(),
-    };
+    let bare = FieldSet::empty();
     let batch = objects::load_by_keys(db, schema, t, keys, &bare, &[])?;
     Ok((0..batch.rows.len())
         .map(|i| batch.key(i).clone())
