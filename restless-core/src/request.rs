@@ -213,7 +213,13 @@ pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, S
         ValueKind::SmallInt => SqlValue::SmallInt(int(i16::MIN.into(), i16::MAX.into())? as i16),
         ValueKind::Integer => SqlValue::Integer(int(i32::MIN.into(), i32::MAX.into())? as i32),
         ValueKind::BigInt => SqlValue::BigInt(v.as_i64().ok_or_else(wrong)?),
-        ValueKind::Float => SqlValue::Float(v.as_f64().ok_or_else(wrong)? as f32),
+        ValueKind::Float => {
+            let f = v
+                .as_f64()
+                .filter(|f| f.abs() <= f64::from(f32::MAX))
+                .ok_or_else(wrong)?;
+            SqlValue::Float(f as f32)
+        }
         ValueKind::Double => SqlValue::Double(v.as_f64().ok_or_else(wrong)?),
         ValueKind::Text => {
             let s = v.as_str().ok_or_else(wrong)?;

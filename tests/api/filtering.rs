@@ -480,6 +480,8 @@ async fn filter_errors_m1_to_m9() {
         ("person", r#"[{"name":"id","op":"eq","val":1.5}]"#.into(), "Filter at [0]: field \"id\" expects an id; got 1.5."),
         ("person", r#"[{"name":"id","op":"is_null"}]"#.into(), "Filter at [0]: operator \"is_null\" does not apply to field \"id\" (integer)."),
         ("person", long, "filter[objects] exceeds the limit of 1000 list elements."),
+        ("person", r#"[{"name":"name","op":"like","val":"a\\"}]"#.into(), "Filter at [0]: pattern for field \"name\" ends with an unpaired escape character."),
+        ("person", r#"[{"name":"age","op":"eq","val":1e999}]"#.into(), "filter[objects] is not valid JSON."),
     ];
     for (type_name, filter, detail) in cases {
         let res = srv

@@ -61,6 +61,8 @@ async fn sort_errors_j1_5_j1_8_j1_10() {
         ("/api/person?sort=%2Bage", sort("Unknown sort field \"+age\"; ascending order has no prefix.")),
         ("/api/person?sort=+age", sort("Unknown sort field \" age\"; ascending order has no prefix.")),
         ("/api/person?sort=a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a", sort("Too many sort fields (limit 16).")),
+        ("/api/comment?sort=a.b.c.d.e.f.g.h.i.j", sort("Sort field \"a.b.c.d.e.f.g.h.i.j\" is too deep (limit 8 relationships).")),
+        ("/api/comment?sort=bogus.b.c.d.e.f.g.h.i", sort("Type \"comment\" has no sortable field \"bogus\".")),
         (
             "/api/person?ignore_case=yes",
             error_doc(json!({"status": "400", "code": "invalid_query_parameter", "title": "Invalid query parameter",

@@ -196,23 +196,34 @@ fn load_linkage<C: Database>(
     for &r in needed {
         let rel = schema.rel(t, r);
         let target_key = schema.meta(rel.target).key();
-        let (table, owner_col, target_col) = match rel.kind {
+        let (table, owner_col, target_col, owner_kind) = match rel.kind {
             RelationshipKind::ToOne { .. } => continue,
             RelationshipKind::ToMany { table, foreign_key } => {
-                (table, foreign_key, target_key.column)
+                // The foreign key decodes with its own type, which may be wider than the key's.
+                let fk = schema
+                    .meta(rel.target)
+                    .fields
+                    .iter()
+                    .find(|f| f.column == foreign_key);
+                (
+                    table,
+                    foreign_key,
+                    target_key.column,
+                    fk.map_or(owner_key.kind, |f| f.kind),
+                )
             }
             RelationshipKind::ManyToMany {
                 table,
                 local,
                 remote,
-            } => (table, local, remote),
+            } => (table, local, remote, owner_key.kind),
         };
         let mut map: HashMap<String, Vec<SqlValue>> = HashMap::new();
         for chunk in owners.chunks(IN_CHUNK) {
             let mut sql = Sql::new(C::DIALECT);
             sql.push("SELECT ")
                 .column(T0, owner_col)
-                .alias(owner_key.kind, 0);
+                .alias(owner_kind, 0);
             sql.push(", ")
                 .column(T0, target_col)
                 .alias(target_key.kind, 1);
@@ -223,7 +234,7 @@ fn load_linkage<C: Database>(
                 .push(" WHERE ");
             super::sql::push_cond(&mut sql, &Cond::In(owner_col, chunk.to_vec()), None);
             sql.push(" ORDER BY ");
-            push_sort_value(&mut sql, T0, owner_col, owner_key.kind, false);
+            push_sort_value(&mut sql, T0, owner_col, owner_kind, false);
             sql.push(", ");
             push_sort_value(&mut sql, T0, target_col, target_key.kind, false);
             for row in db.load(sql)? {

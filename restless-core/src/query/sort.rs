@@ -4,6 +4,9 @@ use super::Param;
 use crate::error::{Error, ErrorCode};
 use crate::schema::Schema;
 
+/// Most relationships in one sort or group path: each is a JOIN, and backends cap those.
+const MAX_PATH: usize = 8;
+
 /// A sort or group field: a path of to-one relationships, then a field of the type reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SortTerm {
@@ -68,6 +71,11 @@ fn resolve(
             )));
         }
         let segments: Vec<&str> = name.split('.').collect();
+        if segments.len() > MAX_PATH + 1 {
+            return Err(invalid(format!(
+                "Sort field \"{name}\" is too deep (limit {MAX_PATH} relationships)."
+            )));
+        }
         let mut at = t;
         let mut path = Vec::new();
         let (last, rels) = segments.split_last().unwrap_or((&"", &[]));

@@ -418,7 +418,8 @@ pub(super) fn text_column(sql: &mut Sql, alias: &str, column: &str) {
             sql.push("CAST(").column(alias, column).push(" AS BINARY)");
         }
         Dialect::Sqlite => {
-            sql.column(alias, column);
+            // A column declared COLLATE NOCASE would fold case otherwise.
+            sql.column(alias, column).push(" COLLATE BINARY");
         }
     }
 }

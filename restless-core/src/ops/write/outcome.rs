@@ -151,8 +151,15 @@ pub(super) fn unchanged_but_sent(
     schema: &Schema,
     t: usize,
 ) -> bool {
-    let same = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) if a.is_number() && b.is_number() => x == y,
+    // Numbers compare by value: integers exactly, anything else as f64 (4 equals 4.0).
+    let same = |a: &Value, b: &Value| match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                (Some(i), Some(j), _, _) => i == j,
+                (_, _, Some(i), Some(j)) => i == j,
+                _ => x.as_f64() == y.as_f64(),
+            }
+        }
         _ => a == b,
     };
     let empty = Map::new();

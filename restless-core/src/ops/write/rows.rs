@@ -179,18 +179,19 @@ pub(super) fn insert<C: Database>(
             let literal = |s: &str| format!("'{}'", s.replace('\'', "''"));
             let mut quoted_table = Sql::new(C::DIALECT);
             quoted_table.ident(meta.table);
+            // Only ever forward: never back below what the sequence already handed out.
             let mut seq = Sql::new(C::DIALECT);
-            seq.push("SELECT setval(pg_get_serial_sequence(");
+            seq.push("SELECT setval(s, GREATEST((SELECT MAX(")
+                .ident(key.column)
+                .push(") FROM ")
+                .ident(meta.table);
+            seq.push("), COALESCE(pg_sequence_last_value(s), 1)))")
+                .alias(ValueKind::BigInt, 0);
+            seq.push(" FROM (SELECT CAST(pg_get_serial_sequence(");
             seq.push(&literal(quoted_table.text()))
                 .push(", ")
                 .push(&literal(key.column))
-                .push("), ");
-            seq.push("(SELECT MAX(")
-                .ident(key.column)
-                .push(") FROM ")
-                .ident(meta.table)
-                .push("))");
-            seq.alias(ValueKind::BigInt, 0);
+                .push(") AS regclass) AS s) AS q");
             db.load(seq)?;
         }
         return Ok(k);

@@ -4,6 +4,10 @@
 use std::collections::HashSet;
 
 use super::Change;
+
+/// Most values bound in one statement's list; larger sets take several statements (every
+/// backend caps the parameters of one statement).
+const CHUNK: usize = 500;
 use crate::backend::{Database, Dialect, Sql};
 use crate::error::{Error, ErrorCode};
 use crate::meta::RelationshipKind;
@@ -65,28 +69,32 @@ pub(super) fn members<C: Database>(
         } => (table, local, remote, target.key().kind),
         RelationshipKind::ToOne { .. } => return Ok(Vec::new()),
     };
-    let mut sql = Sql::new(db_dialect::<C>());
-    sql.push("SELECT ")
-        .column(T0, member_col)
-        .alias(kind, 0)
-        .push(" FROM ")
-        .ident(table)
-        .push(" AS ")
-        .ident(T0);
-    sql.push(" WHERE ")
-        .column(T0, owner_col)
-        .push(" = ")
-        .bind(owner.clone());
-    if let Some(among) = among {
-        sql.push(" AND ");
-        push_cond(&mut sql, &Cond::In(member_col, among.to_vec()), None);
+    let chunks: Vec<Option<&[SqlValue]>> = match among {
+        None => vec![None],
+        Some(among) => among.chunks(CHUNK).map(Some).collect(),
+    };
+    let mut out = Vec::new();
+    for among in chunks {
+        let mut sql = Sql::new(db_dialect::<C>());
+        sql.push("SELECT ")
+            .column(T0, member_col)
+            .alias(kind, 0)
+            .push(" FROM ")
+            .ident(table)
+            .push(" AS ")
+            .ident(T0);
+        sql.push(" WHERE ")
+            .column(T0, owner_col)
+            .push(" = ")
+            .bind(owner.clone());
+        if let Some(among) = among {
+            sql.push(" AND ");
+            push_cond(&mut sql, &Cond::In(member_col, among.to_vec()), None);
+        }
+        sql.push(" ORDER BY ").column(T0, member_col);
+        out.extend(db.load(sql)?.into_iter().map(|r| r.get(0).clone()));
     }
-    sql.push(" ORDER BY ").column(T0, member_col);
-    Ok(db
-        .load(sql)?
-        .into_iter()
-        .map(|r| r.get(0).clone())
-        .collect())
+    Ok(out)
 }
 
 pub(super) fn db_dialect<C: Database>() -> Dialect {
@@ -140,30 +148,34 @@ pub(super) fn set_to_many<C: Database>(
                         },
                     });
                 }
-                let mut sql = Sql::new(C::DIALECT);
-                sql.push("UPDATE ")
-                    .ident(table)
-                    .push(" SET ")
-                    .ident(foreign_key)
-                    .push(" = NULL WHERE ");
-                sql.ident(foreign_key)
-                    .push(" = ")
-                    .bind(owner.clone())
-                    .push(" AND ");
-                push_in(&mut sql, target.key().column, &removed);
-                db.execute(sql)?;
+                for chunk in removed.chunks(CHUNK) {
+                    let mut sql = Sql::new(C::DIALECT);
+                    sql.push("UPDATE ")
+                        .ident(table)
+                        .push(" SET ")
+                        .ident(foreign_key)
+                        .push(" = NULL WHERE ");
+                    sql.ident(foreign_key)
+                        .push(" = ")
+                        .bind(owner.clone())
+                        .push(" AND ");
+                    push_in(&mut sql, target.key().column, chunk);
+                    db.execute(sql)?;
+                }
             }
-            if change != Change::Remove && !keys.is_empty() {
-                let mut sql = Sql::new(C::DIALECT);
-                sql.push("UPDATE ")
-                    .ident(table)
-                    .push(" SET ")
-                    .ident(foreign_key)
-                    .push(" = ")
-                    .bind(owner.clone());
-                sql.push(" WHERE ");
-                push_in(&mut sql, target.key().column, keys);
-                db.execute(sql)?;
+            if change != Change::Remove {
+                for chunk in keys.chunks(CHUNK) {
+                    let mut sql = Sql::new(C::DIALECT);
+                    sql.push("UPDATE ")
+                        .ident(table)
+                        .push(" SET ")
+                        .ident(foreign_key)
+                        .push(" = ")
+                        .bind(owner.clone());
+                    sql.push(" WHERE ");
+                    push_in(&mut sql, target.key().column, chunk);
+                    db.execute(sql)?;
+                }
             }
             Ok(())
         }
@@ -196,7 +208,7 @@ pub(super) fn set_to_many<C: Database>(
                         .collect()
                 }
                 Change::Remove => {
-                    if !keys.is_empty() {
+                    for chunk in keys.chunks(CHUNK) {
                         let mut sql = Sql::new(C::DIALECT);
                         sql.push("DELETE FROM ")
                             .ident(table)
@@ -205,13 +217,14 @@ pub(super) fn set_to_many<C: Database>(
                             .push(" = ")
                             .bind(owner.clone());
                         sql.push(" AND ");
-                        push_in(&mut sql, remote, keys);
+                        push_in(&mut sql, remote, chunk);
                         db.execute(sql)?;
                     }
                     Vec::new()
                 }
             };
-            if !to_insert.is_empty() {
+            // Two binds a row: half a chunk of rows per statement.
+            for rows in to_insert.chunks(CHUNK / 2) {
                 let mut sql = Sql::new(C::DIALECT);
                 sql.push("INSERT INTO ")
                     .ident(table)
@@ -220,14 +233,14 @@ pub(super) fn set_to_many<C: Database>(
                     .push(", ")
                     .ident(remote)
                     .push(") VALUES ");
-                for (i, k) in to_insert.into_iter().enumerate() {
+                for (i, k) in rows.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
                     }
                     sql.push("(")
                         .bind(owner.clone())
                         .push(", ")
-                        .bind(k)
+                        .bind(k.clone())
                         .push(")");
                 }
                 db.execute(sql)?;

@@ -89,6 +89,9 @@ pub(super) fn coerce(kind: ValueKind, v: &Value, lenient: bool) -> Result<Operan
                 _ => return Err(()),
             };
             if kind == ValueKind::Float {
+                if f.abs() > f64::from(f32::MAX) {
+                    return Err(());
+                }
                 SqlValue::Float(f as f32)
             } else {
                 SqlValue::Double(f)

@@ -296,11 +296,19 @@ impl Resolver<'_> {
                         });
                     }
                     match self.operand_value(op_name, val, path)? {
-                        Value::String(s) if !s.contains('\0') => Ok(Filter::Like {
-                            field: f,
-                            op: p,
-                            pattern: s.clone(),
-                        }),
+                        Value::String(s) if ends_with_escape(s) => Err(self.fail(
+                            path,
+                            format!(
+                                "pattern for field \"{name}\" ends with an unpaired escape character."
+                            ),
+                        )),
+                        Value::String(s) if !s.contains('\0') => {
+                            Ok(Filter::Like {
+                                field: f,
+                                op: p,
+                                pattern: s.clone(),
+                            })
+                        }
                         other => Err(self.fail(
                             path,
                             format!("field \"{name}\" expects a string; got {other}."),
@@ -579,4 +587,10 @@ impl Resolver<'_> {
             operand: Some(operand),
         })
     }
+}
+
+/// Whether a pattern ends with an unpaired `\\` (an escape of nothing: PostgreSQL refuses it,
+/// the others disagree on its meaning).
+fn ends_with_escape(pattern: &str) -> bool {
+    pattern.bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 1
 }
