@@ -500,13 +500,29 @@ impl Error {
     }
 }
 
-/// Deadlocks and serialization failures are worth a retry: 503 rather than 500 (S3.2).
+/// Deadlocks, lock timeouts and serialization failures are worth a retry: 503 rather than 500
+/// (S3.2).
+///
+/// Diesel names serialization failures (SQLSTATE 40001) but reports deadlocks and busy databases
+/// as unknown errors without their codes, so those are recognised by the servers' (English)
+/// messages: PostgreSQL's deadlock (40P01), MySQL/MariaDB's deadlock (1213) and lock wait
+/// timeout (1205), and SQLite's `SQLITE_BUSY`/`SQLITE_LOCKED`.
 fn is_transient(e: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error as D};
-    matches!(
-        e,
-        D::DatabaseError(DatabaseErrorKind::SerializationFailure, _)
-    )
+    const MESSAGES: [&str; 5] = [
+        "deadlock detected",
+        "Deadlock found when trying to get lock",
+        "Lock wait timeout exceeded",
+        "database is locked",
+        "database table is locked",
+    ];
+    match e {
+        D::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        D::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            MESSAGES.iter().any(|m| info.message().starts_with(m))
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -540,6 +556,28 @@ mod tests {
                 "detail": "page[number] must be a positive integer; got \"0\".",
                 "source": {"parameter": "page[number]"}})
         );
+    }
+
+    #[test]
+    fn deadlocks_and_busy_databases_are_transient_s3_2() {
+        use diesel::result::{DatabaseErrorKind as K, Error as D};
+        let db = |kind, message: &str| {
+            Error::Database(D::DatabaseError(kind, Box::new(message.to_owned())))
+        };
+        for message in [
+            "deadlock detected",
+            "Deadlock found when trying to get lock; try restarting transaction",
+            "Lock wait timeout exceeded; try restarting transaction",
+            "database is locked",
+        ] {
+            let e = db(K::Unknown, message);
+            assert!(e.is_transient(), "{message}");
+            assert_eq!(e.status(), 503, "{message}");
+        }
+        assert!(db(K::SerializationFailure, "could not serialize access").is_transient());
+        assert!(!db(K::Unknown, "syntax error").is_transient());
+        assert!(!db(K::UniqueViolation, "database is locked").is_transient());
+        assert_eq!(db(K::Unknown, "syntax error").status(), 500);
     }
 
     #[test]

@@ -128,10 +128,21 @@ impl Query<'_> {
             and(sql);
             let terms: Vec<&SortTerm> = self.group.iter().collect();
             let joins = self.joins(&terms);
-            sql.column(T0, meta.key().column)
-                .push(" IN (SELECT MIN(")
-                .column(T0, meta.key().column)
-                .push(")");
+            // PostgreSQL has no MIN over uuid; its text form orders the same way.
+            let as_text = meta.key().kind == ValueKind::Uuid && sql.dialect() == Dialect::Postgres;
+            let key = |sql: &mut Sql| {
+                if as_text {
+                    sql.push("CAST(")
+                        .column(T0, meta.key().column)
+                        .push(" AS text)");
+                } else {
+                    sql.column(T0, meta.key().column);
+                }
+            };
+            key(sql);
+            sql.push(" IN (SELECT MIN(");
+            key(sql);
+            sql.push(")");
             sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
             self.push_joins(sql, &joins);
             let mut inner_first = true;
@@ -429,5 +440,72 @@ pub(super) fn text_value(sql: &mut Sql, value: SqlValue) {
         sql.push("CAST(").bind(value).push(" AS BINARY)");
     } else {
         sql.bind(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Registered, ResourceConfig};
+    use crate::meta::{FieldMeta, FieldRole, ResourceMeta};
+
+    const fn field(name: &'static str, kind: ValueKind, role: FieldRole) -> FieldMeta {
+        FieldMeta {
+            name,
+            column: name,
+            kind,
+            nullable: false,
+            has_default: false,
+            role,
+        }
+    }
+
+    static DEVICE: ResourceMeta = ResourceMeta {
+        type_name: "device",
+        table: "device",
+        primary_key: 0,
+        fields: &[
+            field("id", ValueKind::Uuid, FieldRole::Key),
+            field("model", ValueKind::Text, FieldRole::Attribute),
+        ],
+        relationships: &[],
+    };
+
+    fn grouped_count(dialect: Dialect) -> String {
+        let schema = Schema::new(vec![Registered {
+            meta: &DEVICE,
+            config: ResourceConfig::default(),
+        }])
+        .unwrap();
+        let group = [SortTerm {
+            path: vec![],
+            at: 0,
+            field: 1,
+            desc: false,
+        }];
+        let query = Query {
+            schema: &schema,
+            t: 0,
+            conds: Vec::new(),
+            sort: &[],
+            group: &group,
+            ignore_case: false,
+            now: None,
+        };
+        query.count(dialect).text().to_owned()
+    }
+
+    #[test]
+    fn uuid_keys_group_by_their_text_on_postgres_j2_1() {
+        assert_eq!(
+            grouped_count(Dialect::Postgres),
+            "SELECT COUNT(*) AS \"c0\" FROM \"device\" AS \"t0\" WHERE CAST(\"t0\".\"id\" AS text) \
+             IN (SELECT MIN(CAST(\"t0\".\"id\" AS text)) FROM \"device\" AS \"t0\" GROUP BY \"t0\".\"model\")"
+        );
+        assert_eq!(
+            grouped_count(Dialect::Sqlite),
+            "SELECT COUNT(*) AS \"c0\" FROM \"device\" AS \"t0\" WHERE \"t0\".\"id\" \
+             IN (SELECT MIN(\"t0\".\"id\") FROM \"device\" AS \"t0\" GROUP BY \"t0\".\"model\")"
+        );
     }
 }
