@@ -24,6 +24,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    note (id) {
+        id -> Integer,
+        body -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     pet (id) {
         id -> Integer,
         name -> Text,
@@ -50,6 +57,16 @@ struct Pet {
     owner_id: i32,
 }
 
+/// Described as nullable, but the database's column is NOT NULL: only the database can refuse
+/// a null `body` (S3.3).
+#[derive(JsonApiResource)]
+#[diesel(table_name = note)]
+#[allow(dead_code, reason = "described to restless, never read")]
+struct Note {
+    id: i32,
+    body: Option<String>,
+}
+
 /// Fresh tables number their rows from 1 on every backend: owners 1, 2 and pets 1, 2.
 const SEED: &str = "INSERT INTO owner (name) VALUES ('Ann'), ('Ben');
     INSERT INTO pet (name, owner_id) VALUES ('Rex', 1), ('Tom', 1);";
@@ -65,8 +82,10 @@ fn serve<C: Database + R2D2Connection + SimpleConnection>(
         .build(ConnectionManager::<C>::new(url))
         .expect("pool");
     let mut conn = pool.get().expect("connection");
-    conn.batch_execute("DROP TABLE IF EXISTS pet; DROP TABLE IF EXISTS owner;")
-        .expect("drop");
+    conn.batch_execute(
+        "DROP TABLE IF EXISTS note; DROP TABLE IF EXISTS pet; DROP TABLE IF EXISTS owner;",
+    )
+    .expect("drop");
     conn.batch_execute(ddl).expect("create");
     conn.batch_execute(SEED).expect("seed");
     drop(conn);
@@ -80,6 +99,7 @@ fn serve<C: Database + R2D2Connection + SimpleConnection>(
         .base_url("http://localhost:8080")
         .resource_with::<Owner>(config())
         .resource_with::<Pet>(config())
+        .resource_with::<Note>(config())
         .build()
         .expect("valid configuration");
     Server::serve_scope(move || api.scope(), Some(lock))
@@ -91,18 +111,21 @@ fn start() -> Server {
     #[cfg(feature = "postgres")]
     if url.starts_with("postgres") {
         let ddl = "CREATE TABLE owner (id SERIAL PRIMARY KEY, name TEXT NOT NULL);
-            CREATE TABLE pet (id SERIAL PRIMARY KEY, name TEXT NOT NULL, owner_id INTEGER NOT NULL REFERENCES owner (id));";
+            CREATE TABLE pet (id SERIAL PRIMARY KEY, name TEXT NOT NULL, owner_id INTEGER NOT NULL REFERENCES owner (id));
+            CREATE TABLE note (id SERIAL PRIMARY KEY, body TEXT NOT NULL);";
         return serve::<diesel::PgConnection>(url, ddl, lock);
     }
     #[cfg(feature = "mysql")]
     if url.starts_with("mysql") {
         let ddl = "CREATE TABLE owner (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL) ENGINE=InnoDB;
             CREATE TABLE pet (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, owner_id INTEGER NOT NULL,
-                FOREIGN KEY (owner_id) REFERENCES owner (id)) ENGINE=InnoDB;";
+                FOREIGN KEY (owner_id) REFERENCES owner (id)) ENGINE=InnoDB;
+            CREATE TABLE note (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, body VARCHAR(255) NOT NULL) ENGINE=InnoDB;";
         return serve::<diesel::MysqlConnection>(url, ddl, lock);
     }
     let ddl = "CREATE TABLE owner (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);
-        CREATE TABLE pet (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, owner_id INTEGER NOT NULL REFERENCES owner (id));";
+        CREATE TABLE pet (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, owner_id INTEGER NOT NULL REFERENCES owner (id));
+        CREATE TABLE note (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);";
     serve::<diesel::SqliteConnection>(url, ddl, lock)
 }
 
@@ -184,7 +207,13 @@ async fn required_foreign_keys_are_never_cleared_p3_2_q1_3_r4_2() {
         )
         .await;
     assert_eq!(res.status, 400, "{}", res.body);
-    assert_eq!(res.json()["errors"][0]["code"], "not_null_violation");
+    assert_eq!(
+        res.json(),
+        error_doc(
+            json!({"status": "400", "code": "not_null_violation", "title": "Missing value",
+            "detail": "A required value is missing."})
+        )
+    );
     let res = srv
         .write(
             Method::POST,
@@ -194,4 +223,43 @@ async fn required_foreign_keys_are_never_cleared_p3_2_q1_3_r4_2() {
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.body);
+}
+
+#[actix_web::test]
+async fn not_null_violations_name_the_attribute_when_the_database_does_s3_3() {
+    let srv = start();
+    let res = srv
+        .write(
+            Method::POST,
+            "/api/note",
+            &json!({"data": {"type": "note", "attributes": {"body": null}}}),
+        )
+        .await;
+    assert_eq!(res.status, 400, "{}", res.body);
+    // PostgreSQL reports the column; SQLite and MariaDB only say it in their messages.
+    let want = if write_url().starts_with("postgres") {
+        json!({"status": "400", "code": "not_null_violation", "title": "Missing value",
+            "detail": "Attribute \"body\" of type \"note\" must not be null.",
+            "source": {"pointer": "/data/attributes/body"}})
+    } else {
+        json!({"status": "400", "code": "not_null_violation", "title": "Missing value",
+            "detail": "A required value is missing."})
+    };
+    assert_eq!(res.json(), error_doc(want));
+    // Nothing was written, and the next valid write succeeds.
+    let res = srv
+        .write(
+            Method::POST,
+            "/api/note",
+            &json!({"data": {"type": "note", "attributes": {"body": "hi"}}}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let id = res.json()["data"]["id"].clone();
+    let notes = srv.get("/api/note").await.json()["data"].clone();
+    assert_eq!(
+        notes,
+        json!([{"type": "note", "id": id, "attributes": {"body": "hi"},
+            "links": {"self": format!("http://localhost:8080/api/note/{}", id.as_str().unwrap())}}])
+    );
 }

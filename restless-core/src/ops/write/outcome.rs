@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::backend::{Database, Sql};
 use crate::document::ResourceObject;
 use crate::error::{Error, ErrorCode};
+use crate::meta::FieldRole;
 use crate::ops::fetch::{self, Ctx};
 use crate::ops::objects::{self, Batch};
 use crate::ops::sql::T0;
@@ -29,10 +30,29 @@ pub(super) fn classify<T>(schema: &Schema, t: usize, result: Result<T, Error>) -
                 code: ErrorCode::ForeignKeyViolation,
                 detail: "The request conflicts with related data.".into(),
             },
-            K::NotNullViolation => Error::Missing {
-                code: ErrorCode::NotNullViolation,
-                detail: "A required value is missing.".into(),
-            },
+            K::NotNullViolation => {
+                // PostgreSQL names the column; the other backends say it only in their message,
+                // which is not parsed.
+                let attribute = info.column_name().and_then(|column| {
+                    meta.fields
+                        .iter()
+                        .find(|f| f.column == column && f.role == FieldRole::Attribute)
+                });
+                match attribute {
+                    Some(f) => Error::problem(
+                        ErrorCode::NotNullViolation,
+                        format!("/data/attributes/{}", request::escape(f.name)),
+                        format!(
+                            "Attribute \"{}\" of type \"{}\" must not be null.",
+                            f.name, meta.type_name
+                        ),
+                    ),
+                    None => Error::Missing {
+                        code: ErrorCode::NotNullViolation,
+                        detail: "A required value is missing.".into(),
+                    },
+                }
+            }
             K::CheckViolation => Error::Missing {
                 code: ErrorCode::CheckViolation,
                 detail: format!(
