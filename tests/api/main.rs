@@ -24,6 +24,7 @@ mod collection;
 mod errors;
 mod eval;
 mod filtering;
+mod fuzz;
 mod hostile;
 mod jsonp;
 mod negotiation;
