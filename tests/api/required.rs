@@ -58,7 +58,7 @@ struct Pet {
 }
 
 /// Described as nullable, but the database's column is NOT NULL: only the database can refuse
-/// a null `body` (S3.3).
+/// a null `body` (S3.3). On MariaDB the table's collation is case-insensitive.
 #[derive(JsonApiResource)]
 #[diesel(table_name = note)]
 #[allow(dead_code, reason = "described to restless, never read")]
@@ -94,6 +94,7 @@ fn serve<C: Database + R2D2Connection + SimpleConnection>(
             .methods([M::Get, M::Post, M::Patch, M::Delete])
             .allow_to_many_replacement(true)
             .allow_delete_from_to_many_relationships(true)
+            .allow_functions(true)
     };
     let api = ApiManager::new(pool)
         .base_url("http://localhost:8080")
@@ -120,7 +121,8 @@ fn start() -> Server {
         let ddl = "CREATE TABLE owner (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL) ENGINE=InnoDB;
             CREATE TABLE pet (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, owner_id INTEGER NOT NULL,
                 FOREIGN KEY (owner_id) REFERENCES owner (id)) ENGINE=InnoDB;
-            CREATE TABLE note (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, body VARCHAR(255) NOT NULL) ENGINE=InnoDB;";
+            CREATE TABLE note (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, body VARCHAR(255) NOT NULL)
+                ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;";
         return serve::<diesel::MysqlConnection>(url, ddl, lock);
     }
     let ddl = "CREATE TABLE owner (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);
@@ -262,4 +264,41 @@ async fn not_null_violations_name_the_attribute_when_the_database_does_s3_3() {
         json!([{"type": "note", "id": id, "attributes": {"body": "hi"},
             "links": {"self": format!("http://localhost:8080/api/note/{}", id.as_str().unwrap())}}])
     );
+}
+
+#[actix_web::test]
+async fn text_aggregates_and_groups_go_by_code_point_n4_2_j2_1() {
+    let srv = start();
+    for body in ["b", "B", "a"] {
+        let res = srv
+            .write(
+                Method::POST,
+                "/api/note",
+                &json!({"data": {"type": "note", "attributes": {"body": body}}}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+    }
+    // Even where the column's collation folds case (MariaDB's utf8mb4_general_ci here).
+    let res = srv
+        .get(&format!(
+            "/api/eval/note{}",
+            crate::common::query(&[(
+                "eval_functions",
+                r#"[{"name":"min","field":"body"},{"name":"max","field":"body"}]"#
+            )])
+        ))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.json()["meta"], json!({"results": ["B", "b"]}));
+    let res = srv.get("/api/note?group_by=body&sort=body").await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let bodies: Vec<Value> = res.json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["attributes"]["body"].clone())
+        .collect();
+    assert_eq!(bodies, [json!("B"), json!("a"), json!("b")]);
+    assert_eq!(res.json()["meta"], json!({"total": 3}));
 }

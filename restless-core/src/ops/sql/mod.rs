@@ -156,8 +156,15 @@ impl Query<'_> {
                 if i > 0 {
                     sql.push(", ");
                 }
+                // Text groups by its bytes: "Web" and "web" are two groups everywhere.
                 let field = &self.schema.meta(g.at).fields[g.field];
-                sql.column(Self::alias_of(&joins, &g.path), field.column);
+                push_sort_value(
+                    sql,
+                    Self::alias_of(&joins, &g.path),
+                    field.column,
+                    field.kind,
+                    false,
+                );
             }
             sql.push(")");
         }
@@ -223,10 +230,21 @@ impl Query<'_> {
                 }
                 Func::Min | Func::Max => {
                     sql.push(if f.func == Func::Min { "MIN(" } else { "MAX(" });
-                    if f.field.kind == ValueKind::Text && dialect == Dialect::Postgres {
-                        sql.column(T0, f.field.column).push(" COLLATE \"C\"");
-                    } else {
-                        sql.column(T0, f.field.column);
+                    // Text by code point, as sorting does; MariaDB's result must stay text, so it
+                    // takes the binary collation of utf8mb4 rather than a cast to bytes.
+                    match (f.field.kind, dialect) {
+                        (ValueKind::Text, Dialect::Postgres) => {
+                            sql.column(T0, f.field.column).push(" COLLATE \"C\"");
+                        }
+                        (ValueKind::Text, Dialect::Mysql) => {
+                            sql.column(T0, f.field.column).push(" COLLATE utf8mb4_bin");
+                        }
+                        (ValueKind::Text, Dialect::Sqlite) => {
+                            sql.column(T0, f.field.column).push(" COLLATE BINARY");
+                        }
+                        _ => {
+                            sql.column(T0, f.field.column);
+                        }
                     }
                     sql.push(")");
                     f.field.kind
@@ -500,12 +518,12 @@ mod tests {
         assert_eq!(
             grouped_count(Dialect::Postgres),
             "SELECT COUNT(*) AS \"c0\" FROM \"device\" AS \"t0\" WHERE CAST(\"t0\".\"id\" AS text) \
-             IN (SELECT MIN(CAST(\"t0\".\"id\" AS text)) FROM \"device\" AS \"t0\" GROUP BY \"t0\".\"model\")"
+             IN (SELECT MIN(CAST(\"t0\".\"id\" AS text)) FROM \"device\" AS \"t0\" GROUP BY \"t0\".\"model\" COLLATE \"C\")"
         );
         assert_eq!(
             grouped_count(Dialect::Sqlite),
             "SELECT COUNT(*) AS \"c0\" FROM \"device\" AS \"t0\" WHERE \"t0\".\"id\" \
-             IN (SELECT MIN(\"t0\".\"id\") FROM \"device\" AS \"t0\" GROUP BY \"t0\".\"model\")"
+             IN (SELECT MIN(\"t0\".\"id\") FROM \"device\" AS \"t0\" GROUP BY \"t0\".\"model\" COLLATE BINARY)"
         );
     }
 }
