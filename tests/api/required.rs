@@ -58,7 +58,8 @@ struct Pet {
 }
 
 /// Described as nullable, but the database's column is NOT NULL: only the database can refuse
-/// a null `body` (S3.3). On MariaDB the table's collation is case-insensitive.
+/// a null `body` (S3.3). On MariaDB the table's collation is case-insensitive. PostgreSQL and
+/// MariaDB limit `body` to 20 characters, SQLite does not.
 #[derive(JsonApiResource)]
 #[diesel(table_name = note)]
 #[allow(dead_code, reason = "described to restless, never read")]
@@ -113,7 +114,7 @@ fn start() -> Server {
     if url.starts_with("postgres") {
         let ddl = "CREATE TABLE owner (id SERIAL PRIMARY KEY, name TEXT NOT NULL);
             CREATE TABLE pet (id SERIAL PRIMARY KEY, name TEXT NOT NULL, owner_id INTEGER NOT NULL REFERENCES owner (id));
-            CREATE TABLE note (id SERIAL PRIMARY KEY, body TEXT NOT NULL);";
+            CREATE TABLE note (id SERIAL PRIMARY KEY, body VARCHAR(20) NOT NULL);";
         return serve::<diesel::PgConnection>(url, ddl, lock);
     }
     #[cfg(feature = "mysql")]
@@ -121,7 +122,7 @@ fn start() -> Server {
         let ddl = "CREATE TABLE owner (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL) ENGINE=InnoDB;
             CREATE TABLE pet (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, owner_id INTEGER NOT NULL,
                 FOREIGN KEY (owner_id) REFERENCES owner (id)) ENGINE=InnoDB;
-            CREATE TABLE note (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, body VARCHAR(255) NOT NULL)
+            CREATE TABLE note (id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY, body VARCHAR(20) NOT NULL)
                 ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;";
         return serve::<diesel::MysqlConnection>(url, ddl, lock);
     }
@@ -301,4 +302,32 @@ async fn text_aggregates_and_groups_go_by_code_point_n4_2_j2_1() {
         .collect();
     assert_eq!(bodies, [json!("B"), json!("a"), json!("b")]);
     assert_eq!(res.json()["meta"], json!({"total": 3}));
+}
+
+#[actix_web::test]
+async fn values_the_database_refuses_are_invalid_values_s3_3() {
+    let srv = start();
+    let long = "x".repeat(30);
+    let res = srv
+        .write(
+            Method::POST,
+            "/api/note",
+            &json!({"data": {"type": "note", "attributes": {"body": long}}}),
+        )
+        .await;
+    if write_url().starts_with("postgres") || write_url().starts_with("mysql") {
+        assert_eq!(res.status, 400, "{}", res.body);
+        assert_eq!(
+            res.json(),
+            error_doc(
+                json!({"status": "400", "code": "invalid_value", "title": "Value rejected",
+                "detail": "The database rejected a value in the request."})
+            )
+        );
+        assert_eq!(srv.get("/api/note").await.json()["data"], json!([]));
+    } else {
+        // SQLite keeps text of any length.
+        assert_eq!(res.status, 201, "{}", res.body);
+        assert_eq!(res.json()["data"]["attributes"], json!({"body": long}));
+    }
 }

@@ -60,11 +60,40 @@ pub(super) fn classify<T>(schema: &Schema, t: usize, result: Result<T, Error>) -
                     meta.type_name
                 ),
             },
+            K::Unknown if is_rejected_value(info.message()) => Error::Missing {
+                code: ErrorCode::InvalidValue,
+                detail: "The database rejected a value in the request.".into(),
+            },
             // Anything else is the server's problem: kept whole, so the cause is logged (S3.1).
             other => Error::Database(D::DatabaseError(other, info)),
         }),
         other => other,
     }
+}
+
+/// Whether the database refused a value the request sent: too long for its column, out of
+/// range, or not of the column's type (S3.3 `invalid_value`). Diesel gives these no kind of their
+/// own, so they are recognised by the servers' (English) messages: PostgreSQL's class 22 errors
+/// (22001, 22003, 22007, 22008, 22021, 22P02) and MySQL/MariaDB's 1264, 1265, 1292, 1366 and
+/// 1406. SQLite does not limit text lengths or number ranges.
+fn is_rejected_value(message: &str) -> bool {
+    const PREFIXES: [&str; 14] = [
+        "value too long for type",
+        "numeric field overflow",
+        "integer out of range",
+        "smallint out of range",
+        "bigint out of range",
+        "invalid input syntax",
+        "date/time field value out of range",
+        "invalid byte sequence",
+        "Data too long for column",
+        "Out of range value for column",
+        "Data truncated for column",
+        "Incorrect ",
+        "Truncated incorrect",
+        "timestamp out of range",
+    ];
+    PREFIXES.iter().any(|p| message.starts_with(p))
 }
 
 /// Classifies a failed write and, for a unique violation, names the attribute whose value
