@@ -204,15 +204,18 @@ pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, S
         };
     }
     let wrong = || format!("expects {}; got {}", expects(kind), json_type(v));
-    let int = |min: i64, max: i64| {
-        v.as_i64()
-            .filter(|n| (min..=max).contains(n))
-            .ok_or_else(wrong)
+    let int = |min: i64, max: i64| match v.as_i64() {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        // A whole number the column cannot hold says so, rather than "got a number".
+        _ if v.is_i64() || v.is_u64() => {
+            Err(format!("expects an integer from {min} to {max}; got {v}"))
+        }
+        _ => Err(wrong()),
     };
     let value = match kind {
         ValueKind::SmallInt => SqlValue::SmallInt(int(i16::MIN.into(), i16::MAX.into())? as i16),
         ValueKind::Integer => SqlValue::Integer(int(i32::MIN.into(), i32::MAX.into())? as i32),
-        ValueKind::BigInt => SqlValue::BigInt(v.as_i64().ok_or_else(wrong)?),
+        ValueKind::BigInt => SqlValue::BigInt(int(i64::MIN, i64::MAX)?),
         ValueKind::Float => {
             let f = v
                 .as_f64()
@@ -534,7 +537,7 @@ mod tests {
         );
         assert_eq!(
             attribute_value(&int, &json!(1u64 << 40)),
-            Err("expects an integer; got a number".into())
+            Err("expects an integer from -2147483648 to 2147483647; got 1099511627776".into())
         );
         let double = field(ValueKind::Double, true);
         assert_eq!(

@@ -322,6 +322,17 @@ async fn create_errors_in_order_o2_1() {
         ),
         (
             "/api/person",
+            person(json!({"name": "Big", "age": 2_147_483_648_u64}))
+                .to_string()
+                .into_bytes(),
+            400,
+            error_doc(value(
+                "age",
+                "Attribute \"age\" of type \"person\" expects an integer from -2147483648 to 2147483647; got 2147483648.",
+            )),
+        ),
+        (
+            "/api/person",
             person(json!({"name": "Alice"})).to_string().into_bytes(),
             409,
             one(
