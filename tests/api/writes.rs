@@ -1170,3 +1170,87 @@ async fn concurrent_writes_are_serialised_a3_1() {
         json!({"total": 22})
     );
 }
+
+/// Creates `n` resources of `type_name` with `attributes(i)` and returns their ids.
+async fn create_many(
+    srv: &Server,
+    type_name: &str,
+    n: usize,
+    attributes: impl Fn(usize) -> Value,
+) -> Vec<Value> {
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let res = srv
+            .post(
+                &format!("/api/{type_name}"),
+                json!({"data": {"type": type_name, "attributes": attributes(i)}}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        ids.push(json!({"type": type_name, "id": res.json()["data"]["id"]}));
+    }
+    ids
+}
+
+#[actix_web::test]
+async fn to_many_writes_larger_than_one_statement_r2_r3_r4() {
+    // 600 members: more than one statement's list (500 values), on both kinds of to-many.
+    let srv = Server::start_writes(true, true);
+    let tags = create_many(&srv, "tag", 600, |i| json!({"name": format!("bulk{i}")})).await;
+    let linkage = |path: &'static str, rel: &'static str| {
+        let srv = &srv;
+        async move { srv.data(path).await["relationships"][rel]["data"].clone() }
+    };
+    let res = srv
+        .patch("/api/article/1/relationships/tags", json!({"data": tags}))
+        .await;
+    assert_eq!(res.status, 204, "{}", res.body);
+    assert_eq!(linkage("/api/article/1", "tags").await, json!(tags));
+    let res = srv
+        .write(
+            Method::DELETE,
+            "/api/article/1/relationships/tags",
+            &json!({"data": tags[..550]}),
+        )
+        .await;
+    assert_eq!(res.status, 204, "{}", res.body);
+    assert_eq!(linkage("/api/article/1", "tags").await, json!(tags[550..]));
+    let res = srv
+        .post("/api/article/1/relationships/tags", json!({"data": tags}))
+        .await;
+    assert_eq!(res.status, 204, "{}", res.body);
+    assert_eq!(linkage("/api/article/1", "tags").await, json!(tags));
+
+    let articles = create_many(
+        &srv,
+        "article",
+        600,
+        |i| json!({"title": format!("Bulk {i}")}),
+    )
+    .await;
+    let res = srv
+        .patch(
+            "/api/person/3/relationships/articles",
+            json!({"data": articles}),
+        )
+        .await;
+    assert_eq!(res.status, 204, "{}", res.body);
+    // Person 3 wrote article 3 before; replacing let it go.
+    assert_eq!(linkage("/api/person/3", "articles").await, json!(articles));
+    let res = srv
+        .patch(
+            "/api/person/3/relationships/articles",
+            json!({"data": articles[..10]}),
+        )
+        .await;
+    assert_eq!(res.status, 204, "{}", res.body);
+    assert_eq!(
+        linkage("/api/person/3", "articles").await,
+        json!(articles[..10])
+    );
+    let released = format!("/api/article/{}", articles[599]["id"].as_str().unwrap());
+    assert_eq!(
+        srv.data(&released).await["relationships"]["author"]["data"],
+        Value::Null
+    );
+}

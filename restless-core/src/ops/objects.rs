@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
-use super::sql::{push_sort_value, Cond, Query, T0};
+use super::sql::{push_sort_value, Cond, Query, IN_CHUNK, T0};
 use super::Db;
 use crate::api::LinkBase;
 use crate::backend::{Database, Row, Sql};
@@ -20,9 +20,6 @@ use crate::query::include::IncludeTree;
 use crate::query::Page;
 use crate::schema::Schema;
 use crate::value::SqlValue;
-
-/// Most values bound in one `IN (...)` list; larger sets take several statements.
-const IN_CHUNK: usize = 500;
 
 /// Where each needed value sits in a row.
 pub(crate) struct Columns {

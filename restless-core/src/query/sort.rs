@@ -149,7 +149,8 @@ pub(crate) mod tests {
         FieldMeta, FieldRole, RelationshipKind, RelationshipMeta, ResourceMeta, ValueKind,
     };
 
-    const fn field(name: &'static str, kind: ValueKind, role: FieldRole) -> FieldMeta {
+    /// A field whose column is its name.
+    pub(crate) const fn field(name: &'static str, kind: ValueKind, role: FieldRole) -> FieldMeta {
         FieldMeta {
             name,
             column: name,

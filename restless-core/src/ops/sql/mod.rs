@@ -19,6 +19,10 @@ pub(crate) use filter::push_filter;
 /// The alias of the primary type's table.
 pub(crate) const T0: &str = "t0";
 
+/// Most values bound in one `IN (...)` list; larger sets take several statements (every backend
+/// caps the parameters of one statement).
+pub(crate) const IN_CHUNK: usize = 500;
+
 /// A condition on the rows of the primary type.
 #[derive(Clone, Debug)]
 pub(crate) enum Cond {
@@ -465,18 +469,8 @@ pub(super) fn text_value(sql: &mut Sql, value: SqlValue) {
 mod tests {
     use super::*;
     use crate::config::{Registered, ResourceConfig};
-    use crate::meta::{FieldMeta, FieldRole, ResourceMeta};
-
-    const fn field(name: &'static str, kind: ValueKind, role: FieldRole) -> FieldMeta {
-        FieldMeta {
-            name,
-            column: name,
-            kind,
-            nullable: false,
-            has_default: false,
-            role,
-        }
-    }
+    use crate::meta::{FieldRole, ResourceMeta};
+    use crate::query::sort::tests::field;
 
     static DEVICE: ResourceMeta = ResourceMeta {
         type_name: "device",

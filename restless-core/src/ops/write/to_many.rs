@@ -4,14 +4,10 @@
 use std::collections::HashSet;
 
 use super::Change;
-
-/// Most values bound in one statement's list; larger sets take several statements (every
-/// backend caps the parameters of one statement).
-const CHUNK: usize = 500;
-use crate::backend::{Database, Dialect, Sql};
+use crate::backend::{Database, Sql};
 use crate::error::{Error, ErrorCode};
 use crate::meta::RelationshipKind;
-use crate::ops::sql::{push_cond, Cond, T0};
+use crate::ops::sql::{push_cond, Cond, IN_CHUNK, T0};
 use crate::ops::Db;
 use crate::schema::Schema;
 use crate::value::SqlValue;
@@ -71,11 +67,11 @@ pub(super) fn members<C: Database>(
     };
     let chunks: Vec<Option<&[SqlValue]>> = match among {
         None => vec![None],
-        Some(among) => among.chunks(CHUNK).map(Some).collect(),
+        Some(among) => among.chunks(IN_CHUNK).map(Some).collect(),
     };
     let mut out = Vec::new();
     for among in chunks {
-        let mut sql = Sql::new(db_dialect::<C>());
+        let mut sql = Sql::new(C::DIALECT);
         sql.push("SELECT ")
             .column(T0, member_col)
             .alias(kind, 0)
@@ -95,10 +91,6 @@ pub(super) fn members<C: Database>(
         out.extend(db.load(sql)?.into_iter().map(|r| r.get(0).clone()));
     }
     Ok(out)
-}
-
-pub(super) fn db_dialect<C: Database>() -> Dialect {
-    C::DIALECT
 }
 
 /// Replaces, adds to or removes from to-many relationship `r` of `owner` (O5.5, P3.1, R2–R4).
@@ -148,34 +140,22 @@ pub(super) fn set_to_many<C: Database>(
                         },
                     });
                 }
-                for chunk in removed.chunks(CHUNK) {
-                    let mut sql = Sql::new(C::DIALECT);
-                    sql.push("UPDATE ")
-                        .ident(table)
-                        .push(" SET ")
-                        .ident(foreign_key)
-                        .push(" = NULL WHERE ");
-                    sql.ident(foreign_key)
-                        .push(" = ")
-                        .bind(owner.clone())
-                        .push(" AND ");
-                    push_in(&mut sql, target.key().column, chunk);
-                    db.execute(sql)?;
-                }
+                set_foreign_key(
+                    db,
+                    (table, foreign_key),
+                    None,
+                    Some(owner),
+                    (target.key().column, &removed),
+                )?;
             }
             if change != Change::Remove {
-                for chunk in keys.chunks(CHUNK) {
-                    let mut sql = Sql::new(C::DIALECT);
-                    sql.push("UPDATE ")
-                        .ident(table)
-                        .push(" SET ")
-                        .ident(foreign_key)
-                        .push(" = ")
-                        .bind(owner.clone());
-                    sql.push(" WHERE ");
-                    push_in(&mut sql, target.key().column, chunk);
-                    db.execute(sql)?;
-                }
+                set_foreign_key(
+                    db,
+                    (table, foreign_key),
+                    Some(owner),
+                    None,
+                    (target.key().column, keys),
+                )?;
             }
             Ok(())
         }
@@ -186,14 +166,7 @@ pub(super) fn set_to_many<C: Database>(
         } => {
             let to_insert: Vec<SqlValue> = match change {
                 Change::Replace => {
-                    let mut sql = Sql::new(C::DIALECT);
-                    sql.push("DELETE FROM ")
-                        .ident(table)
-                        .push(" WHERE ")
-                        .ident(local)
-                        .push(" = ")
-                        .bind(owner.clone());
-                    db.execute(sql)?;
+                    unlink(db, (table, local), owner, None)?;
                     keys.to_vec()
                 }
                 Change::Add if keys.is_empty() => Vec::new(),
@@ -208,23 +181,14 @@ pub(super) fn set_to_many<C: Database>(
                         .collect()
                 }
                 Change::Remove => {
-                    for chunk in keys.chunks(CHUNK) {
-                        let mut sql = Sql::new(C::DIALECT);
-                        sql.push("DELETE FROM ")
-                            .ident(table)
-                            .push(" WHERE ")
-                            .ident(local)
-                            .push(" = ")
-                            .bind(owner.clone());
-                        sql.push(" AND ");
-                        push_in(&mut sql, remote, chunk);
-                        db.execute(sql)?;
+                    for chunk in keys.chunks(IN_CHUNK) {
+                        unlink(db, (table, local), owner, Some((remote, chunk)))?;
                     }
                     Vec::new()
                 }
             };
             // Two binds a row: half a chunk of rows per statement.
-            for rows in to_insert.chunks(CHUNK / 2) {
+            for rows in to_insert.chunks(IN_CHUNK / 2) {
                 let mut sql = Sql::new(C::DIALECT);
                 sql.push("INSERT INTO ")
                     .ident(table)
@@ -248,6 +212,62 @@ pub(super) fn set_to_many<C: Database>(
             Ok(())
         }
     }
+}
+
+/// `UPDATE table SET foreign_key = value WHERE [foreign_key = from AND] key IN (keys)`, in
+/// chunks: moves the listed rows to a new owner, or with `None` lets them go (a literal NULL,
+/// which fits a foreign key of any type).
+fn set_foreign_key<C: Database>(
+    db: &mut Db<'_, C>,
+    (table, foreign_key): (&str, &str),
+    value: Option<&SqlValue>,
+    from: Option<&SqlValue>,
+    (key, keys): (&str, &[SqlValue]),
+) -> Result<(), Error> {
+    for chunk in keys.chunks(IN_CHUNK) {
+        let mut sql = Sql::new(C::DIALECT);
+        sql.push("UPDATE ")
+            .ident(table)
+            .push(" SET ")
+            .ident(foreign_key)
+            .push(" = ");
+        match value {
+            Some(v) => sql.bind(v.clone()),
+            None => sql.push("NULL"),
+        };
+        sql.push(" WHERE ");
+        if let Some(from) = from {
+            sql.ident(foreign_key)
+                .push(" = ")
+                .bind(from.clone())
+                .push(" AND ");
+        }
+        push_in(&mut sql, key, chunk);
+        db.execute(sql)?;
+    }
+    Ok(())
+}
+
+/// `DELETE FROM table WHERE local = owner [AND remote IN (members)]`: drops join rows.
+fn unlink<C: Database>(
+    db: &mut Db<'_, C>,
+    (table, local): (&str, &str),
+    owner: &SqlValue,
+    members: Option<(&str, &[SqlValue])>,
+) -> Result<(), Error> {
+    let mut sql = Sql::new(C::DIALECT);
+    sql.push("DELETE FROM ")
+        .ident(table)
+        .push(" WHERE ")
+        .ident(local)
+        .push(" = ")
+        .bind(owner.clone());
+    if let Some((remote, members)) = members {
+        sql.push(" AND ");
+        push_in(&mut sql, remote, members);
+    }
+    db.execute(sql)?;
+    Ok(())
 }
 
 /// `column IN (...)` on an unaliased table.
