@@ -126,3 +126,26 @@ async fn head_is_get_without_a_body_b5_1() {
         Some(get.body.len().to_string().as_str())
     );
 }
+
+#[actix_web::test]
+async fn an_empty_collection_is_one_empty_page_h1_2() {
+    let srv = Server::start_writes(false, false);
+    let res = srv.get("/api/person").await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("link"), Some(FIRST_LAST));
+    assert_eq!(
+        res.json(),
+        json!({
+            "data": [],
+            "links": {
+                "self": "http://localhost:8080/api/person",
+                "first": "http://localhost:8080/api/person?page%5Bnumber%5D=1&page%5Bsize%5D=10",
+                "last": "http://localhost:8080/api/person?page%5Bnumber%5D=1&page%5Bsize%5D=10",
+                "prev": null,
+                "next": null
+            },
+            "meta": {"total": 0},
+            "jsonapi": {"version": "1.0"}
+        })
+    );
+}
