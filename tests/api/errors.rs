@@ -141,3 +141,56 @@ async fn query_parameter_errors_d() {
         );
     }
 }
+
+#[actix_web::test]
+async fn each_endpoint_accepts_its_own_parameters_h1_3_h2_3_h3_4_h5_3_h6_4() {
+    let srv = Server::start();
+    // What a collection takes (H1.3), by the endpoints that take only include, fields and
+    // JSONP (H2.3, H3.4, H5.3, H6.4 to-one).
+    let list_only = [
+        ("sort", "sort=name"),
+        ("group_by", "group_by=name"),
+        ("ignore_case", "ignore_case=1"),
+        ("page[number]", "page%5Bnumber%5D=1"),
+        ("filter[objects]", "filter%5Bobjects%5D=%5B%5D"),
+    ];
+    let single = [
+        "/api/person/1",
+        "/api/article/1/author",
+        "/api/person/1/articles/1",
+        "/api/article/1/relationships/author",
+    ];
+    for path in single {
+        for (parameter, q) in list_only {
+            let url = format!("{path}?{q}");
+            let res = srv.get(&url).await;
+            assert_eq!(res.status, 400, "{url}");
+            assert_eq!(
+                res.json(),
+                query_error(
+                    "unsupported_query_parameter",
+                    "Unsupported query parameter",
+                    parameter,
+                    &format!("Query parameter \"{parameter}\" is not supported by this endpoint.")
+                ),
+                "{url}"
+            );
+        }
+        for q in ["fields%5Bperson%5D=name", "callback=cb"] {
+            let url = format!("{path}?{q}");
+            assert_eq!(srv.get(&url).await.status, 200, "{url}");
+        }
+    }
+    // Collections, to-many related and to-many relationship URLs take them all.
+    for (path, field) in [
+        ("/api/person", "name"),
+        ("/api/person/1/articles", "title"),
+        ("/api/person/1/relationships/articles", "title"),
+    ] {
+        for (_, q) in list_only {
+            let q = q.replace("name", field);
+            let url = format!("{path}?{q}&fields%5Bperson%5D=name&fields%5Barticle%5D=title");
+            assert_eq!(srv.get(&url).await.status, 200, "{url}");
+        }
+    }
+}
