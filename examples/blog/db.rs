@@ -65,6 +65,8 @@ pub(crate) struct Options {
     pub(crate) to_many_writes: bool,
     /// Accept client-generated ids in POST documents (catalog O2.1); off in the example.
     pub(crate) client_ids: bool,
+    /// Take link hosts from `Forwarded` / `X-Forwarded-*` (catalog C3.1); off in the example.
+    pub(crate) trust_forwarded_headers: bool,
     /// Attributes and relationships of `person` hidden from the API (catalog V2 `exclude`).
     pub(crate) person_exclude: &'static [&'static str],
 }
@@ -88,6 +90,9 @@ fn manager<C: Database + R2D2Connection>(
                 ValueKind::BigInt,
             ]),
         )
+        // JSONP is off unless asked for (catalog T1.1); the blog serves it.
+        .jsonp(true)
+        .trust_forwarded_headers(options.trust_forwarded_headers)
         .server_timing(options.server_timing);
     match options.base_url {
         Some(url) => manager.base_url(url),

@@ -35,6 +35,7 @@ async fn main() -> Result<(), db::BoxError> {
             writes: true,
             to_many_writes: true,
             client_ids: false,
+            trust_forwarded_headers: false,
             person_exclude: &[],
         },
         8,

@@ -11,7 +11,8 @@
 
 use std::sync::Arc;
 
-use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, HOST};
+use actix_web::http::uri::Authority;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError, Scope};
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
@@ -66,7 +67,15 @@ impl<C: Database + R2D2Connection> ApiManager<C> {
         self
     }
 
-    /// Enables or disables JSONP (default on, T1.1).
+    /// Takes the scheme and host of links from `Forwarded` / `X-Forwarded-Host` /
+    /// `X-Forwarded-Proto` (default off, C3.1). Turn it on only behind a proxy that sets them:
+    /// otherwise any client could point every link and `Location` at another site.
+    pub fn trust_forwarded_headers(mut self, trust: bool) -> Self {
+        self.config.trust_forwarded_headers = trust;
+        self
+    }
+
+    /// Enables or disables JSONP (default off, T1.1).
     pub fn jsonp(mut self, enabled: bool) -> Self {
         self.config.jsonp = enabled;
         self
@@ -115,6 +124,20 @@ impl<C: Database + R2D2Connection> ApiManager<C> {
     /// Sets the most `sort` or `group_by` fields (J1.10, J2.3); default 16.
     pub fn max_sort_fields(mut self, max: usize) -> Self {
         self.config.max_sort_fields = max;
+        self
+    }
+
+    /// Sets how many relationships one `sort` or `group_by` path may cross (J1.11, J2.4);
+    /// default 8.
+    pub fn max_sort_depth(mut self, max: usize) -> Self {
+        self.config.max_sort_depth = max;
+        self
+    }
+
+    /// Sets the most distinct to-one joins one request's `sort` and `group_by` need together
+    /// (J1.12); default 48.
+    pub fn max_sort_joins(mut self, max: usize) -> Self {
+        self.config.max_sort_joins = max;
         self
     }
 
@@ -169,20 +192,22 @@ impl<C: R2D2Connection + 'static> Clone for ApiService<C> {
 }
 
 impl<C: Database + R2D2Connection> ApiService<C> {
-    /// The scope serving the API under its prefix: the root endpoint, one scope per registered
-    /// type, and JSON:API 404s for every other path under the prefix (E2).
+    /// The scope serving the API under its prefix: the root endpoint, every route of E1.1, and
+    /// JSON:API 404s for every other path under the prefix (E2).
+    ///
+    /// It can be mounted anywhere: on the `App`, inside `web::scope("/v1")` or any nested scope
+    /// (dynamic segments too), and under the application's own `.wrap(...)` middleware. Routing
+    /// looks only at the part of the path under the mount point, and links keep the path the
+    /// request arrived under (C3.1).
     pub fn scope(&self) -> Scope {
         let prefix = self.inner.api.config().prefix.clone();
-        let mut scope = web::scope(&prefix).service(web::resource("").route(self.handler()));
-        for t in self.inner.api.types() {
-            scope = scope.service(
-                web::scope(&format!("/{}", t.meta.type_name)).default_service(self.handler()),
-            );
-        }
-        scope.default_service(self.handler())
+        web::scope(&prefix)
+            .service(web::resource("").route(self.handler()))
+            .default_service(self.handler())
     }
 
-    /// The same scope, for `App::configure`.
+    /// The same scope, for `App::configure` or `Scope::configure`:
+    /// `web::scope("/v1").configure(api.configure())`.
     pub fn configure(&self) -> impl FnOnce(&mut web::ServiceConfig) {
         let scope = self.scope();
         move |cfg| {
@@ -207,10 +232,8 @@ impl<C: Database + R2D2Connection> ApiService<C> {
             "POST" | "PATCH" | "DELETE" => read_body(payload, limit.saturating_add(1)).await,
             _ => Vec::new(),
         };
-        let base = {
-            let info = req.connection_info();
-            restless_core::url::base_url(info.scheme(), info.host())
-        };
+        let base = link_base(&req, self.inner.api.config().trust_forwarded_headers);
+        let (mount, path) = split_mount(&req, &self.inner.api.config().prefix);
         let accept = joined(&req, ACCEPT);
         let content_type = req
             .headers()
@@ -218,7 +241,8 @@ impl<C: Database + R2D2Connection> ApiService<C> {
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let request = Request {
             method: req.method().as_str(),
-            path: req.uri().path(),
+            mount,
+            path,
             query: req.query_string(),
             accept: accept.as_deref(),
             content_type: content_type.as_deref(),
@@ -261,6 +285,65 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Vec<u8> {
         }
     }
     body
+}
+
+/// `scheme://host[:port]` of links (C3.1): the request's own scheme and `Host`, or the
+/// `Forwarded` / `X-Forwarded-*` values when the operator trusts them; an absent or malformed
+/// host gives way to the address the server is bound to.
+fn link_base(req: &HttpRequest, trust_forwarded: bool) -> String {
+    if trust_forwarded {
+        let info = req.connection_info();
+        if is_authority(info.host()) {
+            return restless_core::url::base_url(info.scheme(), info.host());
+        }
+    }
+    let scheme = req
+        .uri()
+        .scheme_str()
+        .unwrap_or(if req.app_config().secure() {
+            "https"
+        } else {
+            "http"
+        });
+    let host = req
+        .headers()
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .filter(|h| is_authority(h));
+    match host {
+        Some(host) => restless_core::url::base_url(scheme, host),
+        None => restless_core::url::base_url(scheme, &req.app_config().local_addr().to_string()),
+    }
+}
+
+/// Whether `host` is a plain `host[:port]` authority (no user information).
+fn is_authority(host: &str) -> bool {
+    !host.is_empty() && !host.contains('@') && host.parse::<Authority>().is_ok()
+}
+
+/// The raw path split at the mount point: the path of the scopes the application mounted the
+/// API in, and the rest (the prefix and the route).
+///
+/// actix matched the enclosing scopes and the prefix on its re-quoted copy of the path, where
+/// `/` stays encoded; the mount point is as many raw segments as the matched part has.
+fn split_mount<'a>(req: &'a HttpRequest, prefix: &str) -> (&'a str, &'a str) {
+    let raw = req.uri().path();
+    let info = req.match_info();
+    let matched = info
+        .as_str()
+        .len()
+        .saturating_sub(info.unprocessed().len())
+        .saturating_sub(prefix.len());
+    let slashes = info
+        .as_str()
+        .get(..matched)
+        .map_or(0, |mount| mount.matches('/').count());
+    let end = raw
+        .match_indices('/')
+        .nth(slashes)
+        .map_or(raw.len(), |(i, _)| i);
+    raw.split_at(end)
 }
 
 /// All values of a header joined with `, `; `None` when absent.

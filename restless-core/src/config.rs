@@ -23,7 +23,9 @@ pub struct ApiConfig {
     pub prefix: String,
     /// `scheme://host[:port]` used for every link instead of the request's (C3.1).
     pub base_url: Option<String>,
-    /// Whether JSONP is enabled (T1.1). Default on.
+    /// Take the scheme and host of links from `Forwarded` / `X-Forwarded-*` (C3.1). Default off.
+    pub trust_forwarded_headers: bool,
+    /// Whether JSONP is enabled (T1.1). Default off.
     pub jsonp: bool,
     /// Accept only the spec-conforming query parameter names (D4.1). Default off.
     pub strict_query_names: bool,
@@ -42,6 +44,11 @@ pub struct ApiConfig {
     pub include_limits: crate::query::IncludeLimits,
     /// Most `sort` and `group_by` fields (J1.10, J2.3). Default 16.
     pub max_sort_fields: usize,
+    /// Most relationships one sort or group path crosses (J1.11, J2.4). Default 8.
+    pub max_sort_depth: usize,
+    /// Most distinct to-one joins of one request's sort and group fields together (J1.12).
+    /// Default 48.
+    pub max_sort_joins: usize,
 }
 
 /// A filter operator registered by the application (M10.1): its name, whether it takes an
@@ -95,7 +102,8 @@ impl Default for ApiConfig {
         ApiConfig {
             prefix: "/api".into(),
             base_url: None,
-            jsonp: true,
+            trust_forwarded_headers: false,
+            jsonp: false,
             strict_query_names: false,
             server_timing: false,
             filter_limits: crate::query::FilterLimits::default(),
@@ -104,6 +112,8 @@ impl Default for ApiConfig {
             max_body_bytes: 1 << 20,
             include_limits: crate::query::IncludeLimits::default(),
             max_sort_fields: 16,
+            max_sort_depth: 8,
+            max_sort_joins: 48,
         }
     }
 }

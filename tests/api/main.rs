@@ -27,6 +27,7 @@ mod filtering;
 mod fuzz;
 mod hostile;
 mod jsonp;
+mod mounting;
 mod negotiation;
 mod options;
 mod pagination;

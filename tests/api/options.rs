@@ -61,8 +61,14 @@ fn without_jsonp() -> Server {
         .resource_with::<TagByName>(ResourceConfig::new()))
 }
 
+/// A manager that never mentions JSONP.
+fn jsonp_by_default() -> Server {
+    start!(|m| m.resource_with::<TagByName>(ResourceConfig::new()))
+}
+
 fn strict() -> Server {
     start!(|m| m
+        .jsonp(true)
         .strict_query_names(true)
         .resource_with::<TagByName>(ResourceConfig::new()))
 }
@@ -84,6 +90,19 @@ async fn jsonp_off_t1_6() {
         Some("application/vnd.api+json"),
         "never wrapped"
     );
+    let res = srv.get("/api/tag/web?callback=f").await;
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json(), unknown("callback"));
+}
+
+#[actix_web::test]
+async fn jsonp_is_off_by_default_t1_1() {
+    // As with `jsonp(false)` (T1.6): `jsonp_callback` is ignored, `callback` unknown.
+    let srv = jsonp_by_default();
+    let res = srv.get("/api/tag/web?jsonp_callback=f").await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("content-type"), Some("application/vnd.api+json"));
+    assert_eq!(res.json()["data"]["id"], "web");
     let res = srv.get("/api/tag/web?callback=f").await;
     assert_eq!(res.status, 400);
     assert_eq!(res.json(), unknown("callback"));
@@ -256,4 +275,134 @@ async fn computed_attributes_are_read_only_o3_1() {
             "detail": "Attribute \"initial\" of type \"person\" is read-only.", "source": {"pointer": "/data/attributes/initial"}})
         )
     );
+}
+
+/// The blog's four types with sort limits of depth 1 and 1 join.
+fn tight_sort_limits() -> Server {
+    use crate::models::{Article, Comment, Person, Tag};
+    start!(|m| m
+        .max_sort_depth(1)
+        .max_sort_joins(1)
+        .resource::<Person>()
+        .resource::<Article>()
+        .resource::<Comment>()
+        .resource::<Tag>())
+}
+
+#[actix_web::test]
+async fn sort_depth_and_join_limits_j1_11_j1_12_j2_4() {
+    let srv = tight_sort_limits();
+    let invalid = |code: &str, title: &str, parameter: &str, detail: &str| {
+        error_doc(
+            json!({"status": "400", "code": code, "title": title, "detail": detail,
+            "source": {"parameter": parameter}}),
+        )
+    };
+    let cases = [
+        (
+            "/api/comment?sort=article.author.name",
+            invalid(
+                "invalid_sort",
+                "Invalid sort parameter",
+                "sort",
+                "Sort field \"article.author.name\" is too deep (limit 1 relationships).",
+            ),
+        ),
+        (
+            "/api/comment?group_by=article.author.name",
+            invalid(
+                "invalid_group_by",
+                "Invalid group_by parameter",
+                "group_by",
+                "Group field \"article.author.name\" is too deep (limit 1 relationships).",
+            ),
+        ),
+        (
+            "/api/comment?sort=author.name,article.title&group_by=id",
+            invalid(
+                "invalid_sort",
+                "Invalid sort parameter",
+                "sort",
+                "Sort and group fields reach too many relationships (limit 1).",
+            ),
+        ),
+        (
+            "/api/comment?sort=author.name&group_by=article.title",
+            invalid(
+                "invalid_sort",
+                "Invalid sort parameter",
+                "sort",
+                "Sort and group fields reach too many relationships (limit 1).",
+            ),
+        ),
+    ];
+    for (path, want) in cases {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 400, "{path}");
+        assert_eq!(res.json(), want, "{path}");
+    }
+    // One join shared by two fields counts once.
+    let res = srv
+        .get("/api/comment?sort=author.name,-author.age,article.title")
+        .await;
+    assert_eq!(res.status, 400, "two joins: author, article");
+    let res = srv.get("/api/comment?sort=author.name,-author.age").await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(ids(&res.json()), ["4", "2", "3", "1"]);
+}
+
+/// A server whose pool has one connection, held by the test, and a short checkout timeout.
+fn busy_with<C: Database + R2D2Connection>(
+    url: &str,
+) -> (Server, diesel::r2d2::PooledConnection<ConnectionManager<C>>) {
+    let pool = Pool::builder()
+        .max_size(1)
+        .connection_timeout(std::time::Duration::from_millis(200))
+        .build(ConnectionManager::<C>::new(url))
+        .expect("pool");
+    let held = pool.get().expect("the one connection");
+    let api = ApiManager::new(pool)
+        .base_url("http://localhost:8080")
+        .resource_with::<TagByName>(ResourceConfig::new())
+        .build()
+        .expect("valid configuration");
+    (Server::serve_scope(move || api.scope(), None), held)
+}
+
+async fn assert_busy_answers_503<C: Database + R2D2Connection>(url: &str) {
+    let (srv, held) = busy_with::<C>(url);
+    let res = srv.get("/api/tag/web").await;
+    assert_eq!(res.status, 503, "{}", res.body);
+    assert_eq!(res.header("retry-after"), Some("1"), "S3.2");
+    let mut doc = res.json();
+    let id = doc["errors"][0]
+        .as_object_mut()
+        .and_then(|o| o.remove("id"))
+        .expect("an error id (S3.1)");
+    assert!(uuid::Uuid::parse_str(id.as_str().unwrap()).is_ok(), "{id}");
+    assert_eq!(
+        doc,
+        error_doc(
+            json!({"status": "503", "code": "service_unavailable", "title": "Service unavailable",
+            "detail": "The server is temporarily unable to handle the request; retry later."})
+        )
+    );
+    // Once the connection is back, the next request succeeds (S3.5).
+    drop(held);
+    let res = srv.get("/api/tag/web").await;
+    assert_eq!(res.status, 200, "{}", res.body);
+}
+
+#[actix_web::test]
+async fn a_busy_pool_answers_503_with_retry_after_s3_2_s3_5() {
+    let url = read_url();
+    #[cfg(feature = "postgres")]
+    if url.starts_with("postgres") {
+        return assert_busy_answers_503::<diesel::PgConnection>(url).await;
+    }
+    #[cfg(feature = "mysql")]
+    if url.starts_with("mysql") {
+        return assert_busy_answers_503::<diesel::MysqlConnection>(url).await;
+    }
+    assert_busy_answers_503::<diesel::SqliteConnection>(url).await;
 }

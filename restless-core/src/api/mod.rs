@@ -35,7 +35,11 @@ use crate::schema::Schema;
 pub struct Request<'a> {
     /// The method, e.g. `GET`.
     pub method: &'a str,
-    /// The raw (still percent-encoded) path, prefix included.
+    /// The raw (still percent-encoded) path of the scopes the API is mounted in, e.g. `/v1`
+    /// under `web::scope("/v1")`; `""` when it is mounted at the application's root. Links
+    /// start with it (C3.1); routing never sees it.
+    pub mount: &'a str,
+    /// The raw (still percent-encoded) path from the mount point on, prefix included.
     pub path: &'a str,
     /// The raw query string, without `?`.
     pub query: &'a str,
@@ -191,7 +195,7 @@ impl Api {
         let Some(route) = self.route(req.path) else {
             return fail(
                 Error::RouteNotFound {
-                    path: req.path.to_owned(),
+                    path: format!("{}{}", req.mount, req.path),
                 },
                 vec![],
             );
@@ -208,7 +212,7 @@ impl Api {
             let allow = allow.join(", ");
             let e = Error::MethodNotAllowed {
                 method: req.method.to_owned(),
-                path: req.path.to_owned(),
+                path: format!("{}{}", req.mount, req.path),
                 allow: allow.clone(),
             };
             return fail(e, vec![("Allow", allow)]);
@@ -248,8 +252,8 @@ impl Api {
         };
         let base = self.config.base_url.as_deref().unwrap_or(req.base);
         let links = LinkBase {
-            api: format!("{base}{}", self.config.prefix),
-            request: format!("{base}{}", req.path),
+            api: format!("{base}{}{}", req.mount, self.config.prefix),
+            request: format!("{base}{}{}", req.mount, req.path),
             params: params.all.clone(),
         };
         match self.resolve(route, &params, req.method, document) {
@@ -396,6 +400,11 @@ impl Api {
         callback: Option<&str>,
         headers: Vec<(&'static str, String)>,
     ) -> Reply {
+        let mut headers = headers;
+        if error.status() == 503 {
+            // S3.2: the client may try again after a second.
+            headers.push(("Retry-After", "1".into()));
+        }
         let doc = Document::with_errors(error.to_error_objects());
         self.document_reply(error.status(), doc, callback, headers)
     }

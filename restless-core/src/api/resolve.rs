@@ -204,14 +204,26 @@ impl Api {
             None => None,
         };
         let ignore_case = sort::ignore_case(params.ignore_case.as_ref())?;
+        let limits = sort::SortLimits {
+            fields: self.config.max_sort_fields,
+            depth: self.config.max_sort_depth,
+        };
         let sort = match &params.sort {
-            Some(p) => sort::resolve_sort(schema, t, p, self.config.max_sort_fields)?,
+            Some(p) => sort::resolve_sort(schema, t, p, limits)?,
             None => Vec::new(),
         };
         let group = match &params.group_by {
-            Some(p) => sort::resolve_group(schema, t, p, self.config.max_sort_fields)?,
+            Some(p) => sort::resolve_group(schema, t, p, limits)?,
             None => Vec::new(),
         };
+        let joins = self.config.max_sort_joins;
+        if sort::join_count(sort.iter().chain(&group)) > joins {
+            return Err(Error::bad_query(
+                ErrorCode::InvalidSort,
+                "sort",
+                format!("Sort and group fields reach too many relationships (limit {joins})."),
+            ));
+        }
         let fieldsets = fields::resolve(schema, &params.fields)?;
         let include = match (&params.include, relationship) {
             (Some(p), Some((owner, name))) => Some(include::resolve(

@@ -4,9 +4,6 @@ use super::Param;
 use crate::error::{Error, ErrorCode};
 use crate::schema::Schema;
 
-/// Most relationships in one sort or group path: each is a JOIN, and backends cap those.
-const MAX_PATH: usize = 8;
-
 /// A sort or group field: a path of to-one relationships, then a field of the type reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SortTerm {
@@ -20,14 +17,37 @@ pub(crate) struct SortTerm {
     pub(crate) desc: bool,
 }
 
+/// The limits of sort and group fields (J1.10, J1.11, J2.3, J2.4).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SortLimits {
+    /// Most fields in one parameter.
+    pub(crate) fields: usize,
+    /// Most relationships one field's path crosses.
+    pub(crate) depth: usize,
+}
+
+/// The distinct to-one joins `terms` need together: each path prefix once (J1.12).
+pub(crate) fn join_count<'a>(terms: impl IntoIterator<Item = &'a SortTerm>) -> usize {
+    let mut prefixes: Vec<&[usize]> = Vec::new();
+    for term in terms {
+        for end in 1..=term.path.len() {
+            let prefix = &term.path[..end];
+            if !prefixes.contains(&prefix) {
+                prefixes.push(prefix);
+            }
+        }
+    }
+    prefixes.len()
+}
+
 /// Resolves `sort` from type `t` (J1.1–J1.5, J1.10).
 pub(crate) fn resolve_sort(
     schema: &Schema,
     t: usize,
     param: &Param,
-    max: usize,
+    limits: SortLimits,
 ) -> Result<Vec<SortTerm>, Error> {
-    resolve(schema, t, param, ErrorCode::InvalidSort, "sort", max)
+    resolve(schema, t, param, ErrorCode::InvalidSort, "sort", limits)
 }
 
 /// Resolves `group_by` from type `t` (J2).
@@ -35,9 +55,9 @@ pub(crate) fn resolve_group(
     schema: &Schema,
     t: usize,
     param: &Param,
-    max: usize,
+    limits: SortLimits,
 ) -> Result<Vec<SortTerm>, Error> {
-    resolve(schema, t, param, ErrorCode::InvalidGroupBy, "group", max)
+    resolve(schema, t, param, ErrorCode::InvalidGroupBy, "group", limits)
 }
 
 fn resolve(
@@ -46,8 +66,9 @@ fn resolve(
     param: &Param,
     code: ErrorCode,
     noun: &str,
-    max: usize,
+    limits: SortLimits,
 ) -> Result<Vec<SortTerm>, Error> {
+    let max = limits.fields;
     let invalid = |detail: String| Error::bad_query(code, &param.name, detail);
     if param.value.is_empty() {
         return Ok(Vec::new());
@@ -71,9 +92,15 @@ fn resolve(
             )));
         }
         let segments: Vec<&str> = name.split('.').collect();
-        if segments.len() > MAX_PATH + 1 {
+        if segments.len() > limits.depth.saturating_add(1) {
+            let which = if code == ErrorCode::InvalidSort {
+                "Sort"
+            } else {
+                "Group"
+            };
             return Err(invalid(format!(
-                "Sort field \"{name}\" is too deep (limit {MAX_PATH} relationships)."
+                "{which} field \"{name}\" is too deep (limit {} relationships).",
+                limits.depth
             )));
         }
         let mut at = t;
@@ -144,6 +171,11 @@ pub(crate) fn ignore_case(param: Option<&Param>) -> Result<bool, Error> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    const LIMITS: SortLimits = SortLimits {
+        fields: 16,
+        depth: 8,
+    };
     use crate::config::{Registered, ResourceConfig};
     use crate::meta::{
         FieldMeta, FieldRole, RelationshipKind, RelationshipMeta, ResourceMeta, ValueKind,
@@ -222,7 +254,7 @@ pub(crate) mod tests {
     #[test]
     fn fields_directions_and_paths_j1_1_j1_2() {
         let s = schema();
-        let terms = resolve_sort(&s, 1, &param("sort", "-title,author.name,id"), 16).unwrap();
+        let terms = resolve_sort(&s, 1, &param("sort", "-title,author.name,id"), LIMITS).unwrap();
         assert_eq!(
             terms,
             vec![
@@ -246,7 +278,10 @@ pub(crate) mod tests {
                 },
             ]
         );
-        assert_eq!(resolve_sort(&s, 0, &param("sort", ""), 16).unwrap(), vec![]);
+        assert_eq!(
+            resolve_sort(&s, 0, &param("sort", ""), LIMITS).unwrap(),
+            vec![]
+        );
     }
 
     #[test]
@@ -262,14 +297,14 @@ pub(crate) mod tests {
         ];
         for (t, value, want) in cases {
             assert_eq!(
-                detail(resolve_sort(&s, t, &param("sort", value), 16)),
+                detail(resolve_sort(&s, t, &param("sort", value), LIMITS)),
                 (ErrorCode::InvalidSort, want.to_owned()),
                 "{value}"
             );
         }
         let many = vec!["name"; 17].join(",");
         assert_eq!(
-            detail(resolve_sort(&s, 0, &param("sort", &many), 16)).1,
+            detail(resolve_sort(&s, 0, &param("sort", &many), LIMITS)).1,
             "Too many sort fields (limit 16)."
         );
     }
@@ -278,11 +313,11 @@ pub(crate) mod tests {
     fn group_fields_have_no_direction_j2_2() {
         let s = schema();
         assert_eq!(
-            resolve_group(&s, 1, &param("group_by", "author.age"), 16).unwrap()[0].path,
+            resolve_group(&s, 1, &param("group_by", "author.age"), LIMITS).unwrap()[0].path,
             vec![0]
         );
         assert_eq!(
-            detail(resolve_group(&s, 0, &param("group", "-age"), 16)),
+            detail(resolve_group(&s, 0, &param("group", "-age"), LIMITS)),
             (
                 ErrorCode::InvalidGroupBy,
                 "Type \"person\" has no sortable field \"-age\".".to_owned()

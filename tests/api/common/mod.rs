@@ -195,6 +195,17 @@ impl Server {
         }
     }
 
+    /// A server already started (any `App`), e.g. one that mounts the API in a scope.
+    pub(crate) fn started(srv: actix_test::TestServer) -> Self {
+        Server { srv, _writes: None }
+    }
+
+    /// The blog API over the read tests' database, built anew with `options` (links from the
+    /// request unless `options` names a base URL).
+    pub(crate) fn blog(options: db::Options) -> BlogApi {
+        db::open(read_url(), options, 2).expect("the read database")
+    }
+
     /// Holds the write database for one test.
     pub(crate) fn lock_writes() -> std::sync::MutexGuard<'static, ()> {
         WRITE_LOCK
@@ -294,6 +305,22 @@ impl Server {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Response {
+        let response = self
+            .send_unchecked(method.clone(), path, headers, body)
+            .await;
+        check_common(&method, &response);
+        response
+    }
+
+    /// Any request, without the checks every restless answer passes (for routes of the
+    /// application that are not restless's).
+    pub(crate) async fn send_unchecked(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Response {
         let mut req = self.srv.request(method.clone(), self.srv.url(path));
         for (name, value) in headers {
             req = req.insert_header((*name, *value));
@@ -303,13 +330,11 @@ impl Server {
             .await
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         let body = res.body().limit(16 << 20).await.unwrap();
-        let response = Response {
+        Response {
             status: res.status().as_u16(),
             headers: res.headers().clone(),
             body: String::from_utf8(body.to_vec()).expect("UTF-8 body"),
-        };
-        check_common(&method, &response);
-        response
+        }
     }
 }
 
