@@ -20,6 +20,7 @@ mod seed;
 
 mod common;
 
+mod collation;
 mod collection;
 mod errors;
 mod eval;

@@ -278,15 +278,8 @@ impl Api {
         let mut pragmas = 0;
         let filter = op.shaping.filter.as_ref();
         let markers = filter.is_some_and(Filter::has_markers);
-        // SQLite's LIKE folds ASCII case unless told otherwise (M3.4); the setting is the
-        // connection's, so it is switched off again whatever happens.
-        let case_sensitive_like =
-            C::DIALECT == Dialect::Sqlite && filter.is_some_and(Filter::has_patterns);
         let work = |conn: &mut C| {
             let mut db = Db::new(conn);
-            if case_sensitive_like {
-                db.load(pragma(true))?;
-            }
             let out = (|| {
                 let now = if markers {
                     Some(fetch::now(&mut db)?)
@@ -301,9 +294,6 @@ impl Api {
                 };
                 self.dispatch(&mut db, &ctx, &op.target)
             })();
-            if case_sensitive_like {
-                db.load(pragma(false))?;
-            }
             statements = db.statements;
             out
         };
@@ -463,14 +453,3 @@ impl Api {
 /// How often a write transaction is tried when the database reports a deadlock or a
 /// serialization failure.
 const WRITE_ATTEMPTS: u32 = 5;
-
-/// `PRAGMA case_sensitive_like = ON|OFF` (SQLite only).
-fn pragma(on: bool) -> crate::backend::Sql {
-    let mut sql = crate::backend::Sql::new(Dialect::Sqlite);
-    sql.push(if on {
-        "PRAGMA case_sensitive_like = ON"
-    } else {
-        "PRAGMA case_sensitive_like = OFF"
-    });
-    sql
-}

@@ -139,10 +139,9 @@ fn create_database(url: &str, suffix: &str) -> String {
         let mut conn = diesel::MysqlConnection::establish(url).expect("MariaDB");
         conn.batch_execute(&format!("DROP DATABASE IF EXISTS {target}"))
             .expect("drop");
-        conn.batch_execute(&format!(
-            "CREATE DATABASE {target} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-        ))
-        .expect("create");
+        // The server's default charset and collation, as users' databases have.
+        conn.batch_execute(&format!("CREATE DATABASE {target}"))
+            .expect("create");
         return format!("{server}/{target}");
     }
     panic!("{url}: this test build has no driver for it (features postgres, mysql)");

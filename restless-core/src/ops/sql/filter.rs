@@ -110,14 +110,25 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
                 .push(if *negated { " IS NOT NULL" } else { " IS NULL" });
         }
         Filter::Like { field, op, pattern } => {
+            let sqlite_glob = sql.dialect() == Dialect::Sqlite && *op != Pattern::ILike;
             push_like(sql, alias, field.column, *op, |sql| {
-                sql.bind(SqlValue::Text(pattern.clone()));
+                let pattern = if sqlite_glob {
+                    like_to_glob(pattern)
+                } else {
+                    pattern.clone()
+                };
+                sql.bind(SqlValue::Text(pattern));
             });
         }
         Filter::LikeField { field, op, other } => {
             let other = other.column;
+            let sqlite_glob = sql.dialect() == Dialect::Sqlite && *op != Pattern::ILike;
             push_like(sql, alias, field.column, *op, |sql| {
-                sql.column(alias, other);
+                if sqlite_glob {
+                    push_glob_of_column(sql, alias, other);
+                } else {
+                    utf8_column(sql, alias, other);
+                }
             });
         }
         Filter::Related { hop, filter } => {
@@ -193,8 +204,14 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
     }
 }
 
-/// `LIKE` with `\` as the escape: case-sensitive for `like`/`not_like` on every backend
-/// (SQLite runs these queries with `case_sensitive_like` on), case-folded for `ilike` (M3.4).
+/// A case-sensitive pattern match for `like`/`not_like` and a case-folded one for `ilike`
+/// (M3.4), without touching any connection setting (M3.5):
+///
+/// - PostgreSQL: `LIKE` (case-sensitive) with `\` as the escape; `ilike` compares `LOWER`s.
+/// - MariaDB/MySQL: the column converted to utf8mb4 under its binary collation, so a column of
+///   any charset and collation matches by code point; `\` is the default escape.
+/// - SQLite: `GLOB`, which is case-sensitive by itself, with the pattern translated from `LIKE`
+///   syntax ([`like_to_glob`]); `ilike` uses `LIKE`, which folds ASCII case.
 fn push_like(
     sql: &mut Sql,
     alias: &str,
@@ -204,21 +221,31 @@ fn push_like(
 ) {
     let dialect = sql.dialect();
     let folded = op == Pattern::ILike;
+    let negated = op == Pattern::NotLike;
     if folded {
         sql.push("LOWER(");
     }
-    sql.column(alias, column);
+    utf8_column(sql, alias, column);
     if folded {
         sql.push(")");
     }
-    if dialect == Dialect::Mysql {
-        sql.push(" COLLATE utf8mb4_bin");
+    match dialect {
+        Dialect::Mysql => {
+            sql.push(" COLLATE utf8mb4_nopad_bin");
+        }
+        // A nondeterministic collation cannot match patterns at all.
+        Dialect::Postgres => {
+            sql.push(" COLLATE \"C\"");
+        }
+        Dialect::Sqlite => {}
     }
-    sql.push(if op == Pattern::NotLike {
-        " NOT LIKE "
-    } else {
-        " LIKE "
-    });
+    let keyword = match (dialect, folded) {
+        (Dialect::Sqlite, false) => "GLOB",
+        _ => "LIKE",
+    };
+    sql.push(if negated { " NOT " } else { " " })
+        .push(keyword)
+        .push(" ");
     if folded {
         sql.push("LOWER(");
     }
@@ -227,8 +254,107 @@ fn push_like(
         sql.push(")");
     }
     // MySQL's default escape is already the backslash (and its string syntax would need it
-    // doubled); the others are told.
-    if dialect != Dialect::Mysql {
+    // doubled); GLOB has none, its pattern is translated.
+    if dialect == Dialect::Postgres || (dialect == Dialect::Sqlite && folded) {
         sql.push(" ESCAPE '\\'");
+    }
+}
+
+/// A column as text in the connection's character set: on MariaDB/MySQL
+/// `CONVERT(col USING utf8mb4)`, so that a `latin1` or `utf8mb3` column compares with utf8mb4
+/// operands by code point (M3.5); the plain column elsewhere.
+pub(super) fn utf8_column(sql: &mut Sql, alias: &str, column: &str) {
+    if sql.dialect() == Dialect::Mysql {
+        sql.push("CONVERT(")
+            .column(alias, column)
+            .push(" USING utf8mb4)");
+    } else {
+        sql.column(alias, column);
+    }
+}
+
+/// Translates a `LIKE` pattern (`%`, `_`, `\` escaping the next character) into the `GLOB`
+/// pattern matching the same strings: `*`, `?`, and the characters special to `GLOB` (`*`, `?`,
+/// `[`) written as one-character classes. A trailing lone `\` is refused before this runs.
+pub(crate) fn like_to_glob(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        let literal = match c {
+            '%' => {
+                out.push('*');
+                continue;
+            }
+            '_' => {
+                out.push('?');
+                continue;
+            }
+            '\\' => match chars.next() {
+                Some(next) => next,
+                None => break,
+            },
+            other => other,
+        };
+        match literal {
+            '*' => out.push_str("[*]"),
+            '?' => out.push_str("[?]"),
+            '[' => out.push_str("[[]"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The `GLOB` pattern of a `LIKE` pattern held in a column, translated in SQL as
+/// [`like_to_glob`] does: escaped `\\`, `\%` and `\_` are set aside as control characters
+/// U+0001–U+0003 first (so a pattern containing those characters cannot be told apart from
+/// them), other escapes drop their backslash, and the rest is rewritten.
+fn push_glob_of_column(sql: &mut Sql, alias: &str, column: &str) {
+    // Innermost first: each pair is one REPLACE(…, from, to).
+    const STEPS: [(&str, &str); 11] = [
+        ("'\\\\'", "char(1)"),
+        ("'\\%'", "char(2)"),
+        ("'\\_'", "char(3)"),
+        ("'\\'", "''"),
+        ("'['", "'[[]'"),
+        ("'*'", "'[*]'"),
+        ("'?'", "'[?]'"),
+        ("'%'", "'*'"),
+        ("'_'", "'?'"),
+        ("char(2)", "'%'"),
+        ("char(3)", "'_'"),
+    ];
+    for _ in 0..=STEPS.len() {
+        sql.push("REPLACE(");
+    }
+    sql.column(alias, column);
+    for (from, to) in STEPS {
+        sql.push(", ").push(from).push(", ").push(to).push(")");
+    }
+    sql.push(", char(1), '\\')");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_become_globs_m3_4() {
+        for (like, glob) in [
+            ("abc", "abc"),
+            ("a%", "a*"),
+            ("_b%", "?b*"),
+            ("100\\%", "100%"),
+            ("a\\_b", "a_b"),
+            ("a\\\\b", "a\\b"),
+            ("what?*", "what[?][*]"),
+            ("[x]", "[[]x]"),
+            ("\\[\\*", "[[][*]"),
+            ("\\a", "a"),
+            ("", ""),
+            ("é_%", "é?*"),
+        ] {
+            assert_eq!(like_to_glob(like), glob, "{like}");
+        }
     }
 }

@@ -235,13 +235,15 @@ impl Query<'_> {
                 Func::Min | Func::Max => {
                     sql.push(if f.func == Func::Min { "MIN(" } else { "MAX(" });
                     // Text by code point, as sorting does; MariaDB's result must stay text, so it
-                    // takes the binary collation of utf8mb4 rather than a cast to bytes.
+                    // takes utf8mb4's binary collation (after converting the column, whatever its
+                    // charset: M3.5) rather than a cast to bytes.
                     match (f.field.kind, dialect) {
                         (ValueKind::Text, Dialect::Postgres) => {
                             sql.column(T0, f.field.column).push(" COLLATE \"C\"");
                         }
                         (ValueKind::Text, Dialect::Mysql) => {
-                            sql.column(T0, f.field.column).push(" COLLATE utf8mb4_bin");
+                            filter::utf8_column(&mut sql, T0, f.field.column);
+                            sql.push(" COLLATE utf8mb4_nopad_bin");
                         }
                         (ValueKind::Text, Dialect::Sqlite) => {
                             sql.column(T0, f.field.column).push(" COLLATE BINARY");
@@ -386,7 +388,7 @@ pub(crate) fn push_sort_value(
     if ignore_case {
         sql.push("LOWER(");
     }
-    sql.column(alias, column);
+    filter::utf8_column(sql, alias, column);
     if ignore_case {
         sql.push(")");
     }
@@ -448,7 +450,11 @@ pub(super) fn text_column(sql: &mut Sql, alias: &str, column: &str) {
             sql.column(alias, column).push(" COLLATE \"C\"");
         }
         Dialect::Mysql => {
-            sql.push("CAST(").column(alias, column).push(" AS BINARY)");
+            // Its text converted to utf8mb4 first, whatever its charset (M3.5): operands are
+            // utf8mb4, and UTF-8 bytes order as code points do.
+            sql.push("CAST(");
+            filter::utf8_column(sql, alias, column);
+            sql.push(" AS BINARY)");
         }
         Dialect::Sqlite => {
             // A column declared COLLATE NOCASE would fold case otherwise.

@@ -212,16 +212,6 @@ impl Filter {
             _ => false,
         }
     }
-
-    /// Whether a pattern operator is used.
-    pub(crate) fn has_patterns(&self) -> bool {
-        match self {
-            Filter::And(fs) | Filter::Or(fs) => fs.iter().any(Filter::has_patterns),
-            Filter::Not(f) | Filter::Related { filter: f, .. } => f.has_patterns(),
-            Filter::Like { .. } | Filter::LikeField { .. } => true,
-            _ => false,
-        }
-    }
 }
 
 mod operand;
