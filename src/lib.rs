@@ -16,7 +16,8 @@ pub use restless_core::{
 /// Derives [`JsonApiResource`](trait@JsonApiResource) for a Diesel model: the resource type's static metadata.
 ///
 /// The derive generates one impl, `JsonApiResource for Model`, whose `META` names the JSON:API
-/// type, the SQL table, the key field, and for every field that is not skipped its JSON name,
+/// type, the SQL table (as Diesel's `table!` renders it: `#[sql_name = ..]` and
+/// schema-qualified tables such as `auth.users` are written as Diesel writes them), the key field, and for every field that is not skipped its JSON name,
 /// its column (taken from Diesel's `table!`, so a misspelt column is a compile error), its value
 /// kind and its role (key, attribute, or foreign key of a to-one relationship). It also asserts
 /// at compile time that each field's Rust type fits its column's SQL type, and that the default
@@ -27,8 +28,8 @@ pub use restless_core::{
 ///
 /// - `#[diesel(table_name = path)]` (Diesel's own, read but never rejected) or
 ///   `#[jsonapi(table = path)]`: the `table!` module. Required.
-/// - `#[jsonapi(type = "name")]`: the JSON:API type name and URL segment. Default: the table
-///   name. Must be URL-safe (`^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`) and not `eval`.
+/// - `#[jsonapi(type = "name")]`: the JSON:API type name and URL segment. Default: the name of
+///   the `table!` module. Must be URL-safe (`^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`) and not `eval`.
 /// - `#[jsonapi(primary_key = "field")]`: the field used as `id`. Default: the field `id`,
 ///   which must then be the table's primary key. Integer, string and UUID keys are supported.
 /// - `#[jsonapi(to_many(name = "articles", target = Article, foreign_key = article::author_id))]`:
@@ -100,7 +101,7 @@ pub use restless_core::{
 ///
 /// let meta = Article::META;
 /// assert_eq!(meta.type_name, "post");
-/// assert_eq!(meta.table, "article");
+/// assert_eq!(meta.table.sql(restless::core::backend::Dialect::Sqlite), "`article`");
 /// assert_eq!(meta.key().name, "id");
 /// let attributes: Vec<&str> = meta.attributes().map(|f| f.name).collect();
 /// assert_eq!(attributes, ["headline", "body", "published_at"]);
@@ -115,6 +116,6 @@ pub mod __private {
     pub use diesel;
     pub use restless_core::meta::{
         assert_column_type, assert_same_table, FieldMeta, FieldRole, FieldValue, JsonApiResource,
-        RelationshipKind, RelationshipMeta, ResourceMeta,
+        RelationshipKind, RelationshipMeta, ResourceMeta, Table,
     };
 }

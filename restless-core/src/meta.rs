@@ -1,5 +1,7 @@
 //! Static metadata of a resource type, as `#[derive(JsonApiResource)]` generates it.
 
+use crate::backend::Dialect;
+
 /// A Diesel model served as a JSON:API resource type.
 ///
 /// Implemented by `#[derive(JsonApiResource)]`; the derive and this trait share one name, as
@@ -15,8 +17,8 @@ pub trait JsonApiResource: 'static {
 pub struct ResourceMeta {
     /// The JSON:API type name, also the collection's URL segment (F1.1).
     pub type_name: &'static str,
-    /// The SQL table name.
-    pub table: &'static str,
+    /// The SQL table, named as Diesel's `table!` renders it.
+    pub table: Table,
     /// Index into `fields` of the field used as the resource `id` (F1.2).
     pub primary_key: usize,
     /// Every field that is not skipped, in declaration order.
@@ -80,15 +82,15 @@ pub enum RelationshipKind {
     /// The inverse of a to-one: a foreign-key column of the target's table (e.g.
     /// `person.articles` through `article.author_id`).
     ToMany {
-        /// The target's table.
-        table: &'static str,
+        /// The target's table (the foreign-key column's own table).
+        table: Table,
         /// The column of the target's table referencing this type's key.
         foreign_key: &'static str,
     },
     /// Rows of a join table (e.g. `article.tags` through `article_tag`).
     ManyToMany {
-        /// The join table.
-        table: &'static str,
+        /// The join table (the columns' own table).
+        table: Table,
         /// Its column referencing this type's key.
         local: &'static str,
         /// Its column referencing the target's key.
@@ -100,6 +102,170 @@ impl RelationshipKind {
     /// Whether the relationship is to-many (F3.3).
     pub fn is_to_many(self) -> bool {
         !matches!(self, RelationshipKind::ToOne { .. })
+    }
+}
+
+/// A table as Diesel's `table!` declares it: restless writes it in SQL exactly as the table's
+/// own `QueryFragment` renders it for the backend, so `#[sql_name = "blog_posts"]`,
+/// schema-qualified tables (`auth.users`) and each backend's quoting come from Diesel.
+///
+/// The derive builds it with [`Table::of`]; a hand-written `ResourceMeta` can use
+/// [`Table::new`] with any function naming the table per dialect.
+///
+/// # Examples
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// use restless_core::backend::Dialect;
+/// use restless_core::meta::Table;
+///
+/// diesel::table! {
+///     #[sql_name = "blog_posts"]
+///     posts (id) {
+///         id -> Integer,
+///     }
+/// }
+///
+/// const POSTS: Table = Table::of::<posts::table>();
+/// assert_eq!(POSTS.sql(Dialect::Sqlite), "`blog_posts`");
+/// # }
+/// ```
+#[derive(Clone, Copy)]
+pub struct Table {
+    sql: fn(Dialect) -> &'static str,
+}
+
+impl Table {
+    /// A table named by `sql` (its complete SQL text, quoted, for each dialect).
+    pub const fn new(sql: fn(Dialect) -> &'static str) -> Self {
+        Table { sql }
+    }
+
+    /// Diesel's table `T` (the unit struct `table` of a `table!` module): its SQL text is
+    /// rendered by Diesel once per dialect, when first asked for.
+    pub const fn of<T: DieselTable>() -> Self {
+        Table {
+            sql: <T as DieselTable>::sql,
+        }
+    }
+
+    /// The table's SQL text for `dialect`, quoted, e.g. `"auth"."users"` on PostgreSQL.
+    pub fn sql(self, dialect: Dialect) -> &'static str {
+        (self.sql)(dialect)
+    }
+}
+
+/// Two tables are equal when they are written alike on every backend.
+impl PartialEq for Table {
+    fn eq(&self, other: &Self) -> bool {
+        [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql]
+            .into_iter()
+            .all(|d| self.sql(d) == other.sql(d))
+    }
+}
+
+impl Eq for Table {}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table").finish_non_exhaustive()
+    }
+}
+
+/// A Diesel table restless can name on every enabled backend: the unit struct `table` that
+/// `diesel::table!` generates implements it.
+pub trait DieselTable: Default + backend_fragments::All + 'static {
+    /// The table's SQL text for `dialect`, rendered by Diesel and kept for the process.
+    fn sql(dialect: Dialect) -> &'static str;
+}
+
+impl<T: diesel::Table + Default + backend_fragments::All + 'static> DieselTable for T {
+    fn sql(dialect: Dialect) -> &'static str {
+        use std::any::TypeId;
+        use std::collections::HashMap;
+        use std::sync::{Mutex, PoisonError};
+        // One rendering per table and dialect, for the life of the process: a handful of
+        // short strings, looked up by the table's type.
+        static NAMES: Mutex<Option<HashMap<(TypeId, Dialect), &'static str>>> = Mutex::new(None);
+        let key = (TypeId::of::<T>(), dialect);
+        let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+        let names = names.get_or_insert_with(HashMap::new);
+        names
+            .entry(key)
+            .or_insert_with(|| Box::leak(backend_fragments::render::<T>(dialect).into_boxed_str()))
+    }
+}
+
+/// A [`Table`] named `$name`, quoted as Diesel quotes it (unit tests).
+#[cfg(test)]
+macro_rules! test_table {
+    ($name:literal) => {
+        $crate::meta::Table::new(|d| match d {
+            $crate::backend::Dialect::Mysql => concat!("`", $name, "`"),
+            _ => concat!("\"", $name, "\""),
+        })
+    };
+}
+#[cfg(test)]
+pub(crate) use test_table;
+
+/// Which backends' `QueryFragment` a table must implement: those of the enabled features.
+mod backend_fragments {
+    use super::Dialect;
+
+    #[cfg(feature = "sqlite")]
+    pub trait Sqlite: diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> {}
+    #[cfg(feature = "sqlite")]
+    impl<T: diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>> Sqlite for T {}
+    #[cfg(not(feature = "sqlite"))]
+    pub trait Sqlite {}
+    #[cfg(not(feature = "sqlite"))]
+    impl<T> Sqlite for T {}
+
+    #[cfg(feature = "postgres")]
+    pub trait Pg: diesel::query_builder::QueryFragment<diesel::pg::Pg> {}
+    #[cfg(feature = "postgres")]
+    impl<T: diesel::query_builder::QueryFragment<diesel::pg::Pg>> Pg for T {}
+    #[cfg(not(feature = "postgres"))]
+    pub trait Pg {}
+    #[cfg(not(feature = "postgres"))]
+    impl<T> Pg for T {}
+
+    #[cfg(feature = "mysql")]
+    pub trait Mysql: diesel::query_builder::QueryFragment<diesel::mysql::Mysql> {}
+    #[cfg(feature = "mysql")]
+    impl<T: diesel::query_builder::QueryFragment<diesel::mysql::Mysql>> Mysql for T {}
+    #[cfg(not(feature = "mysql"))]
+    pub trait Mysql {}
+    #[cfg(not(feature = "mysql"))]
+    impl<T> Mysql for T {}
+
+    /// `QueryFragment` for every enabled backend.
+    pub trait All: Sqlite + Pg + Mysql {}
+    impl<T: Sqlite + Pg + Mysql> All for T {}
+
+    /// `T`'s SQL text as Diesel writes it for `dialect`.
+    #[cfg_attr(
+        not(all(feature = "sqlite", feature = "postgres", feature = "mysql")),
+        allow(unused_variables, reason = "used by whichever backends are enabled")
+    )]
+    pub(super) fn render<T: All + Default>(dialect: Dialect) -> String {
+        let table = T::default();
+        let text = match dialect {
+            #[cfg(feature = "sqlite")]
+            Dialect::Sqlite => diesel::debug_query::<diesel::sqlite::Sqlite, _>(&table).to_string(),
+            #[cfg(feature = "postgres")]
+            Dialect::Postgres => diesel::debug_query::<diesel::pg::Pg, _>(&table).to_string(),
+            #[cfg(feature = "mysql")]
+            Dialect::Mysql => diesel::debug_query::<diesel::mysql::Mysql, _>(&table).to_string(),
+            #[allow(unreachable_patterns, reason = "backends without their feature")]
+            _ => String::new(),
+        };
+        // `debug_query` appends the (empty) list of binds.
+        match text.rfind(" -- binds: ") {
+            Some(end) => text[..end].to_owned(),
+            None => text,
+        }
     }
 }
 

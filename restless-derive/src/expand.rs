@@ -26,7 +26,6 @@ fn expand(m: &Resource<'_>) -> TokenStream {
     let ident = m.ident;
     let type_name = &m.type_name;
     let table = &m.table;
-    let table_name = &m.table_name;
     let primary_key = m.primary_key;
     let p = quote!(::restless::__private);
 
@@ -90,19 +89,17 @@ fn expand(m: &Resource<'_>) -> TokenStream {
         let target = &tm.target;
         let kind = match &tm.storage {
             ToManyStorage::ForeignKey(fk) => {
-                let table = table_of(fk);
                 quote! {
                     #p::RelationshipKind::ToMany {
-                        table: #table,
+                        table: #p::Table::of::<<#fk as #p::diesel::Column>::Table>(),
                         foreign_key: <#fk as #p::diesel::Column>::NAME,
                     }
                 }
             }
             ToManyStorage::Join { local, remote } => {
-                let table = table_of(local);
                 quote! {
                     #p::RelationshipKind::ManyToMany {
-                        table: #table,
+                        table: #p::Table::of::<<#local as #p::diesel::Column>::Table>(),
                         local: <#local as #p::diesel::Column>::NAME,
                         remote: <#remote as #p::diesel::Column>::NAME,
                     }
@@ -130,7 +127,7 @@ fn expand(m: &Resource<'_>) -> TokenStream {
             impl #p::JsonApiResource for #ident {
                 const META: &'static #p::ResourceMeta = &#p::ResourceMeta {
                     type_name: #type_name,
-                    table: #table_name,
+                    table: #p::Table::of::<#table::table>(),
                     primary_key: #primary_key,
                     fields: &[#(#fields),*],
                     relationships: &[#(#relationships,)* #(#to_many,)*],
@@ -145,17 +142,6 @@ fn expand(m: &Resource<'_>) -> TokenStream {
             }
         };
     }
-}
-
-/// The table of a column path `table::column` (its second-to-last segment), as a string.
-fn table_of(column: &syn::Path) -> String {
-    let n = column.segments.len();
-    column
-        .segments
-        .iter()
-        .nth(n.saturating_sub(2))
-        .map(|s| s.ident.to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ pub(crate) struct Resource<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) type_name: String,
     pub(crate) table: Path,
-    pub(crate) table_name: String,
     /// Index into `fields`.
     pub(crate) primary_key: usize,
     /// Whether the key was named explicitly (else it must be the table's primary key).
@@ -213,7 +212,7 @@ impl<'a> Resource<'a> {
                 }
                 t
             }
-            None => table_name.clone(),
+            None => table_name,
         };
 
         let mut to_many = Vec::new();
@@ -249,7 +248,6 @@ impl<'a> Resource<'a> {
             ident: &input.ident,
             type_name,
             table,
-            table_name,
             primary_key,
             explicit_key,
             fields,
@@ -327,7 +325,11 @@ mod tests {
         let r = m.map(|m| {
             (
                 m.type_name,
-                m.table_name,
+                m.table
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default(),
                 m.primary_key,
                 m.fields.iter().map(|f| f.name.clone()).collect(),
             )

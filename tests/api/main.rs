@@ -39,4 +39,5 @@ mod root;
 mod shaping;
 mod single;
 mod sorting;
+mod tables;
 mod writes;

@@ -23,7 +23,7 @@ mod pg;
 mod sqlite;
 
 /// The SQL dialect of a backend.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Dialect {
     /// SQLite 3.
     Sqlite,
@@ -85,6 +85,12 @@ impl Sql {
             self.text.push(c);
         }
         self.text.push(q);
+        self
+    }
+
+    /// Appends a table's name as Diesel renders it (schema-qualified, quoted).
+    pub fn table(&mut self, table: crate::meta::Table) -> &mut Self {
+        self.text.push_str(table.sql(self.dialect));
         self
     }
 

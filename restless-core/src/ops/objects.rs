@@ -225,7 +225,7 @@ fn load_linkage<C: Database>(
                 .column(T0, target_col)
                 .alias(target_key.kind, 1);
             sql.push(" FROM ")
-                .ident(table)
+                .table(table)
                 .push(" AS ")
                 .ident(T0)
                 .push(" WHERE ");

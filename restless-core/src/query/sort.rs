@@ -195,7 +195,7 @@ pub(crate) mod tests {
 
     static PERSON: ResourceMeta = ResourceMeta {
         type_name: "person",
-        table: "person",
+        table: crate::meta::test_table!("person"),
         primary_key: 0,
         fields: &[
             field("id", ValueKind::Integer, FieldRole::Key),
@@ -206,7 +206,7 @@ pub(crate) mod tests {
             name: "articles",
             target: || &ARTICLE,
             kind: RelationshipKind::ToMany {
-                table: "article",
+                table: crate::meta::test_table!("article"),
                 foreign_key: "author_id",
             },
         }],
@@ -214,7 +214,7 @@ pub(crate) mod tests {
 
     static ARTICLE: ResourceMeta = ResourceMeta {
         type_name: "article",
-        table: "article",
+        table: crate::meta::test_table!("article"),
         primary_key: 0,
         fields: &[
             field("id", ValueKind::Integer, FieldRole::Key),

@@ -136,7 +136,7 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
             sql.push("EXISTS (SELECT 1 FROM ");
             match hop.kind {
                 RelationshipKind::ToOne { .. } => {
-                    sql.ident(hop.target_table)
+                    sql.table(hop.target_table)
                         .push(" AS ")
                         .ident(&inner)
                         .push(" WHERE ");
@@ -145,7 +145,7 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
                         .column(alias, hop.foreign_key.unwrap_or_default());
                 }
                 RelationshipKind::ToMany { foreign_key, .. } => {
-                    sql.ident(hop.target_table)
+                    sql.table(hop.target_table)
                         .push(" AS ")
                         .ident(&inner)
                         .push(" WHERE ");
@@ -159,8 +159,8 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
                     remote,
                 } => {
                     let join = sql.next_alias("j");
-                    sql.ident(table).push(" AS ").ident(&join).push(", ");
-                    sql.ident(hop.target_table)
+                    sql.table(table).push(" AS ").ident(&join).push(", ");
+                    sql.table(hop.target_table)
                         .push(" AS ")
                         .ident(&inner)
                         .push(" WHERE ");

@@ -33,7 +33,7 @@ pub(crate) enum Cond {
     /// `t0.key IN (SELECT remote FROM join WHERE local = owner)`: members of a many-to-many.
     InJoin {
         key: &'static str,
-        table: &'static str,
+        table: crate::meta::Table,
         local: &'static str,
         remote: &'static str,
         owner: SqlValue,
@@ -93,7 +93,7 @@ impl Query<'_> {
                 continue;
             };
             sql.push(" LEFT JOIN ")
-                .ident(target.table)
+                .table(target.table)
                 .push(" AS ")
                 .ident(&j.alias)
                 .push(" ON ");
@@ -147,7 +147,7 @@ impl Query<'_> {
             sql.push(" IN (SELECT MIN(");
             key(sql);
             sql.push(")");
-            sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
+            sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
             self.push_joins(sql, &joins);
             let mut inner_first = true;
             for cond in &self.conds {
@@ -179,7 +179,7 @@ impl Query<'_> {
         let meta = self.schema.meta(self.t);
         let mut sql = Sql::new(dialect);
         sql.push("SELECT COUNT(*)").alias(ValueKind::BigInt, 0);
-        sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
+        sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
         self.push_where(&mut sql);
         sql
     }
@@ -259,7 +259,7 @@ impl Query<'_> {
             sql.alias(kind, i);
             kinds.push(kind);
         }
-        sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
+        sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
         self.push_where(&mut sql);
         (sql, kinds)
     }
@@ -280,7 +280,7 @@ impl Query<'_> {
             }
             sql.column(T0, f.column).alias(f.kind, i);
         }
-        sql.push(" FROM ").ident(meta.table).push(" AS ").ident(T0);
+        sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
         let terms: Vec<&SortTerm> = self.sort.iter().collect();
         let joins = self.joins(&terms);
         self.push_joins(&mut sql, &joins);
@@ -336,7 +336,7 @@ pub(crate) fn push_cond(sql: &mut Sql, cond: &Cond, now: Option<&Now>) {
                 .push(" IN (SELECT ")
                 .column("j", remote)
                 .push(" FROM ")
-                .ident(table);
+                .table(*table);
             sql.push(" AS ")
                 .ident("j")
                 .push(" WHERE ")
@@ -480,7 +480,7 @@ mod tests {
 
     static DEVICE: ResourceMeta = ResourceMeta {
         type_name: "device",
-        table: "device",
+        table: crate::meta::test_table!("device"),
         primary_key: 0,
         fields: &[
             field("id", ValueKind::Uuid, FieldRole::Key),

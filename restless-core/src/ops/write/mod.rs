@@ -249,7 +249,7 @@ pub(crate) fn delete<C: Database>(
     let deleted = db.savepoint(|db| {
         let mut sql = Sql::new(C::DIALECT);
         sql.push("DELETE FROM ")
-            .ident(meta.table)
+            .table(meta.table)
             .push(" WHERE ")
             .ident(meta.key().column)
             .push(" = ")
@@ -319,7 +319,7 @@ pub(crate) fn relationship<C: Database>(
                 .unwrap_or(SqlValue::TypedNull(fk.kind));
             let mut sql = Sql::new(C::DIALECT);
             sql.push("UPDATE ")
-                .ident(meta.table)
+                .table(meta.table)
                 .push(" SET ")
                 .ident(fk.column)
                 .push(" = ")

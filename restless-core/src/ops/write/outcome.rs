@@ -131,7 +131,7 @@ pub(super) fn explain<C: Database, T>(
             .column(T0, meta.key().column)
             .alias(meta.key().kind, 0)
             .push(" FROM ")
-            .ident(meta.table)
+            .table(meta.table)
             .push(" AS ")
             .ident(T0);
         sql.push(" WHERE ")

@@ -142,7 +142,7 @@ pub(super) fn insert<C: Database>(
         values.insert(0, (key.column, k.clone()));
     }
     let mut sql = Sql::new(C::DIALECT);
-    sql.push("INSERT INTO ").ident(meta.table);
+    sql.push("INSERT INTO ").table(meta.table);
     if values.is_empty() {
         sql.push(if C::DIALECT == Dialect::Mysql {
             " () VALUES ()"
@@ -178,13 +178,13 @@ pub(super) fn insert<C: Database>(
             // on by themselves): move it past the largest key, so generated keys never collide.
             let literal = |s: &str| format!("'{}'", s.replace('\'', "''"));
             let mut quoted_table = Sql::new(C::DIALECT);
-            quoted_table.ident(meta.table);
+            quoted_table.table(meta.table);
             // Only ever forward: never back below what the sequence already handed out.
             let mut seq = Sql::new(C::DIALECT);
             seq.push("SELECT setval(s, GREATEST((SELECT MAX(")
                 .ident(key.column)
                 .push(") FROM ")
-                .ident(meta.table);
+                .table(meta.table);
             seq.push("), COALESCE(pg_sequence_last_value(s), 1)))")
                 .alias(ValueKind::BigInt, 0);
             seq.push(" FROM (SELECT CAST(pg_get_serial_sequence(");
@@ -238,7 +238,7 @@ pub(super) fn update_row<C: Database>(
         return Ok(());
     }
     let mut sql = Sql::new(C::DIALECT);
-    sql.push("UPDATE ").ident(meta.table).push(" SET ");
+    sql.push("UPDATE ").table(meta.table).push(" SET ");
     for (i, (column, value)) in values.into_iter().enumerate() {
         if i > 0 {
             sql.push(", ");

@@ -7,6 +7,7 @@ use super::Change;
 use crate::backend::{Database, Sql};
 use crate::error::{Error, ErrorCode};
 use crate::meta::RelationshipKind;
+use crate::meta::Table;
 use crate::ops::sql::{push_cond, Cond, IN_CHUNK, T0};
 use crate::ops::Db;
 use crate::schema::Schema;
@@ -76,7 +77,7 @@ pub(super) fn members<C: Database>(
             .column(T0, member_col)
             .alias(kind, 0)
             .push(" FROM ")
-            .ident(table)
+            .table(table)
             .push(" AS ")
             .ident(T0);
         sql.push(" WHERE ")
@@ -191,7 +192,7 @@ pub(super) fn set_to_many<C: Database>(
             for rows in to_insert.chunks(IN_CHUNK / 2) {
                 let mut sql = Sql::new(C::DIALECT);
                 sql.push("INSERT INTO ")
-                    .ident(table)
+                    .table(table)
                     .push(" (")
                     .ident(local)
                     .push(", ")
@@ -219,7 +220,7 @@ pub(super) fn set_to_many<C: Database>(
 /// which fits a foreign key of any type).
 fn set_foreign_key<C: Database>(
     db: &mut Db<'_, C>,
-    (table, foreign_key): (&str, &str),
+    (table, foreign_key): (Table, &str),
     value: Option<&SqlValue>,
     from: Option<&SqlValue>,
     (key, keys): (&str, &[SqlValue]),
@@ -227,7 +228,7 @@ fn set_foreign_key<C: Database>(
     for chunk in keys.chunks(IN_CHUNK) {
         let mut sql = Sql::new(C::DIALECT);
         sql.push("UPDATE ")
-            .ident(table)
+            .table(table)
             .push(" SET ")
             .ident(foreign_key)
             .push(" = ");
@@ -251,13 +252,13 @@ fn set_foreign_key<C: Database>(
 /// `DELETE FROM table WHERE local = owner [AND remote IN (members)]`: drops join rows.
 fn unlink<C: Database>(
     db: &mut Db<'_, C>,
-    (table, local): (&str, &str),
+    (table, local): (Table, &str),
     owner: &SqlValue,
     members: Option<(&str, &[SqlValue])>,
 ) -> Result<(), Error> {
     let mut sql = Sql::new(C::DIALECT);
     sql.push("DELETE FROM ")
-        .ident(table)
+        .table(table)
         .push(" WHERE ")
         .ident(local)
         .push(" = ")

@@ -133,7 +133,7 @@ pub(crate) struct Hop {
     pub(crate) owner_key: &'static str,
     /// The owning type's foreign-key column (for to-one relationships).
     pub(crate) foreign_key: Option<&'static str>,
-    pub(crate) target_table: &'static str,
+    pub(crate) target_table: crate::meta::Table,
     pub(crate) target_key: &'static str,
 }
 
