@@ -6,7 +6,7 @@
 //! [`JsonApiResource`] (trait and derive), [`ApiManager`] (the actix-web glue) and the
 //! framework-agnostic [`core`].
 
-pub use restless_actix::{ApiError, ApiManager, ApiService};
+pub use restless_actix::{ApiError, ApiManager, ApiService, ConnectionPool, PoolError};
 pub use restless_core as core;
 pub use restless_core::query::{FilterLimits, IncludeLimits};
 pub use restless_core::{

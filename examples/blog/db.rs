@@ -4,7 +4,9 @@
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use restless::core::Database;
-use restless::{ApiManager, ApiService, CustomOperator, Method, ResourceConfig, ValueKind};
+use restless::{
+    ApiManager, ApiService, ConnectionPool, CustomOperator, Method, ResourceConfig, ValueKind,
+};
 
 use crate::models::{Article, Comment, Person, Tag};
 use crate::seed::{seed, Dialect};
@@ -71,9 +73,9 @@ pub(crate) struct Options {
     pub(crate) person_exclude: &'static [&'static str],
 }
 
-/// Registers the four blog types (EC, catalog A1.4).
-fn manager<C: Database + R2D2Connection>(
-    pool: Pool<ConnectionManager<C>>,
+/// Registers the four blog types (EC, catalog A1.4) over any pool.
+pub(crate) fn manager<C: Database>(
+    pool: impl ConnectionPool<Connection = C>,
     options: Options,
 ) -> ApiManager<C> {
     let config = || resource_config(options);

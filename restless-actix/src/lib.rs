@@ -9,6 +9,8 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, HOST};
@@ -26,10 +28,12 @@ use restless_core::{
 /// Collects the API's options and types, then [`build`](ApiManager::build)s the service.
 ///
 /// `C` is the connection type of the pool the application already has: `SqliteConnection`,
-/// `PgConnection` or `MysqlConnection`.
+/// `PgConnection` or `MysqlConnection`. The pool is any [`ConnectionPool`]: an r2d2 pool
+/// (`diesel::r2d2::Pool`), a `deadpool_diesel::Pool` (feature `deadpool`), or the
+/// application's own.
 ///
 /// ```text
-/// let api = ApiManager::new(pool)          // the application's r2d2 pool
+/// let api = ApiManager::new(pool)          // the application's pool
 ///     .prefix("/api")
 ///     .resource::<Article>()
 ///     .resource_with::<Tag>(ResourceConfig::new().page_size(20))
@@ -39,17 +43,17 @@ use restless_core::{
 ///
 /// The crate `restless` re-exports this type; its README has the same example as a compiled
 /// doctest.
-pub struct ApiManager<C: R2D2Connection + 'static> {
-    pool: Pool<ConnectionManager<C>>,
+pub struct ApiManager<C: Database> {
+    pool: Arc<dyn ErasedPool<C>>,
     config: ApiConfig,
     types: Vec<Registered>,
 }
 
-impl<C: Database + R2D2Connection> ApiManager<C> {
+impl<C: Database> ApiManager<C> {
     /// A manager serving from `pool`, with the default options (V1).
-    pub fn new(pool: Pool<ConnectionManager<C>>) -> Self {
+    pub fn new(pool: impl ConnectionPool<Connection = C>) -> Self {
         ApiManager {
-            pool,
+            pool: Arc::new(pool),
             config: ApiConfig::default(),
             types: Vec::new(),
         }
@@ -173,17 +177,17 @@ impl<C: Database + R2D2Connection> ApiManager<C> {
     }
 }
 
-struct Inner<C: R2D2Connection + 'static> {
+struct Inner<C: Database> {
     api: Api,
-    pool: Pool<ConnectionManager<C>>,
+    pool: Arc<dyn ErasedPool<C>>,
 }
 
 /// A built API, cheap to clone into every worker's `App`.
-pub struct ApiService<C: R2D2Connection + 'static> {
+pub struct ApiService<C: Database> {
     inner: Arc<Inner<C>>,
 }
 
-impl<C: R2D2Connection + 'static> Clone for ApiService<C> {
+impl<C: Database> Clone for ApiService<C> {
     fn clone(&self) -> Self {
         ApiService {
             inner: Arc::clone(&self.inner),
@@ -191,7 +195,7 @@ impl<C: R2D2Connection + 'static> Clone for ApiService<C> {
     }
 }
 
-impl<C: Database + R2D2Connection> ApiService<C> {
+impl<C: Database> ApiService<C> {
     /// The scope serving the API under its prefix: the root endpoint, every route of E1.1, and
     /// JSON:API 404s for every other path under the prefix (E2).
     ///
@@ -255,21 +259,166 @@ impl<C: Database + R2D2Connection> ApiService<C> {
         };
         let callback = op.callback().map(str::to_owned);
         let inner = Arc::clone(&self.inner);
-        let reply = web::block(move || match inner.pool.get() {
-            Ok(mut conn) => inner.api.run(&mut *conn, &op),
-            Err(e) => inner
-                .api
-                .error_reply(&Error::Unavailable(e.to_string()), op.callback()),
-        })
-        .await;
+        let work: Work<C> = Box::new(move |conn: &mut C| inner.api.run(conn, &op));
+        let reply = self.inner.pool.run_boxed(work).await;
         match reply {
             Ok(reply) => respond(reply),
-            Err(e) => respond(
-                self.inner
-                    .api
-                    .error_reply(&Error::Internal(e.to_string()), callback.as_deref()),
-            ),
+            Err(e) => {
+                let error = match e {
+                    PoolError::Unavailable(cause) => Error::Unavailable(cause),
+                    PoolError::Failed(cause) => Error::Internal(cause),
+                };
+                respond(self.inner.api.error_reply(&error, callback.as_deref()))
+            }
         }
+    }
+}
+
+/// A pool of Diesel connections restless runs its database work on.
+///
+/// [`run`](ConnectionPool::run) takes one connection, runs the (blocking) work with it off the
+/// async workers, and gives the connection back. restless implements it for r2d2 pools
+/// (`diesel::r2d2::Pool<ConnectionManager<C>>`, on actix's blocking threads through
+/// [`web::block`]) and, with the feature `deadpool`, for `deadpool_diesel::Pool` (through its
+/// `interact`). Any other pool takes a few lines:
+///
+/// ```
+/// use std::future::Future;
+/// use std::sync::{Arc, Mutex};
+///
+/// use actix_web::web;
+/// use diesel::SqliteConnection;
+/// use restless_actix::{ConnectionPool, PoolError};
+///
+/// /// One connection, shared.
+/// #[derive(Clone)]
+/// struct Single(Arc<Mutex<SqliteConnection>>);
+///
+/// impl ConnectionPool for Single {
+///     type Connection = SqliteConnection;
+///
+///     fn run<R, F>(&self, work: F) -> impl Future<Output = Result<R, PoolError>>
+///     where
+///         F: FnOnce(&mut SqliteConnection) -> R + Send + 'static,
+///         R: Send + 'static,
+///     {
+///         let conn = Arc::clone(&self.0);
+///         async move {
+///             // Blocking work belongs on actix's blocking threads, never on a worker.
+///             web::block(move || match conn.lock() {
+///                 Ok(mut conn) => Ok(work(&mut conn)),
+///                 Err(_) => Err(PoolError::Unavailable("the connection is poisoned".into())),
+///             })
+///             .await
+///             .map_err(|e| PoolError::Failed(e.to_string()))?
+///         }
+///     }
+/// }
+/// # use diesel::Connection as _;
+/// # let conn = SqliteConnection::establish(":memory:").unwrap();
+/// # let _ = restless_actix::ApiManager::new(Single(Arc::new(Mutex::new(conn))));
+/// ```
+pub trait ConnectionPool: Send + Sync + 'static {
+    /// The pool's connection type.
+    type Connection: Database;
+
+    /// Runs `work` with a connection of the pool, without blocking the calling async task.
+    ///
+    /// # Errors
+    /// [`PoolError::Unavailable`] when no connection could be had (the client gets 503 with
+    /// `Retry-After`, S3.2); [`PoolError::Failed`] when the work could not run to its end, e.g.
+    /// it panicked (500).
+    fn run<R, F>(&self, work: F) -> impl Future<Output = Result<R, PoolError>>
+    where
+        F: FnOnce(&mut Self::Connection) -> R + Send + 'static,
+        R: Send + 'static;
+}
+
+/// Why a [`ConnectionPool`] could not run the work.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PoolError {
+    /// No connection could be had in time, or none could be opened (503, S3.2).
+    Unavailable(String),
+    /// The work did not run to its end: it panicked or was cancelled (500).
+    Failed(String),
+}
+
+impl std::fmt::Display for PoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PoolError::Unavailable(cause) => write!(f, "no database connection: {cause}"),
+            PoolError::Failed(cause) => write!(f, "the database work failed: {cause}"),
+        }
+    }
+}
+
+impl std::error::Error for PoolError {}
+
+impl<C: Database + R2D2Connection> ConnectionPool for Pool<ConnectionManager<C>> {
+    type Connection = C;
+
+    fn run<R, F>(&self, work: F) -> impl Future<Output = Result<R, PoolError>>
+    where
+        F: FnOnce(&mut C) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let pool = self.clone();
+        async move {
+            web::block(move || pool.get().map(|mut conn| work(&mut conn)))
+                .await
+                .map_err(|e| PoolError::Failed(e.to_string()))?
+                .map_err(|e| PoolError::Unavailable(e.to_string()))
+        }
+    }
+}
+
+#[cfg(feature = "deadpool")]
+impl<C> ConnectionPool for deadpool_diesel::Pool<deadpool_diesel::Manager<C>>
+where
+    C: Database,
+    deadpool_diesel::Manager<C>: deadpool::managed::Manager<
+        Type = deadpool_diesel::Connection<C>,
+        Error = deadpool_diesel::Error,
+    >,
+{
+    type Connection = C;
+
+    fn run<R, F>(&self, work: F) -> impl Future<Output = Result<R, PoolError>>
+    where
+        F: FnOnce(&mut C) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let pool = self.clone();
+        async move {
+            let conn = pool
+                .get()
+                .await
+                .map_err(|e| PoolError::Unavailable(e.to_string()))?;
+            conn.interact(work)
+                .await
+                .map_err(|e| PoolError::Failed(e.to_string()))
+        }
+    }
+}
+
+/// The database work of one request.
+type Work<C> = Box<dyn FnOnce(&mut C) -> Reply + Send>;
+
+/// [`ConnectionPool`] for one connection type, whatever the pool's own type.
+trait ErasedPool<C>: Send + Sync {
+    fn run_boxed(
+        &self,
+        work: Work<C>,
+    ) -> Pin<Box<dyn Future<Output = Result<Reply, PoolError>> + '_>>;
+}
+
+impl<P: ConnectionPool> ErasedPool<P::Connection> for P {
+    fn run_boxed(
+        &self,
+        work: Work<P::Connection>,
+    ) -> Pin<Box<dyn Future<Output = Result<Reply, PoolError>> + '_>> {
+        Box::pin(self.run(work))
     }
 }
 

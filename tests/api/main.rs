@@ -32,6 +32,8 @@ mod mounting;
 mod negotiation;
 mod options;
 mod pagination;
+#[cfg(feature = "deadpool")]
+mod pools;
 mod related;
 mod relationships;
 mod required;
