@@ -34,6 +34,7 @@ mod options;
 mod pagination;
 #[cfg(feature = "deadpool")]
 mod pools;
+mod prepared;
 mod related;
 mod relationships;
 mod required;

@@ -1,15 +1,25 @@
 //! Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB, in one place.
 //!
-//! restless builds SQL text from the derive's static metadata (table and column names that
+//! restless builds each statement from the derive's static metadata (table and column names that
 //! Diesel's `table!` checked at compile time) and binds every value that comes from a request
-//! (design 2 of the style guide, as PostgREST does). Generic code only ever sees [`Sql`] and the
-//! [`Database`] trait; the per-backend modules supply identifier quoting, placeholders, value
-//! binding, row decoding and the read transaction. This keeps the trait bounds out of the
-//! generated code and out of every operation: one code path serves all three backends.
+//! (design 2 of the style guide, as PostgREST does). The statement, [`Sql`], is a Diesel query:
+//! it implements `QueryFragment` for each backend, so quoting (`push_identifier`), placeholders
+//! and binding (`push_bind_param`) are Diesel's, and it runs through Diesel's `LoadConnection`,
+//! whose rows are decoded by position with the kinds the statement declared for its result
+//! columns. Statements whose text depends on nothing but bound values (a resource by key, a
+//! plain page, the linkage of a page) are marked safe to cache, so Diesel's prepared-statement
+//! cache reuses them; statements the client shapes (filters, sorts, function lists, written
+//! column sets) are not, so the cache stays bounded. Variable key lists are one array
+//! parameter on PostgreSQL (`= ANY($1)`) and are padded to a power of two elsewhere, so their
+//! statements are cacheable too.
 //!
-//! Rows are read through Diesel's `sql_query` and [`QueryableByName`](diesel::deserialize::QueryableByName).
-//! Each selected column is aliased with the one-letter code of its [`ValueKind`] followed by its
-//! position (`"f1"`), so a row decodes itself without any side channel.
+//! Generic code only ever sees [`Sql`] and the [`Database`] trait; the per-backend modules
+//! supply value binding, row decoding and the transactions.
+
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(unused_macros, dead_code, reason = "a build without any backend")
+)]
 
 use crate::error::Error;
 use crate::meta::ValueKind;
@@ -33,23 +43,101 @@ pub enum Dialect {
     Mysql,
 }
 
-/// A statement being built: SQL text plus its bound values, in order.
+/// One piece of a statement.
+#[derive(Clone, Debug)]
+enum Part {
+    /// SQL text written in restless's source (never request data).
+    Text(String),
+    /// An identifier from static metadata, quoted by Diesel.
+    Ident(String),
+    /// A bound value.
+    Bind(Bind),
+}
+
+/// A value bound to a placeholder.
+#[derive(Clone, Debug)]
+pub(crate) enum Bind {
+    /// One value.
+    Value(SqlValue),
+    /// A list of keys as one PostgreSQL array parameter.
+    #[cfg(feature = "postgres")]
+    Keys(KeyArray),
+    /// An interval, as PostgreSQL binds it.
+    #[cfg(feature = "postgres")]
+    Interval(diesel::pg::data_types::PgInterval),
+}
+
+/// Keys of one kind, bound as one array (PostgreSQL `= ANY($1)`).
+#[cfg(feature = "postgres")]
+#[derive(Clone, Debug)]
+pub(crate) enum KeyArray {
+    /// `SmallInt` keys.
+    SmallInt(Vec<i16>),
+    /// `Integer` keys.
+    Integer(Vec<i32>),
+    /// `BigInt` keys.
+    BigInt(Vec<i64>),
+    /// `Text` keys.
+    Text(Vec<String>),
+    /// `Uuid` keys.
+    Uuid(Vec<uuid::Uuid>),
+}
+
+#[cfg(feature = "postgres")]
+impl KeyArray {
+    /// The values as one array, when they are all of one key kind.
+    fn of(values: &[SqlValue]) -> Option<KeyArray> {
+        fn all<T>(values: &[SqlValue], f: impl Fn(&SqlValue) -> Option<T>) -> Option<Vec<T>> {
+            values.iter().map(f).collect()
+        }
+        Some(match values.first()? {
+            SqlValue::SmallInt(_) => KeyArray::SmallInt(all(values, |v| match v {
+                SqlValue::SmallInt(x) => Some(*x),
+                _ => None,
+            })?),
+            SqlValue::Integer(_) => KeyArray::Integer(all(values, |v| match v {
+                SqlValue::Integer(x) => Some(*x),
+                _ => None,
+            })?),
+            SqlValue::BigInt(_) => KeyArray::BigInt(all(values, |v| match v {
+                SqlValue::BigInt(x) => Some(*x),
+                _ => None,
+            })?),
+            SqlValue::Text(_) => KeyArray::Text(all(values, |v| match v {
+                SqlValue::Text(x) => Some(x.clone()),
+                _ => None,
+            })?),
+            SqlValue::Uuid(_) => KeyArray::Uuid(all(values, |v| match v {
+                SqlValue::Uuid(x) => Some(*x),
+                _ => None,
+            })?),
+            _ => return None,
+        })
+    }
+}
+
+/// A statement being built: SQL text, identifiers and bound values in order, and the kinds of
+/// its result columns.
 #[derive(Clone, Debug)]
 pub struct Sql {
     dialect: Dialect,
-    text: String,
-    binds: Vec<SqlValue>,
+    parts: Vec<Part>,
+    results: Vec<ValueKind>,
     aliases: usize,
+    cacheable: bool,
+    shaped: bool,
 }
 
 impl Sql {
-    /// An empty statement in `dialect`.
+    /// An empty statement in `dialect`, not cached unless marked [`cacheable`](Self::cacheable).
     pub fn new(dialect: Dialect) -> Self {
         Sql {
             dialect,
-            text: String::with_capacity(256),
-            binds: Vec::new(),
+            parts: Vec::with_capacity(32),
+            results: Vec::new(),
             aliases: 0,
+            cacheable: false,
+            shaped: false,
         }
     }
 
@@ -64,34 +152,44 @@ impl Sql {
         self.dialect
     }
 
-    /// Appends SQL text. Only ever called with text written in restless's source, never with
-    /// anything taken from a request.
-    pub fn push(&mut self, sql: &str) -> &mut Self {
-        self.text.push_str(sql);
+    /// Marks the statement's text as depending on nothing but its bound values, so that
+    /// Diesel's prepared-statement cache keeps it (unless it is also [`shaped`](Self::shaped)).
+    pub fn cacheable(&mut self) -> &mut Self {
+        self.cacheable = true;
         self
     }
 
-    /// Appends a quoted identifier (a table or column name from static metadata).
-    pub fn ident(&mut self, name: &str) -> &mut Self {
-        let q = match self.dialect {
-            Dialect::Mysql => '`',
-            Dialect::Sqlite | Dialect::Postgres => '"',
-        };
-        self.text.push(q);
-        for c in name.chars() {
-            if c == q {
-                self.text.push(q);
-            }
-            self.text.push(c);
+    /// Marks the statement as shaped by the client (a filter, a sort, a list of functions):
+    /// never cached, whatever else says.
+    pub fn shaped(&mut self) -> &mut Self {
+        self.shaped = true;
+        self
+    }
+
+    /// Whether Diesel may keep the prepared statement.
+    pub fn is_cacheable(&self) -> bool {
+        self.cacheable && !self.shaped
+    }
+
+    /// Appends SQL text. Only ever called with text written in restless's source, never with
+    /// anything taken from a request.
+    pub fn push(&mut self, sql: &str) -> &mut Self {
+        match self.parts.last_mut() {
+            Some(Part::Text(text)) => text.push_str(sql),
+            _ => self.parts.push(Part::Text(sql.to_owned())),
         }
-        self.text.push(q);
+        self
+    }
+
+    /// Appends an identifier (a column name or alias from static metadata), quoted by Diesel.
+    pub fn ident(&mut self, name: &str) -> &mut Self {
+        self.parts.push(Part::Ident(name.to_owned()));
         self
     }
 
     /// Appends a table's name as Diesel renders it (schema-qualified, quoted).
     pub fn table(&mut self, table: crate::meta::Table) -> &mut Self {
-        self.text.push_str(table.sql(self.dialect));
-        self
+        self.push(table.sql(self.dialect))
     }
 
     /// Appends `alias.column`.
@@ -101,41 +199,146 @@ impl Sql {
 
     /// Appends a placeholder and records `value` to be bound to it.
     pub fn bind(&mut self, value: SqlValue) -> &mut Self {
-        self.binds.push(value);
-        match self.dialect {
-            Dialect::Postgres => {
-                self.text.push('$');
-                self.text.push_str(&self.binds.len().to_string());
+        // Each backend binds the kinds it has no type for as the type it stores them in.
+        let bind = match (self.dialect, value) {
+            (Dialect::Sqlite | Dialect::Mysql, SqlValue::Uuid(u)) => {
+                Bind::Value(SqlValue::Text(u.hyphenated().to_string()))
             }
-            Dialect::Sqlite | Dialect::Mysql => self.text.push('?'),
-        }
+            (Dialect::Mysql, SqlValue::TimestampTz(ts)) => {
+                Bind::Value(SqlValue::Timestamp(ts.naive_utc()))
+            }
+            #[cfg(feature = "postgres")]
+            (
+                Dialect::Postgres,
+                SqlValue::Interval {
+                    microseconds,
+                    days,
+                    months,
+                },
+            ) => Bind::Interval(diesel::pg::data_types::PgInterval {
+                microseconds,
+                days,
+                months,
+            }),
+            (_, value) => Bind::Value(value),
+        };
+        self.parts.push(Part::Bind(bind));
         self
     }
 
-    /// Appends ` AS <alias>` naming result column `index` of kind `kind`, so that
-    /// [`Row`] can decode it.
+    /// Appends `column = ANY(?)` with the keys as one array on PostgreSQL; elsewhere
+    /// `column IN (?, ...)` with the list padded (repeating its last key) to a power of two,
+    /// so that few statement shapes serve every list length. `push_column` writes the column.
+    /// An empty list is `1 = 0`.
+    pub(crate) fn key_in(
+        &mut self,
+        push_column: impl Fn(&mut Sql),
+        values: &[SqlValue],
+        text_value: impl Fn(&mut Sql, SqlValue),
+    ) -> &mut Self {
+        let Some(last) = values.last() else {
+            return self.push("1 = 0");
+        };
+        #[cfg(feature = "postgres")]
+        if self.dialect == Dialect::Postgres {
+            if let Some(array) = KeyArray::of(values) {
+                push_column(self);
+                self.push(" = ANY(");
+                self.parts.push(Part::Bind(Bind::Keys(array)));
+                return self.push(")");
+            }
+        }
+        push_column(self);
+        if values.len() == 1 {
+            self.push(" = ");
+            text_value(self, last.clone());
+            return self;
+        }
+        self.push(" IN (");
+        let padded = values.len().next_power_of_two();
+        for i in 0..padded {
+            if i > 0 {
+                self.push(", ");
+            }
+            text_value(self, values.get(i).unwrap_or(last).clone());
+        }
+        self.push(")")
+    }
+
+    /// Declares the next result column's kind, by which rows are decoded.
     pub fn alias(&mut self, kind: ValueKind, index: usize) -> &mut Self {
-        let mut name = String::with_capacity(4);
-        name.push(kind.code());
-        name.push_str(&index.to_string());
-        self.push(" AS ").ident(&name)
+        debug_assert_eq!(index, self.results.len(), "result columns in order");
+        self.results.push(kind);
+        self
     }
 
-    /// The SQL text.
-    pub fn text(&self) -> &str {
-        &self.text
+    /// The kinds of the result columns, in order.
+    pub fn results(&self) -> &[ValueKind] {
+        &self.results
     }
 
-    /// The values to bind, in placeholder order.
-    pub fn binds(&self) -> &[SqlValue] {
-        &self.binds
+    /// The statement's text with the dialect's usual quoting and placeholders (for logs and
+    /// tests; Diesel writes the statement it runs itself).
+    pub fn text(&self) -> String {
+        let q = match self.dialect {
+            Dialect::Mysql => '`',
+            Dialect::Sqlite | Dialect::Postgres => '"',
+        };
+        let mut out = String::new();
+        let mut n = 0;
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Ident(name) => {
+                    out.push(q);
+                    out.push_str(&name.replace(q, &format!("{q}{q}")));
+                    out.push(q);
+                }
+                Part::Bind(_) => {
+                    n += 1;
+                    match self.dialect {
+                        Dialect::Postgres => out.push_str(&format!("${n}")),
+                        Dialect::Sqlite | Dialect::Mysql => out.push('?'),
+                    }
+                }
+            }
+        }
+        out
     }
 
-    /// Text and binds, taken apart.
-    pub fn into_parts(self) -> (String, Vec<SqlValue>) {
-        (self.text, self.binds)
+    /// Walks the statement for Diesel: text, identifiers and binds in order.
+    fn walk<'b, DB: diesel::backend::Backend>(
+        &'b self,
+        mut pass: diesel::query_builder::AstPass<'_, 'b, DB>,
+        mut bind: impl FnMut(
+            &'b Bind,
+            &mut diesel::query_builder::AstPass<'_, 'b, DB>,
+        ) -> diesel::QueryResult<()>,
+    ) -> diesel::QueryResult<()> {
+        if !self.is_cacheable() {
+            pass.unsafe_to_cache_prepared();
+        }
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => pass.push_sql(t),
+                Part::Ident(name) => pass.push_identifier(name)?,
+                Part::Bind(b) => bind(b, &mut pass)?,
+            }
+        }
+        Ok(())
     }
 }
+
+impl diesel::query_builder::QueryId for Sql {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::Query for Sql {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl<Conn> diesel::RunQueryDsl<Conn> for Sql {}
 
 /// One result row: the values of the selected columns, in select order.
 #[derive(Clone, Debug, PartialEq)]
@@ -148,13 +351,42 @@ impl Row {
     }
 }
 
-/// The kind coded in a result column's alias (see [`Sql::alias`]).
-fn alias_kind(name: Option<&str>) -> diesel::deserialize::Result<ValueKind> {
-    name.and_then(|n| n.chars().next())
-        .and_then(ValueKind::from_code)
-        .ok_or_else(|| format!("result column {name:?} carries no value kind").into())
+/// Runs `sql` through Diesel's `LoadConnection` and decodes each row by position with
+/// `decode` and the statement's result kinds.
+pub(crate) fn load_with<C, DB>(
+    conn: &mut C,
+    sql: Sql,
+    decode: impl for<'a> Fn(
+        ValueKind,
+        Option<DB::RawValue<'a>>,
+    ) -> diesel::deserialize::Result<SqlValue>,
+) -> Result<Vec<Row>, Error>
+where
+    DB: diesel::backend::Backend,
+    C: diesel::connection::LoadConnection<Backend = DB>,
+    Sql: diesel::query_builder::QueryFragment<DB>,
+{
+    use diesel::row::{Field as _, Row as _};
+    let kinds = sql.results.clone();
+    let mut rows = Vec::new();
+    for row in conn.load(sql)? {
+        let row = row?;
+        let mut values = Vec::with_capacity(kinds.len());
+        for (i, kind) in kinds.iter().enumerate() {
+            let field = row.get(i).ok_or_else(|| {
+                diesel::result::Error::DeserializationError(
+                    format!("result column {i} is missing").into(),
+                )
+            })?;
+            values.push(
+                decode(*kind, field.value())
+                    .map_err(diesel::result::Error::DeserializationError)?,
+            );
+        }
+        rows.push(Row(values));
+    }
+    Ok(rows)
 }
-
 /// A Diesel connection restless can run its SQL on: `SqliteConnection`, `PgConnection` or
 /// `MysqlConnection` (with the matching cargo feature).
 pub trait Database: diesel::Connection + Send + 'static {
@@ -247,66 +479,71 @@ macro_rules! decode_common {
 #[allow(unused_imports, reason = "used by whichever backends are enabled")]
 use decode_common;
 
-/// Binds the values every backend binds the same way; `$special` handles the rest.
+/// Pushes the values every backend binds the same way; `$special` handles the rest.
 macro_rules! bind_common {
-    ($db:ty, $query:expr, $value:expr, $special:path) => {{
+    ($db:ty, $pass:expr, $bind:expr, $special:path) => {{
         use diesel::sql_types as st;
+        use $crate::backend::Bind;
         use $crate::value::SqlValue;
-        let q = $query;
-        match $value {
-            SqlValue::Null => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
-            SqlValue::TypedNull(kind) => {
+        let pass = $pass;
+        let b: &Bind = $bind;
+        match b {
+            Bind::Value(SqlValue::Null) => {
+                pass.push_bind_param::<st::Nullable<st::Integer>, Option<i32>>(&None)
+            }
+            Bind::Value(SqlValue::TypedNull(kind)) => {
                 use $crate::meta::ValueKind as K;
                 match kind {
-                    K::SmallInt => q.bind::<st::Nullable<st::SmallInt>, _>(None::<i16>),
-                    K::Integer => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
-                    K::BigInt => q.bind::<st::Nullable<st::BigInt>, _>(None::<i64>),
-                    K::Float => q.bind::<st::Nullable<st::Float>, _>(None::<f32>),
-                    K::Double => q.bind::<st::Nullable<st::Double>, _>(None::<f64>),
-                    K::Text => q.bind::<st::Nullable<st::Text>, _>(None::<String>),
-                    K::Bool => q.bind::<st::Nullable<st::Bool>, _>(None::<bool>),
-                    K::Date => q.bind::<st::Nullable<st::Date>, _>(None::<chrono::NaiveDate>),
-                    K::Time => q.bind::<st::Nullable<st::Time>, _>(None::<chrono::NaiveTime>),
-                    K::Timestamp => {
-                        q.bind::<st::Nullable<st::Timestamp>, _>(None::<chrono::NaiveDateTime>)
-                    }
-                    other => $special(q, SqlValue::TypedNull(other)),
+                    K::SmallInt => pass.push_bind_param::<st::Nullable<st::SmallInt>, Option<i16>>(&None),
+                    K::Integer => pass.push_bind_param::<st::Nullable<st::Integer>, Option<i32>>(&None),
+                    K::BigInt => pass.push_bind_param::<st::Nullable<st::BigInt>, Option<i64>>(&None),
+                    K::Float => pass.push_bind_param::<st::Nullable<st::Float>, Option<f32>>(&None),
+                    K::Double => pass.push_bind_param::<st::Nullable<st::Double>, Option<f64>>(&None),
+                    K::Text => pass.push_bind_param::<st::Nullable<st::Text>, Option<&str>>(&None),
+                    K::Bool => pass.push_bind_param::<st::Nullable<st::Bool>, Option<bool>>(&None),
+                    K::Date => pass
+                        .push_bind_param::<st::Nullable<st::Date>, Option<chrono::NaiveDate>>(&None),
+                    K::Time => pass
+                        .push_bind_param::<st::Nullable<st::Time>, Option<chrono::NaiveTime>>(&None),
+                    K::Timestamp => pass.push_bind_param::<
+                        st::Nullable<st::Timestamp>,
+                        Option<chrono::NaiveDateTime>,
+                    >(&None),
+                    _ => $special(pass, b),
                 }
             }
-            SqlValue::SmallInt(v) => q.bind::<st::SmallInt, _>(v),
-            SqlValue::Integer(v) => q.bind::<st::Integer, _>(v),
-            SqlValue::BigInt(v) => q.bind::<st::BigInt, _>(v),
-            SqlValue::Float(v) => q.bind::<st::Float, _>(v),
-            SqlValue::Double(v) => q.bind::<st::Double, _>(v),
-            SqlValue::Text(v) => q.bind::<st::Text, _>(v),
-            SqlValue::Bool(v) => q.bind::<st::Bool, _>(v),
-            SqlValue::Date(v) => q.bind::<st::Date, _>(v),
-            SqlValue::Time(v) => q.bind::<st::Time, _>(v),
-            SqlValue::Timestamp(v) => q.bind::<st::Timestamp, _>(v),
-            other => $special(q, other),
+            Bind::Value(SqlValue::SmallInt(v)) => pass.push_bind_param::<st::SmallInt, i16>(v),
+            Bind::Value(SqlValue::Integer(v)) => pass.push_bind_param::<st::Integer, i32>(v),
+            Bind::Value(SqlValue::BigInt(v)) => pass.push_bind_param::<st::BigInt, i64>(v),
+            Bind::Value(SqlValue::Float(v)) => pass.push_bind_param::<st::Float, f32>(v),
+            Bind::Value(SqlValue::Double(v)) => pass.push_bind_param::<st::Double, f64>(v),
+            Bind::Value(SqlValue::Text(v)) => pass.push_bind_param::<st::Text, String>(v),
+            Bind::Value(SqlValue::Bool(v)) => pass.push_bind_param::<st::Bool, bool>(v),
+            Bind::Value(SqlValue::Date(v)) => {
+                pass.push_bind_param::<st::Date, chrono::NaiveDate>(v)
+            }
+            Bind::Value(SqlValue::Time(v)) => {
+                pass.push_bind_param::<st::Time, chrono::NaiveTime>(v)
+            }
+            Bind::Value(SqlValue::Timestamp(v)) => {
+                pass.push_bind_param::<st::Timestamp, chrono::NaiveDateTime>(v)
+            }
+            _ => $special(pass, b),
         }
     }};
 }
 #[allow(unused_imports, reason = "used by whichever backends are enabled")]
 use bind_common;
 
-/// Implements [`Database`] for a concrete connection type.
+/// Implements [`Database`] and Diesel's `QueryFragment` for a concrete connection type.
 macro_rules! impl_database {
-    ($conn:ty, $db:ty, $dialect:expr, $bind:path, read: |$c:ident, $f:ident| $tx:expr, write: |$wc:ident, $wf:ident| $wtx:expr) => {
-        impl diesel::deserialize::QueryableByName<$db> for $crate::backend::Row {
-            fn build<'a>(
-                row: &impl diesel::row::NamedRow<'a, $db>,
-            ) -> diesel::deserialize::Result<Self> {
-                use diesel::row::Field as _;
-                let count = diesel::row::Row::field_count(row);
-                let mut values = Vec::with_capacity(count);
-                for i in 0..count {
-                    let field = diesel::row::Row::get(row, i)
-                        .ok_or_else(|| format!("result column {i} is missing"))?;
-                    let kind = $crate::backend::alias_kind(field.field_name())?;
-                    values.push(decode(kind, field.value())?);
-                }
-                Ok($crate::backend::Row(values))
+    ($conn:ty, $db:ty, $dialect:expr, read: |$c:ident, $f:ident| $tx:expr, write: |$wc:ident, $wf:ident| $wtx:expr) => {
+        impl diesel::query_builder::QueryFragment<$db> for $crate::backend::Sql {
+            fn walk_ast<'b>(
+                &'b self,
+                pass: diesel::query_builder::AstPass<'_, 'b, $db>,
+            ) -> diesel::QueryResult<()> {
+                self.walk(pass, |b, pass| bind(pass, b))
             }
         }
 
@@ -317,13 +554,7 @@ macro_rules! impl_database {
                 &mut self,
                 sql: $crate::backend::Sql,
             ) -> Result<Vec<$crate::backend::Row>, $crate::error::Error> {
-                use diesel::RunQueryDsl as _;
-                let (text, binds) = sql.into_parts();
-                let mut q = diesel::sql_query(text).into_boxed::<$db>();
-                for value in binds {
-                    q = $bind(q, value);
-                }
-                Ok(q.load::<$crate::backend::Row>(self)?)
+                $crate::backend::load_with::<$conn, $db>(self, sql, decode)
             }
 
             fn execute_sql(
@@ -331,12 +562,7 @@ macro_rules! impl_database {
                 sql: $crate::backend::Sql,
             ) -> Result<usize, $crate::error::Error> {
                 use diesel::RunQueryDsl as _;
-                let (text, binds) = sql.into_parts();
-                let mut q = diesel::sql_query(text).into_boxed::<$db>();
-                for value in binds {
-                    q = $bind(q, value);
-                }
-                Ok(q.execute(self)?)
+                Ok(sql.execute(self)?)
             }
 
             fn write_transaction<T>(

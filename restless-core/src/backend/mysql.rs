@@ -1,13 +1,13 @@
-//! MySQL and MariaDB: `DATETIME` columns read as timestamps; zoned timestamps are taken as UTC.
+//! MySQL and MariaDB: `DATETIME` columns read as timestamps; zoned timestamps are taken as UTC;
+//! uuids are text.
 
 use diesel::mysql::{Mysql, MysqlConnection, MysqlValue};
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::query_builder::AstPass;
+use diesel::QueryResult;
 
-use super::{bind_common, decode_common, impl_database, Dialect};
+use super::{bind_common, decode_common, impl_database, Bind, Dialect};
 use crate::meta::ValueKind;
 use crate::value::SqlValue;
-
-type Query<'f> = BoxedSqlQuery<'f, Mysql, SqlQuery>;
 
 fn decode(kind: ValueKind, raw: Option<MysqlValue<'_>>) -> diesel::deserialize::Result<SqlValue> {
     decode_common!(Mysql, kind, raw)
@@ -29,24 +29,21 @@ fn decode_special(kind: ValueKind, v: MysqlValue<'_>) -> diesel::deserialize::Re
     }
 }
 
-fn bind_special<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
+fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Mysql>, b: &'b Bind) -> QueryResult<()> {
     use diesel::sql_types as st;
-    match value {
-        SqlValue::TimestampTz(v) => q.bind::<st::Timestamp, _>(v.naive_utc()),
-        SqlValue::Uuid(v) => q.bind::<st::Text, _>(v.hyphenated().to_string()),
-        SqlValue::TypedNull(ValueKind::TimestampTz) => {
-            q.bind::<st::Nullable<st::Timestamp>, _>(None::<chrono::NaiveDateTime>)
-        }
-        SqlValue::TypedNull(_) => q.bind::<st::Nullable<st::Text>, _>(None::<String>),
-        _ => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
+    match b {
+        Bind::Value(SqlValue::TypedNull(ValueKind::TimestampTz)) => pass
+            .push_bind_param::<st::Nullable<st::Timestamp>, Option<chrono::NaiveDateTime>>(&None),
+        // Zoned timestamps and uuids are bound as `Timestamp` and text (`Sql::bind`).
+        _ => pass.push_bind_param::<st::Nullable<st::Text>, Option<&str>>(&None),
     }
 }
 
-fn bind<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
-    bind_common!(Mysql, q, value, bind_special)
+fn bind<'b>(pass: &mut AstPass<'_, 'b, Mysql>, b: &'b Bind) -> QueryResult<()> {
+    bind_common!(Mysql, pass, b, bind_special)
 }
 
-impl_database!(MysqlConnection, Mysql, Dialect::Mysql, bind, read: |conn, f| {
+impl_database!(MysqlConnection, Mysql, Dialect::Mysql, read: |conn, f| {
     use diesel::Connection as _;
     conn.transaction(f)
 }, write: |conn, f| {

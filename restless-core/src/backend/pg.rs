@@ -1,14 +1,13 @@
-//! PostgreSQL: native `timestamptz`, `uuid` and `interval`; reads run in a repeatable-read,
-//! read-only transaction so that counts, pages and linkage agree.
+//! PostgreSQL: native `timestamptz`, `uuid` and `interval`; key lists are arrays; reads run in a
+//! repeatable-read, read-only transaction so that counts, pages and linkage agree.
 
 use diesel::pg::{Pg, PgConnection, PgValue};
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::query_builder::AstPass;
+use diesel::QueryResult;
 
-use super::{bind_common, decode_common, impl_database, Dialect};
+use super::{bind_common, decode_common, impl_database, Bind, Dialect, KeyArray};
 use crate::meta::ValueKind;
 use crate::value::SqlValue;
-
-type Query<'f> = BoxedSqlQuery<'f, Pg, SqlQuery>;
 
 fn decode(kind: ValueKind, raw: Option<PgValue<'_>>) -> diesel::deserialize::Result<SqlValue> {
     decode_common!(Pg, kind, raw)
@@ -36,39 +35,48 @@ fn decode_special(kind: ValueKind, v: PgValue<'_>) -> diesel::deserialize::Resul
     }
 }
 
-fn bind_special<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
+fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Pg>, b: &'b Bind) -> QueryResult<()> {
     use diesel::pg::data_types::PgInterval;
     use diesel::sql_types as st;
-    match value {
-        SqlValue::TimestampTz(v) => q.bind::<st::Timestamptz, _>(v),
-        SqlValue::Uuid(v) => q.bind::<st::Uuid, _>(v),
-        SqlValue::Interval {
-            microseconds,
-            days,
-            months,
-        } => q.bind::<st::Interval, _>(PgInterval {
-            microseconds,
-            days,
-            months,
-        }),
-        SqlValue::TypedNull(ValueKind::TimestampTz) => {
-            q.bind::<st::Nullable<st::Timestamptz>, _>(None::<chrono::DateTime<chrono::Utc>>)
+    match b {
+        Bind::Value(SqlValue::TimestampTz(v)) => {
+            pass.push_bind_param::<st::Timestamptz, chrono::DateTime<chrono::Utc>>(v)
         }
-        SqlValue::TypedNull(ValueKind::Uuid) => {
-            q.bind::<st::Nullable<st::Uuid>, _>(None::<uuid::Uuid>)
+        Bind::Value(SqlValue::Uuid(v)) => pass.push_bind_param::<st::Uuid, uuid::Uuid>(v),
+        Bind::Interval(v) => pass.push_bind_param::<st::Interval, PgInterval>(v),
+        Bind::Value(SqlValue::TypedNull(ValueKind::TimestampTz)) => pass
+            .push_bind_param::<st::Nullable<st::Timestamptz>, Option<chrono::DateTime<chrono::Utc>>>(
+                &None,
+            ),
+        Bind::Value(SqlValue::TypedNull(ValueKind::Uuid)) => {
+            pass.push_bind_param::<st::Nullable<st::Uuid>, Option<uuid::Uuid>>(&None)
         }
-        SqlValue::TypedNull(ValueKind::Interval) => {
-            q.bind::<st::Nullable<st::Interval>, _>(None::<PgInterval>)
+        Bind::Value(SqlValue::TypedNull(ValueKind::Interval)) => {
+            pass.push_bind_param::<st::Nullable<st::Interval>, Option<PgInterval>>(&None)
         }
-        _ => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
+        Bind::Keys(KeyArray::SmallInt(v)) => {
+            pass.push_bind_param::<st::Array<st::SmallInt>, Vec<i16>>(v)
+        }
+        Bind::Keys(KeyArray::Integer(v)) => {
+            pass.push_bind_param::<st::Array<st::Integer>, Vec<i32>>(v)
+        }
+        Bind::Keys(KeyArray::BigInt(v)) => {
+            pass.push_bind_param::<st::Array<st::BigInt>, Vec<i64>>(v)
+        }
+        Bind::Keys(KeyArray::Text(v)) => pass.push_bind_param::<st::Array<st::Text>, Vec<String>>(v),
+        Bind::Keys(KeyArray::Uuid(v)) => {
+            pass.push_bind_param::<st::Array<st::Uuid>, Vec<uuid::Uuid>>(v)
+        }
+        // An interval is bound as `Bind::Interval` (`Sql::bind`).
+        _ => pass.push_bind_param::<st::Nullable<st::Integer>, Option<i32>>(&None),
     }
 }
 
-fn bind<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
-    bind_common!(Pg, q, value, bind_special)
+fn bind<'b>(pass: &mut AstPass<'_, 'b, Pg>, b: &'b Bind) -> QueryResult<()> {
+    bind_common!(Pg, pass, b, bind_special)
 }
 
-impl_database!(PgConnection, Pg, Dialect::Postgres, bind, read: |conn, f| {
+impl_database!(PgConnection, Pg, Dialect::Postgres, read: |conn, f| {
     conn.build_transaction().read_only().repeatable_read().run(f)
 }, write: |conn, f| {
     use diesel::Connection as _;

@@ -1,13 +1,12 @@
-//! SQLite: dates and times are stored as text and read with Diesel's parsers.
+//! SQLite: dates and times are stored as text and read with Diesel's parsers; uuids are text.
 
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::query_builder::AstPass;
 use diesel::sqlite::{Sqlite, SqliteConnection, SqliteValue};
+use diesel::QueryResult;
 
-use super::{bind_common, decode_common, impl_database, Dialect};
+use super::{bind_common, decode_common, impl_database, Bind, Dialect};
 use crate::meta::ValueKind;
 use crate::value::SqlValue;
-
-type Query<'f> = BoxedSqlQuery<'f, Sqlite, SqlQuery>;
 
 fn decode(
     kind: ValueKind,
@@ -35,25 +34,27 @@ fn decode_special(
     }
 }
 
-fn bind_special<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
+fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Sqlite>, b: &'b Bind) -> QueryResult<()> {
     use diesel::sql_types as st;
-    match value {
-        SqlValue::TimestampTz(v) => q.bind::<st::TimestamptzSqlite, _>(v),
-        SqlValue::Uuid(v) => q.bind::<st::Text, _>(v.hyphenated().to_string()),
-        SqlValue::TypedNull(ValueKind::TimestampTz) => {
-            q.bind::<st::Nullable<st::TimestamptzSqlite>, _>(None::<chrono::DateTime<chrono::Utc>>)
+    match b {
+        Bind::Value(SqlValue::TimestampTz(v)) => {
+            pass.push_bind_param::<st::TimestamptzSqlite, chrono::DateTime<chrono::Utc>>(v)
         }
-        SqlValue::TypedNull(_) => q.bind::<st::Nullable<st::Text>, _>(None::<String>),
-        // No other value reaches SQLite: the kinds are checked at registration.
-        _ => q.bind::<st::Nullable<st::Integer>, _>(None::<i32>),
+        Bind::Value(SqlValue::TypedNull(ValueKind::TimestampTz)) => pass.push_bind_param::<
+            st::Nullable<st::TimestamptzSqlite>,
+            Option<chrono::DateTime<chrono::Utc>>,
+        >(&None),
+        // Uuids are text here (`Sql::bind`); nothing else reaches SQLite: the kinds are
+        // checked at registration.
+        _ => pass.push_bind_param::<st::Nullable<st::Text>, Option<&str>>(&None),
     }
 }
 
-fn bind<'f>(q: Query<'f>, value: SqlValue) -> Query<'f> {
-    bind_common!(Sqlite, q, value, bind_special)
+fn bind<'b>(pass: &mut AstPass<'_, 'b, Sqlite>, b: &'b Bind) -> QueryResult<()> {
+    bind_common!(Sqlite, pass, b, bind_special)
 }
 
-impl_database!(SqliteConnection, Sqlite, Dialect::Sqlite, bind, read: |conn, f| {
+impl_database!(SqliteConnection, Sqlite, Dialect::Sqlite, read: |conn, f| {
     use diesel::Connection as _;
     conn.transaction(f)
 }, write: |conn, f| {

@@ -425,7 +425,8 @@ pub(crate) fn now<C: Database>(db: &mut Db<'_, C>) -> Result<Now, Error> {
         }
         crate::backend::Dialect::Mysql => ("UTC_TIMESTAMP(6)", "NOW(6)"),
     };
-    sql.push("SELECT ")
+    sql.cacheable()
+        .push("SELECT ")
         .push(utc)
         .alias(crate::meta::ValueKind::Timestamp, 0);
     sql.push(", ")

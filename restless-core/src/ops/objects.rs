@@ -122,6 +122,15 @@ impl Batch {
     }
 }
 
+/// The `SELECT` of `columns`; a sparse fieldset (K) shapes it, so it is not cached then.
+fn select<C: Database>(query: &Query<'_>, columns: &Columns, set: &FieldSet, page: Page) -> Sql {
+    let mut sql = query.select(C::DIALECT, &columns.fields, page);
+    if set.attributes != FieldSet::all(query.schema, query.t).attributes {
+        sql.shaped();
+    }
+    sql
+}
+
 /// Loads the rows of a query with the columns of `set`, and the to-many linkage of `needed`.
 pub(crate) fn load<C: Database>(
     db: &mut Db<'_, C>,
@@ -131,7 +140,7 @@ pub(crate) fn load<C: Database>(
     needed: &[usize],
 ) -> Result<Batch, Error> {
     let columns = Columns::new(query.schema, query.t, set);
-    let rows = db.load(query.select(C::DIALECT, &columns.fields, page))?;
+    let rows = db.load(select::<C>(query, &columns, set, page))?;
     let mut batch = Batch {
         t: query.t,
         rows,
@@ -164,7 +173,7 @@ pub(crate) fn load_by_keys<C: Database>(
             ignore_case: false,
             now: None,
         };
-        rows.extend(db.load(query.select(C::DIALECT, &columns.fields, Page::All))?);
+        rows.extend(db.load(select::<C>(&query, &columns, set, Page::All))?);
     }
     let mut batch = Batch {
         t,
@@ -218,6 +227,7 @@ fn load_linkage<C: Database>(
         let mut map: HashMap<String, Vec<SqlValue>> = HashMap::new();
         for chunk in owners.chunks(IN_CHUNK) {
             let mut sql = Sql::new(C::DIALECT);
+            sql.cacheable();
             sql.push("SELECT ")
                 .column(T0, owner_col)
                 .alias(owner_kind, 0);

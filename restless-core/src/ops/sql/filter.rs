@@ -26,6 +26,8 @@ fn operand_value(sql: &mut Sql, kind: ValueKind, value: SqlValue) {
 /// Appends a filter on the rows of `alias` (M). Relationship filters become correlated
 /// `EXISTS` subqueries, so every level is one statement.
 pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Option<&Now>) {
+    // The client shapes the statement: never cached.
+    sql.shaped();
     match filter {
         Filter::And(parts) | Filter::Or(parts) if parts.is_empty() => {
             sql.push(if matches!(filter, Filter::And(_)) {

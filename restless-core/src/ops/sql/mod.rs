@@ -181,7 +181,18 @@ impl Query<'_> {
         sql.push("SELECT COUNT(*)").alias(ValueKind::BigInt, 0);
         sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
         self.push_where(&mut sql);
+        if self.fixed_shape() {
+            sql.cacheable();
+        }
         sql
+    }
+
+    /// Whether the statement's text depends on nothing the client chose but bound values: no
+    /// filter, sort or grouping.
+    fn fixed_shape(&self) -> bool {
+        self.sort.is_empty()
+            && self.group.is_empty()
+            && !self.conds.iter().any(|c| matches!(c, Cond::Filter(_)))
     }
 
     /// `SELECT f1(t0.a), f2(t0.b), ... FROM ... WHERE ...`: function evaluation in one
@@ -315,6 +326,9 @@ impl Query<'_> {
                 .push(" OFFSET ")
                 .bind(SqlValue::BigInt(offset));
         }
+        if self.fixed_shape() {
+            sql.cacheable();
+        }
         sql
     }
 }
@@ -409,37 +423,18 @@ pub(crate) fn push_sort_value(
 /// text keys are also compared as bytes, since PAD SPACE collations find "web" for "web "; the
 /// plain comparison stays first so that an index still serves it.
 fn push_key_in(sql: &mut Sql, column: &str, values: &[SqlValue]) {
-    if values.is_empty() {
-        sql.push("1 = 0");
-        return;
-    }
-    let list = |sql: &mut Sql, binary: bool| {
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            if binary {
-                text_value(sql, v.clone());
-            } else {
-                sql.bind(v.clone());
-            }
-        }
-    };
-    let single = values.len() == 1;
-    sql.column(T0, column)
-        .push(if single { " = " } else { " IN (" });
-    list(sql, false);
-    if !single {
-        sql.push(")");
-    }
+    sql.key_in(
+        |sql| {
+            sql.column(T0, column);
+        },
+        values,
+        |sql, v| {
+            sql.bind(v);
+        },
+    );
     if sql.dialect() == Dialect::Mysql && values.iter().any(|v| matches!(v, SqlValue::Text(_))) {
         sql.push(" AND ");
-        text_column(sql, T0, column);
-        sql.push(if single { " = " } else { " IN (" });
-        list(sql, true);
-        if !single {
-            sql.push(")");
-        }
+        sql.key_in(|sql| text_column(sql, T0, column), values, text_value);
     }
 }
 
@@ -513,16 +508,74 @@ mod tests {
         query.count(dialect).text().to_owned()
     }
 
+    fn by_keys(dialect: Dialect, keys: &[i32]) -> Sql {
+        let values: Vec<SqlValue> = keys.iter().map(|k| SqlValue::Integer(*k)).collect();
+        let mut sql = Sql::new(dialect);
+        push_key_in(&mut sql, "id", &values);
+        sql
+    }
+
+    #[test]
+    fn key_lists_take_few_statement_shapes() {
+        #[cfg(feature = "postgres")]
+        assert_eq!(
+            by_keys(Dialect::Postgres, &[1, 2, 3]).text(),
+            "\"t0\".\"id\" = ANY($1)"
+        );
+        assert_eq!(by_keys(Dialect::Sqlite, &[7]).text(), "\"t0\".\"id\" = ?");
+        // Padded to a power of two with the last key: 3 keys take the shape of 4.
+        assert_eq!(
+            by_keys(Dialect::Sqlite, &[1, 2, 3]).text(),
+            by_keys(Dialect::Sqlite, &[1, 2, 3, 4]).text()
+        );
+        assert_eq!(
+            by_keys(Dialect::Mysql, &[1, 2, 3]).text(),
+            "`t0`.`id` IN (?, ?, ?, ?)"
+        );
+        assert_eq!(by_keys(Dialect::Sqlite, &[]).text(), "1 = 0");
+    }
+
+    #[test]
+    fn only_fixed_statements_are_cached() {
+        let schema = Schema::new(vec![Registered {
+            meta: &DEVICE,
+            config: ResourceConfig::default(),
+        }])
+        .unwrap();
+        let sort = [SortTerm {
+            path: vec![],
+            at: 0,
+            field: 1,
+            desc: true,
+        }];
+        let query = |sort: &'static [SortTerm]| Query {
+            schema: &schema,
+            t: 0,
+            conds: vec![Cond::Eq("id", SqlValue::Integer(1))],
+            sort,
+            group: &[],
+            ignore_case: false,
+            now: None,
+        };
+        assert!(query(&[]).count(Dialect::Sqlite).is_cacheable());
+        let sort: &'static [SortTerm] = Box::leak(Box::new(sort));
+        assert!(!query(sort).count(Dialect::Sqlite).is_cacheable());
+        let mut filtered = Sql::new(Dialect::Sqlite);
+        filtered.cacheable();
+        push_filter(&mut filtered, &Filter::Const(true), T0, None);
+        assert!(!filtered.is_cacheable(), "a filter shapes the statement");
+    }
+
     #[test]
     fn uuid_keys_group_by_their_text_on_postgres_j2_1() {
         assert_eq!(
             grouped_count(Dialect::Postgres),
-            "SELECT COUNT(*) AS \"c0\" FROM \"device\" AS \"t0\" WHERE CAST(\"t0\".\"id\" AS text) \
+            "SELECT COUNT(*) FROM \"device\" AS \"t0\" WHERE CAST(\"t0\".\"id\" AS text) \
              IN (SELECT MIN(CAST(\"t0\".\"id\" AS text)) FROM \"device\" AS \"t0\" GROUP BY \"t0\".\"model\" COLLATE \"C\")"
         );
         assert_eq!(
             grouped_count(Dialect::Sqlite),
-            "SELECT COUNT(*) AS \"c0\" FROM \"device\" AS \"t0\" WHERE \"t0\".\"id\" \
+            "SELECT COUNT(*) FROM \"device\" AS \"t0\" WHERE \"t0\".\"id\" \
              IN (SELECT MIN(\"t0\".\"id\") FROM \"device\" AS \"t0\" GROUP BY \"t0\".\"model\" COLLATE BINARY)"
         );
     }

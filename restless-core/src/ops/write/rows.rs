@@ -177,8 +177,6 @@ pub(super) fn insert<C: Database>(
             // A client-chosen key does not advance PostgreSQL's sequence (SQLite and MySQL move
             // on by themselves): move it past the largest key, so generated keys never collide.
             let literal = |s: &str| format!("'{}'", s.replace('\'', "''"));
-            let mut quoted_table = Sql::new(C::DIALECT);
-            quoted_table.table(meta.table);
             // Only ever forward: never back below what the sequence already handed out.
             let mut seq = Sql::new(C::DIALECT);
             seq.push("SELECT setval(s, GREATEST((SELECT MAX(")
@@ -188,7 +186,7 @@ pub(super) fn insert<C: Database>(
             seq.push("), COALESCE(pg_sequence_last_value(s), 1)))")
                 .alias(ValueKind::BigInt, 0);
             seq.push(" FROM (SELECT CAST(pg_get_serial_sequence(");
-            seq.push(&literal(quoted_table.text()))
+            seq.push(&literal(meta.table.sql(C::DIALECT)))
                 .push(", ")
                 .push(&literal(key.column))
                 .push(") AS regclass) AS s) AS q");

@@ -271,14 +271,15 @@ fn unlink<C: Database>(
     Ok(())
 }
 
-/// `column IN (...)` on an unaliased table.
+/// `column IN (...)` (`= ANY(...)` on PostgreSQL) on an unaliased table.
 pub(super) fn push_in(sql: &mut Sql, column: &str, values: &[SqlValue]) {
-    sql.ident(column).push(" IN (");
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(v.clone());
-    }
-    sql.push(")");
+    sql.key_in(
+        |sql| {
+            sql.ident(column);
+        },
+        values,
+        |sql, v| {
+            sql.bind(v);
+        },
+    );
 }
