@@ -20,8 +20,18 @@ pub use restless_core::{
 /// schema-qualified tables such as `auth.users` are written as Diesel writes them), the key field, and for every field that is not skipped its JSON name,
 /// its column (taken from Diesel's `table!`, so a misspelt column is a compile error), its value
 /// kind and its role (key, attribute, or foreign key of a to-one relationship). It also asserts
-/// at compile time that each field's Rust type fits its column's SQL type, and that the default
-/// key field `id` is the table's primary key. restless reads and writes rows through this
+/// at compile time that the default key field `id` is the table's primary key.
+///
+/// # Field types
+///
+/// A field's Rust type is either the type Diesel maps its column's SQL type to (`i16`, `i32`,
+/// `i64`, `f32`, `f64`, `String`, `bool`, chrono's `NaiveDate`, `NaiveTime`, `NaiveDateTime`,
+/// `DateTime<Utc>`, `uuid::Uuid`, `PgInterval`; written as catalog G1.1 says), or any type of the
+/// application's own (a newtype, an enum, with its own SQL type or not) that implements serde's
+/// `Serialize` and `DeserializeOwned` and Diesel's `FromSql` and `ToSql` for the column's SQL type
+/// on every enabled backend: it is written and read in its serde form (G1.3), and filtered and
+/// sorted as its SQL type. A nullable column takes an `Option` of either. Any other type is a
+/// compile error at the field, naming what the type lacks. restless reads and writes rows through this
 /// metadata; the struct itself stays an ordinary Diesel model.
 ///
 /// # Container attributes
@@ -114,8 +124,12 @@ pub use restless_derive::JsonApiResource;
 #[doc(hidden)]
 pub mod __private {
     pub use diesel;
+    pub use restless_core::codec::probe;
+    pub use restless_core::meta::KindOf;
     pub use restless_core::meta::{
-        assert_column_type, assert_same_table, FieldMeta, FieldRole, FieldValue, JsonApiResource,
-        RelationshipKind, RelationshipMeta, ResourceMeta, Table,
+        assert_same_table, FieldMeta, FieldRole, FieldValue, JsonApiResource, RelationshipKind,
+        RelationshipMeta, ResourceMeta, Table,
     };
+    pub use restless_core::ValueKind;
+    pub use std::sync::OnceLock;
 }

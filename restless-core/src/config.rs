@@ -428,7 +428,7 @@ pub fn validate(
         if !key_ok {
             return Err(ConfigError::InvalidKey(name.into()));
         }
-        if let Some(f) = t.meta.fields.iter().find(|f| !dialect.supports(f.kind)) {
+        if let Some(f) = t.meta.fields.iter().find(|f| !dialect.supports(f.kind())) {
             return Err(ConfigError::UnsupportedKind {
                 type_name: name.into(),
                 field: f.name.into(),

@@ -17,6 +17,7 @@
 
 pub mod api;
 pub mod backend;
+pub mod codec;
 pub mod config;
 pub mod document;
 pub mod error;
@@ -36,6 +37,6 @@ pub use backend::Database;
 pub use config::{ApiConfig, ConfigError, CustomOperator, Method, Registered, ResourceConfig};
 pub use error::{Error, ErrorCode, Problem};
 pub use meta::{
-    FieldMeta, FieldRole, FieldValue, JsonApiResource, RelationshipKind, RelationshipMeta,
-    ResourceMeta, ValueKind,
+    FieldMeta, FieldRole, FieldValue, JsonApiResource, KindOf, RelationshipKind, RelationshipMeta,
+    ResourceMeta, Table, ValueKind,
 };

@@ -1,6 +1,7 @@
 //! Static metadata of a resource type, as `#[derive(JsonApiResource)]` generates it.
 
 use crate::backend::Dialect;
+use crate::codec::Codec;
 
 /// A Diesel model served as a JSON:API resource type.
 ///
@@ -276,14 +277,56 @@ pub struct FieldMeta {
     pub name: &'static str,
     /// The SQL column name, taken from Diesel's `table!` at compile time.
     pub column: &'static str,
-    /// How values of the column are read, written and bound.
-    pub kind: ValueKind,
+    /// How values of the column are read, written and bound: see [`FieldMeta::kind`].
+    pub kind: KindOf,
     /// Whether the column admits NULL (the Rust type is an `Option`).
     pub nullable: bool,
     /// Whether the database fills the column when an INSERT omits it (V3.1, O3.1).
     pub has_default: bool,
     /// The field's role.
     pub role: FieldRole,
+}
+
+impl FieldMeta {
+    /// The field's value kind.
+    pub fn kind(&self) -> ValueKind {
+        self.kind.get()
+    }
+}
+
+/// Where a field's [`ValueKind`] comes from: written out, or worked out from the field's Rust
+/// and SQL types the first time it is asked for (the derive's choice between G1.1's built-in
+/// types and the application's own, G1.3).
+#[derive(Clone, Copy)]
+pub enum KindOf {
+    /// This kind.
+    Fixed(ValueKind),
+    /// The kind this function returns (always the same).
+    Resolved(fn() -> ValueKind),
+}
+
+impl KindOf {
+    /// The kind.
+    pub fn get(self) -> ValueKind {
+        match self {
+            KindOf::Fixed(kind) => kind,
+            KindOf::Resolved(f) => f(),
+        }
+    }
+}
+
+impl PartialEq for KindOf {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for KindOf {}
+
+impl std::fmt::Debug for KindOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 /// The value kinds restless reads, writes and binds (catalog G1).
@@ -310,55 +353,28 @@ pub enum ValueKind {
     Time,
     /// `Timestamp` (MySQL `Datetime` too), `chrono::NaiveDateTime`.
     Timestamp,
-    /// `Timestamptz` (PostgreSQL) or `TimestamptzSqlite`, `chrono::DateTime<Utc>`.
+    /// `Timestamptz` (PostgreSQL) or `TimestampTz`, `chrono::DateTime<Utc>`.
     TimestampTz,
     /// `Uuid` (PostgreSQL), `uuid::Uuid`.
     Uuid,
     /// `Interval` (PostgreSQL), `diesel::pg::data_types::PgInterval`.
     Interval,
+    /// An SQL type of the application's own, e.g. a database enum (G1.3): compared for
+    /// equality, sorted and grouped by its written text.
+    Enum,
+    /// A Rust type of the application's own (G1.3), read and written through its codec; it is
+    /// filtered and sorted as its SQL type's kind ([`Codec::base`]).
+    User(&'static Codec),
 }
 
 impl ValueKind {
-    /// All kinds, in the order of their codes.
-    pub const ALL: [ValueKind; 13] = [
-        ValueKind::SmallInt,
-        ValueKind::Integer,
-        ValueKind::BigInt,
-        ValueKind::Float,
-        ValueKind::Double,
-        ValueKind::Text,
-        ValueKind::Bool,
-        ValueKind::Date,
-        ValueKind::Time,
-        ValueKind::Timestamp,
-        ValueKind::TimestampTz,
-        ValueKind::Uuid,
-        ValueKind::Interval,
-    ];
-
-    /// A one-letter code naming the kind in a result column's alias, so that rows can be decoded
-    /// without any other state (see `backend`).
-    pub fn code(self) -> char {
+    /// The kind that decides filters, sorting and functions: a user type's SQL kind, else the
+    /// kind itself.
+    pub fn base(self) -> ValueKind {
         match self {
-            ValueKind::SmallInt => 'a',
-            ValueKind::Integer => 'b',
-            ValueKind::BigInt => 'c',
-            ValueKind::Float => 'd',
-            ValueKind::Double => 'e',
-            ValueKind::Text => 'f',
-            ValueKind::Bool => 'g',
-            ValueKind::Date => 'h',
-            ValueKind::Time => 'i',
-            ValueKind::Timestamp => 'j',
-            ValueKind::TimestampTz => 'k',
-            ValueKind::Uuid => 'l',
-            ValueKind::Interval => 'm',
+            ValueKind::User(codec) => codec.base,
+            other => other,
         }
-    }
-
-    /// The kind whose [`code`](Self::code) is `c`.
-    pub fn from_code(c: char) -> Option<ValueKind> {
-        Self::ALL.into_iter().find(|k| k.code() == c)
     }
 }
 
@@ -412,9 +428,6 @@ impl FieldValue for diesel::pg::data_types::PgInterval {
     note = "the field's type must be the Rust type Diesel maps the column's SQL type to (`Nullable` columns need an `Option`)"
 )]
 pub trait ColumnType<ST> {}
-
-/// Compile-time check emitted by the derive: `T` fits SQL type `ST`.
-pub fn assert_column_type<T: ColumnType<ST>, ST>() {}
 
 /// Compile-time check emitted by the derive: a join table's two columns belong to one table.
 pub fn assert_same_table<A, B>()
@@ -470,14 +483,6 @@ impl<T: FieldValue> FieldValue for Option<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_round_trip() {
-        for k in ValueKind::ALL {
-            assert_eq!(ValueKind::from_code(k.code()), Some(k));
-        }
-        assert_eq!(ValueKind::from_code('z'), None);
-    }
 
     #[test]
     fn option_is_nullable_with_the_inner_kind() {

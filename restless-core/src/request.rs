@@ -8,7 +8,7 @@ use crate::meta::{FieldMeta, FieldRole, ValueKind};
 use crate::query::filter::{expects, Marker, Operand};
 use crate::schema::Schema;
 use crate::temporal::Literal;
-use crate::value::SqlValue;
+use crate::value::{SqlValue, UserValue};
 
 /// Escapes a member name for a JSON pointer (RFC 6901, S1.3).
 pub(crate) fn escape(name: &str) -> String {
@@ -188,7 +188,7 @@ fn json_type(v: &Value) -> &'static str {
 
 /// A request value for a column of `field` (G1.1, G3, G4, G5.2, G6): strict, no coercion.
 pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, String> {
-    let kind = field.kind;
+    let kind = field.kind();
     let temporal = matches!(
         kind,
         ValueKind::Date | ValueKind::Time | ValueKind::Timestamp | ValueKind::TimestampTz
@@ -213,6 +213,13 @@ pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, S
         _ => Err(wrong()),
     };
     let value = match kind {
+        // A user type takes its serde form (G1.3).
+        ValueKind::User(codec) => {
+            let value = codec
+                .from_json(v)
+                .map_err(|_| format!("expects {}; got {v}", expects(kind)))?;
+            SqlValue::User(UserValue { value, codec })
+        }
         ValueKind::SmallInt => SqlValue::SmallInt(int(i16::MIN.into(), i16::MAX.into())? as i16),
         ValueKind::Integer => SqlValue::Integer(int(i32::MIN.into(), i32::MAX.into())? as i32),
         ValueKind::BigInt => SqlValue::BigInt(int(i64::MIN, i64::MAX)?),
@@ -513,7 +520,7 @@ mod tests {
         FieldMeta {
             name: "x",
             column: "x",
-            kind,
+            kind: crate::meta::KindOf::Fixed(kind),
             nullable,
             has_default: false,
             role: FieldRole::Attribute,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use serde_json::Value;
 
+use crate::codec::{AnyValue, Codec};
 use crate::meta::ValueKind;
 
 /// One column value, as read from or bound to the database.
@@ -47,6 +48,36 @@ pub enum SqlValue {
         /// Months.
         months: i32,
     },
+    /// A value of a Rust type of the application's own (G1.3).
+    User(UserValue),
+}
+
+/// A value of a user type with the codec that reads, writes and binds it.
+#[derive(Clone)]
+pub struct UserValue {
+    /// The value, of the codec's Rust type.
+    pub value: AnyValue,
+    /// Its codec.
+    pub codec: &'static Codec,
+}
+
+impl UserValue {
+    /// The value's serde form (G1.3); `null` if it cannot be serialized.
+    pub fn to_json(&self) -> Value {
+        self.codec.to_json(&*self.value).unwrap_or(Value::Null)
+    }
+}
+
+impl PartialEq for UserValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.codec == other.codec && self.to_json() == other.to_json()
+    }
+}
+
+impl std::fmt::Debug for UserValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}({})", self.codec.type_name(), self.to_json())
+    }
 }
 
 impl SqlValue {
@@ -74,6 +105,7 @@ impl SqlValue {
                 days,
                 months,
             } => interval_seconds(*microseconds, *days, *months),
+            SqlValue::User(v) => v.to_json(),
         }
     }
 
@@ -86,6 +118,12 @@ impl SqlValue {
             SqlValue::BigInt(v) => Some(v.to_string()),
             SqlValue::Text(v) => Some(v.clone()),
             SqlValue::Uuid(u) => Some(u.hyphenated().to_string()),
+            // A user key is the string or the integer it serializes as (F1.3).
+            SqlValue::User(v) => match v.to_json() {
+                Value::String(s) => Some(s),
+                Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -106,6 +144,22 @@ impl SqlValue {
             ValueKind::Uuid => {
                 let u = uuid::Uuid::parse_str(id).ok()?;
                 (u.hyphenated().to_string() == id).then_some(SqlValue::Uuid(u))
+            }
+            // The segment as a JSON string, or as an integer; canonical when it writes back
+            // to the same text (F1.3).
+            ValueKind::User(codec) => {
+                let as_number = || {
+                    id.parse::<i64>()
+                        .ok()
+                        .filter(|n| n.to_string() == id)
+                        .map(Value::from)
+                };
+                let value = codec
+                    .from_json(&Value::String(id.to_owned()))
+                    .ok()
+                    .or_else(|| as_number().and_then(|n| codec.from_json(&n).ok()))?;
+                let value = SqlValue::User(UserValue { value, codec });
+                (value.to_id().as_deref() == Some(id)).then_some(value)
             }
             _ => None,
         }

@@ -40,8 +40,22 @@ fn expand(m: &Resource<'_>) -> TokenStream {
         } else {
             quote!(#p::FieldRole::Attribute)
         };
-        let kind = quote_spanned!(ty.span()=> <#ty as #p::FieldValue>::KIND);
-        let nullable = quote_spanned!(ty.span()=> <#ty as #p::FieldValue>::NULLABLE);
+        // The kind is worked out the first time it is asked for: G1.1's built-in type, an
+        // `Option` of a user type, or a user type (G1.3), whichever applies first. A type that
+        // is none of them fails to compile here, at the field.
+        let st = quote!(<#table::#column as #p::diesel::Expression>::SqlType);
+        let kind = quote_spanned! {ty.span()=>
+            #p::KindOf::Resolved(|| {
+                static __RESTLESS_KIND: #p::OnceLock<#p::ValueKind> = #p::OnceLock::new();
+                #p::probe::resolve(&__RESTLESS_KIND, || {
+                    #[allow(unused_imports)]
+                    use #p::probe::{Builtin as _, KnownSql as _, NullableUser as _, OwnSql as _, Unsupported as _, User as _};
+                    (&&&&#p::probe::Probe::<#ty, #st>::NEW)
+                        .field_kind((&&#p::probe::SqlProbe::<#st>::NEW).sql_kind())
+                })
+            })
+        };
+        let nullable = is_option(ty);
         let has_default = f.db_default;
         quote! {
             #p::FieldMeta {
@@ -52,15 +66,6 @@ fn expand(m: &Resource<'_>) -> TokenStream {
                 has_default: #has_default,
                 role: #role,
             }
-        }
-    });
-
-    // Each field's Rust type must fit its column's SQL type, or rows would fail to decode.
-    let type_checks = m.fields.iter().map(|f| {
-        let ty = f.ty;
-        let column = &f.column;
-        quote_spanned! {ty.span()=>
-            #p::assert_column_type::<#ty, <#table::#column as #p::diesel::Expression>::SqlType>();
         }
     });
 
@@ -136,11 +141,22 @@ fn expand(m: &Resource<'_>) -> TokenStream {
 
             #[allow(dead_code, clippy::no_effect_underscore_binding)]
             fn __restless_checks() {
-                #(#type_checks)*
                 #(#join_checks)*
                 #key_check
             }
         };
+    }
+}
+
+/// Whether a field's type is an `Option` (its column is nullable, as Diesel requires).
+fn is_option(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => {
+            p.path.segments.last().is_some_and(|s| s.ident == "Option")
+        }
+        syn::Type::Group(g) => is_option(&g.elem),
+        syn::Type::Paren(p) => is_option(&p.elem),
+        _ => false,
     }
 }
 

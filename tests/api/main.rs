@@ -43,4 +43,5 @@ mod shaping;
 mod single;
 mod sorting;
 mod tables;
+mod user_types;
 mod writes;

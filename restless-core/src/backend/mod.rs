@@ -435,7 +435,7 @@ pub trait Database: diesel::Connection + Send + 'static {
 
 /// Decodes the kinds every backend reads the same way, with Diesel's own `FromSql`.
 macro_rules! decode_common {
-    ($db:ty, $kind:expr, $raw:expr) => {{
+    ($db:ty, $field:ident, $kind:expr, $raw:expr) => {{
         use diesel::deserialize::FromSql;
         use diesel::sql_types as st;
         use $crate::value::SqlValue;
@@ -472,6 +472,8 @@ macro_rules! decode_common {
                 <chrono::NaiveDateTime as FromSql<st::Timestamp, $db>>::from_sql(v)
                     .map(SqlValue::Timestamp)
             }
+            ($crate::meta::ValueKind::User(codec), Some(v)) => (codec.$field.decode)(v)
+                .map(|value| SqlValue::User($crate::value::UserValue { value, codec })),
             (kind, Some(v)) => decode_special(kind, v),
         }
     }};
@@ -481,7 +483,7 @@ use decode_common;
 
 /// Pushes the values every backend binds the same way; `$special` handles the rest.
 macro_rules! bind_common {
-    ($db:ty, $pass:expr, $bind:expr, $special:path) => {{
+    ($db:ty, $field:ident, $pass:expr, $bind:expr, $special:path) => {{
         use diesel::sql_types as st;
         use $crate::backend::Bind;
         use $crate::value::SqlValue;
@@ -509,9 +511,11 @@ macro_rules! bind_common {
                         st::Nullable<st::Timestamp>,
                         Option<chrono::NaiveDateTime>,
                     >(&None),
+                    K::User(codec) => (codec.$field.bind_null)(pass),
                     _ => $special(pass, b),
                 }
             }
+            Bind::Value(SqlValue::User(v)) => (v.codec.$field.bind)(&*v.value, pass),
             Bind::Value(SqlValue::SmallInt(v)) => pass.push_bind_param::<st::SmallInt, i16>(v),
             Bind::Value(SqlValue::Integer(v)) => pass.push_bind_param::<st::Integer, i32>(v),
             Bind::Value(SqlValue::BigInt(v)) => pass.push_bind_param::<st::BigInt, i64>(v),

@@ -10,7 +10,7 @@ use crate::meta::ValueKind;
 use crate::value::SqlValue;
 
 fn decode(kind: ValueKind, raw: Option<MysqlValue<'_>>) -> diesel::deserialize::Result<SqlValue> {
-    decode_common!(Mysql, kind, raw)
+    decode_common!(Mysql, mysql, kind, raw)
 }
 
 fn decode_special(kind: ValueKind, v: MysqlValue<'_>) -> diesel::deserialize::Result<SqlValue> {
@@ -40,7 +40,7 @@ fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Mysql>, b: &'b Bind) -> QueryResu
 }
 
 fn bind<'b>(pass: &mut AstPass<'_, 'b, Mysql>, b: &'b Bind) -> QueryResult<()> {
-    bind_common!(Mysql, pass, b, bind_special)
+    bind_common!(Mysql, mysql, pass, b, bind_special)
 }
 
 impl_database!(MysqlConnection, Mysql, Dialect::Mysql, read: |conn, f| {

@@ -10,7 +10,7 @@ use crate::meta::ValueKind;
 use crate::value::SqlValue;
 
 fn decode(kind: ValueKind, raw: Option<PgValue<'_>>) -> diesel::deserialize::Result<SqlValue> {
-    decode_common!(Pg, kind, raw)
+    decode_common!(Pg, pg, kind, raw)
 }
 
 fn decode_special(kind: ValueKind, v: PgValue<'_>) -> diesel::deserialize::Result<SqlValue> {
@@ -73,7 +73,7 @@ fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Pg>, b: &'b Bind) -> QueryResult<
 }
 
 fn bind<'b>(pass: &mut AstPass<'_, 'b, Pg>, b: &'b Bind) -> QueryResult<()> {
-    bind_common!(Pg, pass, b, bind_special)
+    bind_common!(Pg, pg, pass, b, bind_special)
 }
 
 impl_database!(PgConnection, Pg, Dialect::Postgres, read: |conn, f| {

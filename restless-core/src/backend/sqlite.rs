@@ -12,7 +12,7 @@ fn decode(
     kind: ValueKind,
     raw: Option<SqliteValue<'_, '_, '_>>,
 ) -> diesel::deserialize::Result<SqlValue> {
-    decode_common!(Sqlite, kind, raw)
+    decode_common!(Sqlite, sqlite, kind, raw)
 }
 
 fn decode_special(
@@ -51,7 +51,7 @@ fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Sqlite>, b: &'b Bind) -> QueryRes
 }
 
 fn bind<'b>(pass: &mut AstPass<'_, 'b, Sqlite>, b: &'b Bind) -> QueryResult<()> {
-    bind_common!(Sqlite, pass, b, bind_special)
+    bind_common!(Sqlite, sqlite, pass, b, bind_special)
 }
 
 impl_database!(SqliteConnection, Sqlite, Dialect::Sqlite, read: |conn, f| {

@@ -231,7 +231,7 @@ pub(crate) fn related_single<C: Database>(
             rel.name
         ),
     };
-    let key = SqlValue::parse_id(target_meta.key().kind, rid).ok_or_else(not_related)?;
+    let key = SqlValue::parse_id(target_meta.key().kind(), rid).ok_or_else(not_related)?;
     let conds = vec![
         membership(ctx.schema, t, r, owner.key(0).clone()),
         Cond::Eq(target_meta.key().column, key),
@@ -505,7 +505,7 @@ fn by_key_with<C: Database>(
 }
 
 fn parse_key(schema: &Schema, t: usize, id: &str) -> Result<SqlValue, Error> {
-    SqlValue::parse_id(schema.meta(t).key().kind, id).ok_or_else(|| not_found(schema, t, id))
+    SqlValue::parse_id(schema.meta(t).key().kind(), id).ok_or_else(|| not_found(schema, t, id))
 }
 
 fn not_found(schema: &Schema, t: usize, id: &str) -> Error {

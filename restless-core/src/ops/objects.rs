@@ -215,14 +215,14 @@ fn load_linkage<C: Database>(
                     table,
                     foreign_key,
                     target_key.column,
-                    fk.map_or(owner_key.kind, |f| f.kind),
+                    fk.map_or(owner_key.kind(), |f| f.kind()),
                 )
             }
             RelationshipKind::ManyToMany {
                 table,
                 local,
                 remote,
-            } => (table, local, remote, owner_key.kind),
+            } => (table, local, remote, owner_key.kind()),
         };
         let mut map: HashMap<String, Vec<SqlValue>> = HashMap::new();
         for chunk in owners.chunks(IN_CHUNK) {
@@ -233,7 +233,7 @@ fn load_linkage<C: Database>(
                 .alias(owner_kind, 0);
             sql.push(", ")
                 .column(T0, target_col)
-                .alias(target_key.kind, 1);
+                .alias(target_key.kind(), 1);
             sql.push(" FROM ")
                 .table(table)
                 .push(" AS ")
@@ -243,7 +243,7 @@ fn load_linkage<C: Database>(
             sql.push(" ORDER BY ");
             push_sort_value(&mut sql, T0, owner_col, owner_kind, false);
             sql.push(", ");
-            push_sort_value(&mut sql, T0, target_col, target_key.kind, false);
+            push_sort_value(&mut sql, T0, target_col, target_key.kind(), false);
             for row in db.load(sql)? {
                 if let Some(owner) = row.get(0).to_id() {
                     map.entry(owner).or_default().push(row.get(1).clone());

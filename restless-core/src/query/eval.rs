@@ -36,7 +36,7 @@ fn numeric(kind: ValueKind) -> bool {
 }
 
 fn kind_word(kind: ValueKind) -> &'static str {
-    match kind {
+    match kind.base() {
         ValueKind::Text => "text",
         ValueKind::Bool => "boolean",
         ValueKind::Date => "a date",
@@ -44,6 +44,7 @@ fn kind_word(kind: ValueKind) -> &'static str {
         ValueKind::Timestamp | ValueKind::TimestampTz => "a timestamp",
         ValueKind::Uuid => "a UUID",
         ValueKind::Interval => "an interval",
+        ValueKind::Enum => "an enum",
         _ => "a number",
     }
 }
@@ -118,16 +119,19 @@ pub(crate) fn parse(
                 ))
             })?;
             match func {
-                Func::Sum | Func::Avg if !numeric(field.kind) => Err(at(format!(
+                Func::Sum | Func::Avg if !numeric(field.kind().base()) => Err(at(format!(
                     "\"{name}\" needs a numeric field; \"{field_name}\" is {}.",
-                    kind_word(field.kind)
+                    kind_word(field.kind())
                 ))),
                 Func::Min | Func::Max
-                    if matches!(field.kind, ValueKind::Bool | ValueKind::Uuid) =>
+                    if matches!(
+                        field.kind().base(),
+                        ValueKind::Bool | ValueKind::Uuid | ValueKind::Enum
+                    ) =>
                 {
                     Err(at(format!(
                         "\"{name}\" needs an ordered field; \"{field_name}\" is {}.",
-                        kind_word(field.kind)
+                        kind_word(field.kind())
                     )))
                 }
                 _ => Ok(Function { func, field }),

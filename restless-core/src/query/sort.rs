@@ -186,7 +186,7 @@ pub(crate) mod tests {
         FieldMeta {
             name,
             column: name,
-            kind,
+            kind: crate::meta::KindOf::Fixed(kind),
             nullable: true,
             has_default: false,
             role,

@@ -8,7 +8,7 @@ use crate::query::filter::{Filter, Now, Pattern};
 use crate::value::SqlValue;
 
 fn operand_column(sql: &mut Sql, alias: &str, field: &FieldMeta) {
-    if field.kind == ValueKind::Text {
+    if field.kind().base() == ValueKind::Text {
         text_column(sql, alias, field.column);
     } else {
         sql.column(alias, field.column);
@@ -16,7 +16,7 @@ fn operand_column(sql: &mut Sql, alias: &str, field: &FieldMeta) {
 }
 
 fn operand_value(sql: &mut Sql, kind: ValueKind, value: SqlValue) {
-    if kind == ValueKind::Text {
+    if kind.base() == ValueKind::Text {
         text_value(sql, value);
     } else {
         sql.bind(value);
@@ -62,10 +62,10 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
         Filter::Compare { field, op, operand } => {
             operand_column(sql, alias, field);
             sql.push(op.sql());
-            operand_value(sql, field.kind, operand.value(now));
+            operand_value(sql, field.kind(), operand.value(now));
         }
         Filter::CompareField { field, op, other } => {
-            let text = field.kind == ValueKind::Text;
+            let text = field.kind().base() == ValueKind::Text;
             if text {
                 text_column(sql, alias, field.column);
                 sql.push(op.sql());
@@ -88,7 +88,7 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
             values,
             negated,
         } => {
-            if *kind == ValueKind::Text {
+            if kind.base() == ValueKind::Text {
                 text_column(sql, alias, column);
             } else {
                 sql.column(alias, column);

@@ -133,7 +133,8 @@ impl Query<'_> {
             let terms: Vec<&SortTerm> = self.group.iter().collect();
             let joins = self.joins(&terms);
             // PostgreSQL has no MIN over uuid; its text form orders the same way.
-            let as_text = meta.key().kind == ValueKind::Uuid && sql.dialect() == Dialect::Postgres;
+            let as_text =
+                meta.key().kind().base() == ValueKind::Uuid && sql.dialect() == Dialect::Postgres;
             let key = |sql: &mut Sql| {
                 if as_text {
                     sql.push("CAST(")
@@ -166,7 +167,7 @@ impl Query<'_> {
                     sql,
                     Self::alias_of(&joins, &g.path),
                     field.column,
-                    field.kind,
+                    field.kind(),
                     false,
                 );
             }
@@ -216,7 +217,7 @@ impl Query<'_> {
                 sql.push(", ");
             }
             let integral = matches!(
-                f.field.kind,
+                f.field.kind().base(),
                 ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt
             );
             let kind = match f.func {
@@ -248,7 +249,7 @@ impl Query<'_> {
                     // Text by code point, as sorting does; MariaDB's result must stay text, so it
                     // takes utf8mb4's binary collation (after converting the column, whatever its
                     // charset: M3.5) rather than a cast to bytes.
-                    match (f.field.kind, dialect) {
+                    match (f.field.kind().base(), dialect) {
                         (ValueKind::Text, Dialect::Postgres) => {
                             sql.column(T0, f.field.column).push(" COLLATE \"C\"");
                         }
@@ -264,7 +265,7 @@ impl Query<'_> {
                         }
                     }
                     sql.push(")");
-                    f.field.kind
+                    f.field.kind()
                 }
             };
             sql.alias(kind, i);
@@ -289,7 +290,7 @@ impl Query<'_> {
             if i > 0 {
                 sql.push(", ");
             }
-            sql.column(T0, f.column).alias(f.kind, i);
+            sql.column(T0, f.column).alias(f.kind(), i);
         }
         sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
         let terms: Vec<&SortTerm> = self.sort.iter().collect();
@@ -379,7 +380,7 @@ pub(crate) fn push_order(
             " IS NULL) DESC, "
         });
     }
-    push_sort_value(sql, alias, field.column, field.kind, ignore_case);
+    push_sort_value(sql, alias, field.column, field.kind(), ignore_case);
     sql.push(if desc { " DESC" } else { " ASC" });
 }
 
@@ -391,9 +392,31 @@ pub(crate) fn push_sort_value(
     kind: ValueKind,
     ignore_case: bool,
 ) {
-    if kind != ValueKind::Text {
-        sql.column(alias, column);
-        return;
+    match kind.base() {
+        ValueKind::Text => {}
+        // An SQL type of the application's own sorts by its written text (G1.3).
+        ValueKind::Enum => {
+            match sql.dialect() {
+                Dialect::Postgres => {
+                    sql.push("CAST(")
+                        .column(alias, column)
+                        .push(" AS TEXT) COLLATE \"C\"");
+                }
+                Dialect::Mysql => {
+                    sql.push("CAST(CONVERT(CAST(")
+                        .column(alias, column)
+                        .push(" AS CHAR) USING utf8mb4) AS BINARY)");
+                }
+                Dialect::Sqlite => {
+                    sql.column(alias, column).push(" COLLATE BINARY");
+                }
+            }
+            return;
+        }
+        _ => {
+            sql.column(alias, column);
+            return;
+        }
     }
     let dialect = sql.dialect();
     if dialect == Dialect::Mysql {
@@ -432,7 +455,12 @@ fn push_key_in(sql: &mut Sql, column: &str, values: &[SqlValue]) {
             sql.bind(v);
         },
     );
-    if sql.dialect() == Dialect::Mysql && values.iter().any(|v| matches!(v, SqlValue::Text(_))) {
+    let text = |v: &SqlValue| match v {
+        SqlValue::Text(_) => true,
+        SqlValue::User(u) => u.codec.base == ValueKind::Text,
+        _ => false,
+    };
+    if sql.dialect() == Dialect::Mysql && values.iter().any(text) {
         sql.push(" AND ");
         sql.key_in(|sql| text_column(sql, T0, column), values, text_value);
     }

@@ -66,7 +66,7 @@ pub(crate) fn create<C: Database>(
                 ),
             ))
         }
-        Some(id) => Some(SqlValue::parse_id(meta.key().kind, id).ok_or_else(|| {
+        Some(id) => Some(SqlValue::parse_id(meta.key().kind(), id).ok_or_else(|| {
             Error::problem(
                 ErrorCode::InvalidDocument,
                 "/data/id",
@@ -151,7 +151,7 @@ pub(crate) fn update<C: Database>(
             ),
         ));
     }
-    let key = SqlValue::parse_id(meta.key().kind, id).ok_or_else(|| not_found(schema, t, id))?;
+    let key = SqlValue::parse_id(meta.key().kind(), id).ok_or_else(|| not_found(schema, t, id))?;
     let before = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
     if let Some(rels) = raw.relationships {
         if !schema.types[t].config.allow_to_many_replacement {
@@ -215,7 +215,7 @@ pub(crate) fn delete<C: Database>(
 ) -> Result<Written, Error> {
     let schema = ctx.schema;
     let meta = schema.meta(t);
-    let key = SqlValue::parse_id(meta.key().kind, id).ok_or_else(|| not_found(schema, t, id))?;
+    let key = SqlValue::parse_id(meta.key().kind(), id).ok_or_else(|| not_found(schema, t, id))?;
     if existing(db, schema, t, std::slice::from_ref(&key))?.is_empty() {
         return Err(not_found(schema, t, id));
     }
@@ -273,7 +273,7 @@ pub(crate) fn relationship<C: Database>(
     let schema = ctx.schema;
     let meta = schema.meta(t);
     let rel = *schema.rel(t, r);
-    let key = SqlValue::parse_id(meta.key().kind, id).ok_or_else(|| not_found(schema, t, id))?;
+    let key = SqlValue::parse_id(meta.key().kind(), id).ok_or_else(|| not_found(schema, t, id))?;
     if existing(db, schema, t, std::slice::from_ref(&key))?.is_empty() {
         return Err(not_found(schema, t, id));
     }
@@ -316,7 +316,7 @@ pub(crate) fn relationship<C: Database>(
             let value = keys
                 .first()
                 .cloned()
-                .unwrap_or(SqlValue::TypedNull(fk.kind));
+                .unwrap_or(SqlValue::TypedNull(fk.kind()));
             let mut sql = Sql::new(C::DIALECT);
             sql.push("UPDATE ")
                 .table(meta.table)

@@ -129,7 +129,7 @@ pub(super) fn explain<C: Database, T>(
         let mut sql = Sql::new(C::DIALECT);
         sql.push("SELECT ")
             .column(T0, meta.key().column)
-            .alias(meta.key().kind, 0)
+            .alias(meta.key().kind(), 0)
             .push(" FROM ")
             .table(meta.table)
             .push(" AS ")

@@ -35,7 +35,7 @@ pub(super) fn resolve_targets<C: Database>(
         let mut seen = HashSet::new();
         let parsed: Vec<(Option<SqlValue>, &Ident)> = idents
             .iter()
-            .map(|i| (SqlValue::parse_id(target_meta.key().kind, &i.id), *i))
+            .map(|i| (SqlValue::parse_id(target_meta.key().kind(), &i.id), *i))
             .collect();
         let candidates: Vec<SqlValue> = parsed.iter().filter_map(|(k, _)| k.clone()).collect();
         let found: HashSet<String> = existing(db, schema, target, &candidates)?
@@ -109,7 +109,7 @@ pub(super) fn assignments(
         .map(|(i, v)| {
             (
                 meta.fields[*i].column,
-                typed(v.value(now), meta.fields[*i].kind),
+                typed(v.value(now), meta.fields[*i].kind()),
             )
         })
         .collect();
@@ -119,7 +119,7 @@ pub(super) fn assignments(
                 fk.column,
                 keys.first()
                     .cloned()
-                    .unwrap_or(SqlValue::TypedNull(fk.kind)),
+                    .unwrap_or(SqlValue::TypedNull(fk.kind())),
             ));
         }
     }
@@ -170,7 +170,7 @@ pub(super) fn insert<C: Database>(
         db.execute(sql)?;
         if C::DIALECT == Dialect::Postgres
             && matches!(
-                key.kind,
+                key.kind().base(),
                 ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt
             )
         {
@@ -201,20 +201,27 @@ pub(super) fn insert<C: Database>(
         last.push("SELECT LAST_INSERT_ID()")
             .alias(ValueKind::BigInt, 0);
         let id = db.load(last)?.first().map(|r| r.get(0).clone());
-        return match (id, key.kind) {
+        return match (id, key.kind()) {
             (Some(SqlValue::BigInt(n)), ValueKind::Integer) => i32::try_from(n)
                 .map(SqlValue::Integer)
                 .map_err(|e| Error::Internal(e.to_string())),
             (Some(SqlValue::BigInt(n)), ValueKind::SmallInt) => i16::try_from(n)
                 .map(SqlValue::SmallInt)
                 .map_err(|e| Error::Internal(e.to_string())),
+            // A user key type takes the integer in its serde form (F1.3).
+            (Some(SqlValue::BigInt(n)), ValueKind::User(codec)) => codec
+                .from_json(&serde_json::Value::from(n))
+                .map(|value| SqlValue::User(crate::value::UserValue { value, codec }))
+                .map_err(Error::Internal),
             (Some(v @ SqlValue::BigInt(_)), _) => Ok(v),
             (other, _) => Err(Error::Internal(format!(
                 "LAST_INSERT_ID returned {other:?}"
             ))),
         };
     }
-    sql.push(" RETURNING ").ident(key.column).alias(key.kind, 0);
+    sql.push(" RETURNING ")
+        .ident(key.column)
+        .alias(key.kind(), 0);
     db.load(sql)?
         .first()
         .map(|r| r.get(0).clone())

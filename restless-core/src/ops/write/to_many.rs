@@ -57,13 +57,13 @@ pub(super) fn members<C: Database>(
     let target = schema.meta(rel.target);
     let (table, owner_col, member_col, kind) = match rel.kind {
         RelationshipKind::ToMany { table, foreign_key } => {
-            (table, foreign_key, target.key().column, target.key().kind)
+            (table, foreign_key, target.key().column, target.key().kind())
         }
         RelationshipKind::ManyToMany {
             table,
             local,
             remote,
-        } => (table, local, remote, target.key().kind),
+        } => (table, local, remote, target.key().kind()),
         RelationshipKind::ToOne { .. } => return Ok(Vec::new()),
     };
     let chunks: Vec<Option<&[SqlValue]>> = match among {

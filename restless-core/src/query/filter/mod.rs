@@ -310,28 +310,28 @@ pub(crate) fn parse_simple(
         let key = meta.key();
         return Ok(Filter::In {
             column: key.column,
-            kind: key.kind,
-            values: ids(key.kind),
+            kind: key.kind(),
+            values: ids(key.kind()),
             negated: false,
         });
     }
     if let Some(f) = schema.attribute(t, name).map(|i| &meta.fields[i]) {
         let mut typed = Vec::with_capacity(values.len());
         for v in &values {
-            match coerce(f.kind, &Value::String((*v).to_owned()), true) {
+            match coerce(f.kind(), &Value::String((*v).to_owned()), true) {
                 Ok(Operand::Value(x)) => typed.push(x),
                 _ => {
                     return Err(fail(format!(
                         "{}: field \"{name}\" expects {}; got \"{v}\".",
                         param.name,
-                        expects(f.kind)
+                        expects(f.kind())
                     )))
                 }
             }
         }
         return Ok(Filter::In {
             column: f.column,
-            kind: f.kind,
+            kind: f.kind(),
             values: typed,
             negated: false,
         });
@@ -339,11 +339,11 @@ pub(crate) fn parse_simple(
     if let Some(r) = schema.rel_index(t, name) {
         let rel = *schema.rel(t, r);
         let target = schema.meta(rel.target);
-        let keys = ids(target.key().kind);
+        let keys = ids(target.key().kind());
         if let Some(fk) = schema.fk_field(t, r) {
             return Ok(Filter::In {
                 column: fk.column,
-                kind: fk.kind,
+                kind: fk.kind(),
                 values: keys,
                 negated: false,
             });
@@ -356,7 +356,7 @@ pub(crate) fn parse_simple(
         };
         let inner = Filter::In {
             column: target.key().column,
-            kind: target.key().kind,
+            kind: target.key().kind(),
             values: keys,
             negated: false,
         };

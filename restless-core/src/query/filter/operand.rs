@@ -3,13 +3,14 @@
 use serde_json::Value;
 
 use super::{Marker, Operand};
+use crate::codec::Codec;
 use crate::meta::ValueKind;
 use crate::temporal::Literal;
-use crate::value::SqlValue;
+use crate::value::{SqlValue, UserValue};
 
 /// How a kind is named in errors (M3.2).
 pub(super) fn kind_name(kind: ValueKind) -> &'static str {
-    match kind {
+    match kind.base() {
         ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt => "integer",
         ValueKind::Float | ValueKind::Double => "number",
         ValueKind::Text => "text",
@@ -19,6 +20,8 @@ pub(super) fn kind_name(kind: ValueKind) -> &'static str {
         ValueKind::Timestamp | ValueKind::TimestampTz => "timestamp",
         ValueKind::Uuid => "uuid",
         ValueKind::Interval => "interval",
+        ValueKind::Enum => "enum",
+        ValueKind::User(_) => "value",
     }
 }
 
@@ -34,6 +37,7 @@ pub(crate) fn expects(kind: ValueKind) -> &'static str {
         ValueKind::Timestamp | ValueKind::TimestampTz => "a timestamp (YYYY-MM-DDTHH:MM:SS)",
         ValueKind::Uuid => "a UUID",
         ValueKind::Interval => "a number of seconds",
+        ValueKind::Enum | ValueKind::User(_) => "a value of its type",
     }
 }
 
@@ -55,6 +59,7 @@ pub(super) fn comparable(a: ValueKind, b: ValueKind) -> bool {
         ValueKind::Timestamp | ValueKind::TimestampTz => 1,
         _ => 2,
     };
+    let (a, b) = (a.base(), b.base());
     match (class(a), class(b)) {
         (2, 2) => a == b,
         (x, y) => x == y,
@@ -77,6 +82,7 @@ pub(super) fn coerce(kind: ValueKind, v: &Value, lenient: bool) -> Result<Operan
         }
     };
     let value = match kind {
+        ValueKind::User(codec) => user_operand(codec, v, lenient).ok_or(())?,
         ValueKind::SmallInt => SqlValue::SmallInt(int(i16::MIN.into(), i16::MAX.into())? as i16),
         ValueKind::Integer => SqlValue::Integer(int(i32::MIN.into(), i32::MAX.into())? as i32),
         ValueKind::BigInt => SqlValue::BigInt(int(i64::MIN, i64::MAX)?),
@@ -119,6 +125,19 @@ pub(super) fn coerce(kind: ValueKind, v: &Value, lenient: bool) -> Result<Operan
     Ok(Operand::Value(value))
 }
 
+/// A user type's operand: its serde form (G1.3, M4.8); leniently, a string holding the JSON
+/// text of a number or boolean too, as for the built-in kinds (G6.3).
+fn user_operand(codec: &'static Codec, v: &Value, lenient: bool) -> Option<SqlValue> {
+    let value = codec.from_json(v).ok().or_else(|| {
+        let s = v.as_str().filter(|_| lenient)?;
+        let parsed: Value = serde_json::from_str(s).ok()?;
+        matches!(parsed, Value::Number(_) | Value::Bool(_))
+            .then(|| codec.from_json(&parsed).ok())
+            .flatten()
+    })?;
+    Some(SqlValue::User(UserValue { value, codec }))
+}
+
 /// An id operand of a key of `kind` (M4.7): `Ok(None)` when it names no resource.
 pub(super) fn coerce_id(kind: ValueKind, v: &Value) -> Result<Option<SqlValue>, ()> {
     match v {
@@ -126,7 +145,7 @@ pub(super) fn coerce_id(kind: ValueKind, v: &Value) -> Result<Option<SqlValue>, 
         Value::Number(_)
             if matches!(
                 kind,
-                ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt
+                ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt | ValueKind::User(_)
             ) =>
         {
             match coerce(kind, v, false) {

@@ -241,7 +241,7 @@ impl Resolver<'_> {
                             .schema
                             .fk_field(t, r)
                             .ok_or_else(|| not_applicable("relationship"))?;
-                        let key_kind = self.schema.meta(rel.target).key().kind;
+                        let key_kind = self.schema.meta(rel.target).key().kind();
                         let negated = matches!(op, Op::NotIn | Op::Cmp(Cmp::Ne));
                         let list = matches!(op, Op::In | Op::NotIn);
                         if field.is_some() {
@@ -265,7 +265,7 @@ impl Resolver<'_> {
                         }
                         Ok(Filter::In {
                             column: fk.column,
-                            kind: fk.kind,
+                            kind: fk.kind(),
                             values,
                             negated,
                         })
@@ -274,8 +274,8 @@ impl Resolver<'_> {
                 }
             }
             Named::Field(f, is_key) => match op {
-                Op::Has | Op::Any | Op::Network => Err(not_applicable(kind_name(f.kind))),
-                Op::IsNull | Op::IsNotNull if is_key => Err(not_applicable(kind_name(f.kind))),
+                Op::Has | Op::Any | Op::Network => Err(not_applicable(kind_name(f.kind()))),
+                Op::IsNull | Op::IsNotNull if is_key => Err(not_applicable(kind_name(f.kind()))),
                 Op::IsNull | Op::IsNotNull => {
                     self.no_operand(op_name, val, field, path)?;
                     Ok(Filter::Null {
@@ -284,8 +284,8 @@ impl Resolver<'_> {
                     })
                 }
                 Op::Pattern(p) => {
-                    if f.kind != ValueKind::Text {
-                        return Err(not_applicable(kind_name(f.kind)));
+                    if f.kind().base() != ValueKind::Text {
+                        return Err(not_applicable(kind_name(f.kind())));
                     }
                     if let Some(other) = field {
                         let other = self.other_field(t, f, other, path)?;
@@ -315,6 +315,12 @@ impl Resolver<'_> {
                         )),
                     }
                 }
+                // An SQL type of the application's own has no order (G1.3).
+                Op::Cmp(c)
+                    if f.kind().base() == ValueKind::Enum && !matches!(c, Cmp::Eq | Cmp::Ne) =>
+                {
+                    Err(not_applicable(kind_name(f.kind())))
+                }
                 Op::Cmp(c) => {
                     if let Some(other) = field {
                         let other = self.other_field(t, f, other, path)?;
@@ -326,7 +332,7 @@ impl Resolver<'_> {
                     }
                     let v = self.operand_value(op_name, val, path)?;
                     if is_key && matches!(c, Cmp::Eq | Cmp::Ne) {
-                        let ids = self.id_values(f.kind, Some(v), false, op_name, path, name)?;
+                        let ids = self.id_values(f.kind(), Some(v), false, op_name, path, name)?;
                         return Ok(match ids.into_iter().next() {
                             Some(id) => Filter::Compare {
                                 field: f,
@@ -337,10 +343,10 @@ impl Resolver<'_> {
                             None => Filter::Const(c == Cmp::Ne),
                         });
                     }
-                    let operand = coerce(f.kind, v, true).map_err(|()| {
+                    let operand = coerce(f.kind(), v, true).map_err(|()| {
                         self.fail(
                             path,
-                            format!("field \"{name}\" expects {}; got {v}.", expects(f.kind)),
+                            format!("field \"{name}\" expects {}; got {v}.", expects(f.kind())),
                         )
                     })?;
                     Ok(Filter::Compare {
@@ -358,10 +364,10 @@ impl Resolver<'_> {
                     }
                     let negated = op == Op::NotIn;
                     if is_key {
-                        let values = self.id_values(f.kind, val, true, op_name, path, name)?;
+                        let values = self.id_values(f.kind(), val, true, op_name, path, name)?;
                         return Ok(Filter::In {
                             column: f.column,
-                            kind: f.kind,
+                            kind: f.kind(),
                             values,
                             negated,
                         });
@@ -375,14 +381,14 @@ impl Resolver<'_> {
                                 "to compare with null use \"is_null\" or \"is_not_null\".",
                             ));
                         }
-                        match coerce(f.kind, item, true) {
+                        match coerce(f.kind(), item, true) {
                             Ok(Operand::Value(v)) => values.push(v),
                             _ => {
                                 return Err(self.fail(
                                     path,
                                     format!(
                                         "field \"{name}\" expects {}; got {item}.",
-                                        expects(f.kind)
+                                        expects(f.kind())
                                     ),
                                 ))
                             }
@@ -390,7 +396,7 @@ impl Resolver<'_> {
                     }
                     Ok(Filter::In {
                         column: f.column,
-                        kind: f.kind,
+                        kind: f.kind(),
                         values,
                         negated,
                     })
@@ -515,15 +521,15 @@ impl Resolver<'_> {
             .as_str()
             .ok_or_else(|| self.fail(path, "\"field\" must name a field."))?;
         let g = self.field(t, name, path)?;
-        if !comparable(f.kind, g.kind) {
+        if !comparable(f.kind(), g.kind()) {
             return Err(self.fail(
                 path,
                 format!(
                     "field \"{}\" ({}) cannot be compared with field \"{}\" ({}).",
                     f.name,
-                    kind_name(f.kind),
+                    kind_name(f.kind()),
                     g.name,
-                    kind_name(g.kind)
+                    kind_name(g.kind())
                 ),
             ));
         }
@@ -550,13 +556,13 @@ impl Resolver<'_> {
                 ),
             ));
         };
-        if !op.kinds.is_empty() && !op.kinds.contains(&f.kind) {
+        if !op.kinds.is_empty() && !op.kinds.contains(&f.kind().base()) {
             return Err(self.fail(
                 path,
                 format!(
                     "operator \"{}\" does not apply to field \"{name}\" ({}).",
                     op.name,
-                    kind_name(f.kind)
+                    kind_name(f.kind())
                 ),
             ));
         }
@@ -575,10 +581,10 @@ impl Resolver<'_> {
             ));
         }
         let v = self.operand_value(op.name, val, path)?;
-        let operand = coerce(f.kind, v, true).map_err(|()| {
+        let operand = coerce(f.kind(), v, true).map_err(|()| {
             self.fail(
                 path,
-                format!("field \"{name}\" expects {}; got {v}.", expects(f.kind)),
+                format!("field \"{name}\" expects {}; got {v}.", expects(f.kind())),
             )
         })?;
         Ok(Filter::Custom {
