@@ -26,7 +26,8 @@ pub use restless_core::{
 ///
 /// A field's Rust type is either the type Diesel maps its column's SQL type to (`i16`, `i32`,
 /// `i64`, `f32`, `f64`, `String`, `bool`, chrono's `NaiveDate`, `NaiveTime`, `NaiveDateTime`,
-/// `DateTime<Utc>`, `uuid::Uuid`, `PgInterval`; written as catalog G1.1 says), or any type of the
+/// `DateTime<Utc>`, `uuid::Uuid`, `PgInterval`, `bigdecimal::BigDecimal`, `Vec<u8>`,
+/// `serde_json::Value`; written as catalog G1.1 says), or any type of the
 /// application's own (a newtype, an enum, with its own SQL type or not) that implements serde's
 /// `Serialize` and `DeserializeOwned` and Diesel's `FromSql` and `ToSql` for the column's SQL type
 /// on every enabled backend: it is written and read in its serde form (G1.3), and filtered and
@@ -57,6 +58,9 @@ pub use restless_core::{
 ///   relationship `name` to the resource type `Type`; it is never an attribute.
 /// - `#[jsonapi(db_default)]`: the database fills the column when a POST leaves it out, so a
 ///   NOT NULL column need not be sent (catalog O3.1).
+/// - `#[jsonapi(scale = 2)]`, `#[jsonapi(precision = 10)]`: a `Numeric` column's scale
+///   (required: values are written with exactly this many decimals, G1.2) and precision
+///   (optional: longer values are refused with 400 on every backend).
 /// - `#[diesel(column_name = col)]` (Diesel's own): the column, when it differs from the field.
 ///
 /// A field exposed as `id` or `type`, a relationship named `relationships`, two fields with one

@@ -337,8 +337,12 @@ pub mod probe {
     }
 
     impl<T: FieldValue + ColumnType<ST>, ST> Builtin for &&&Probe<T, ST> {
-        fn field_kind(&self, _sql: ValueKind) -> ValueKind {
-            T::KIND
+        fn field_kind(&self, sql: ValueKind) -> ValueKind {
+            // One Rust type serves both JSON SQL types: the column's decides.
+            match T::KIND {
+                ValueKind::Json => sql,
+                kind => kind,
+            }
         }
     }
 
@@ -439,6 +443,14 @@ pub mod probe {
         *cell.get_or_init(probe)
     }
 
+    /// A `Numeric` kind with the precision and scale the field declares (G1.2).
+    pub fn numeric(kind: ValueKind, precision: Option<u16>, scale: Option<u16>) -> ValueKind {
+        match kind {
+            ValueKind::Numeric { .. } => ValueKind::Numeric { precision, scale },
+            other => other,
+        }
+    }
+
     /// The kind G1.1 gives an SQL type.
     pub trait SqlKind {
         /// The kind.
@@ -462,6 +474,13 @@ pub mod probe {
         diesel::sql_types::Date => Date,
         diesel::sql_types::Time => Time,
         diesel::sql_types::Timestamp => Timestamp,
+        diesel::sql_types::Binary => Binary,
+        diesel::sql_types::Json => Json,
+        diesel::sql_types::Jsonb => Jsonb,
+    }
+
+    impl SqlKind for diesel::sql_types::Numeric {
+        const KIND: ValueKind = ValueKind::NUMERIC;
     }
 
     #[cfg(feature = "postgres")]

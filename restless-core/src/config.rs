@@ -292,6 +292,14 @@ pub enum ConfigError {
     /// The URL prefix is not `""` and not of the form `/segment...` without a trailing slash.
     #[error("invalid URL prefix {0:?}: it must be empty or start with '/' and not end with '/'")]
     InvalidPrefix(String),
+    /// A `Numeric` field declares no scale (G1.2).
+    #[error("field {field:?} of type {type_name:?} is Numeric: declare its scale with #[jsonapi(scale = N)]")]
+    MissingScale {
+        /// The type.
+        type_name: String,
+        /// The field.
+        field: String,
+    },
     /// `base_url` is not `scheme://host[:port]`.
     #[error("invalid base URL {0:?}: expected scheme://host[:port] without a path")]
     InvalidBaseUrl(String),
@@ -367,7 +375,12 @@ pub enum ConfigError {
 impl Dialect {
     /// Whether values of `kind` can be stored on this backend.
     pub fn supports(self, kind: crate::meta::ValueKind) -> bool {
-        kind != crate::meta::ValueKind::Interval || self == Dialect::Postgres
+        match kind {
+            crate::meta::ValueKind::Interval => self == Dialect::Postgres,
+            // MySQL and MariaDB have no binary JSON.
+            crate::meta::ValueKind::Jsonb => self != Dialect::Mysql,
+            _ => true,
+        }
     }
 }
 
@@ -427,6 +440,17 @@ pub fn validate(
             .is_some_and(|f| f.role == FieldRole::Key);
         if !key_ok {
             return Err(ConfigError::InvalidKey(name.into()));
+        }
+        if let Some(f) = t.meta.fields.iter().find(|f| {
+            matches!(
+                f.kind(),
+                crate::meta::ValueKind::Numeric { scale: None, .. }
+            )
+        }) {
+            return Err(ConfigError::MissingScale {
+                type_name: name.into(),
+                field: f.name.into(),
+            });
         }
         if let Some(f) = t.meta.fields.iter().find(|f| !dialect.supports(f.kind())) {
             return Err(ConfigError::UnsupportedKind {

@@ -359,6 +359,20 @@ pub enum ValueKind {
     Uuid,
     /// `Interval` (PostgreSQL), `diesel::pg::data_types::PgInterval`.
     Interval,
+    /// `Numeric`, `bigdecimal::BigDecimal`, with the column's precision and scale as the
+    /// model declares them (`#[jsonapi(precision = P, scale = S)]`, G1.2).
+    Numeric {
+        /// Most significant digits, if declared.
+        precision: Option<u16>,
+        /// Digits after the decimal point (required at registration).
+        scale: Option<u16>,
+    },
+    /// `Binary`, `Vec<u8>`: base64 in documents.
+    Binary,
+    /// `Json`, `serde_json::Value`.
+    Json,
+    /// `Jsonb` (PostgreSQL, SQLite), `serde_json::Value`.
+    Jsonb,
     /// An SQL type of the application's own, e.g. a database enum (G1.3): compared for
     /// equality, sorted and grouped by its written text.
     Enum,
@@ -368,6 +382,17 @@ pub enum ValueKind {
 }
 
 impl ValueKind {
+    /// `Numeric` without declared precision or scale (the derive adds them).
+    pub const NUMERIC: ValueKind = ValueKind::Numeric {
+        precision: None,
+        scale: None,
+    };
+
+    /// Whether the kind is JSON (only `is_null`/`is_not_null` apply; not sortable, G1.3).
+    pub fn is_json(self) -> bool {
+        matches!(self.base(), ValueKind::Json | ValueKind::Jsonb)
+    }
+
     /// The kind that decides filters, sorting and functions: a user type's SQL kind, else the
     /// kind itself.
     pub fn base(self) -> ValueKind {
@@ -413,6 +438,12 @@ field_values! {
     chrono::NaiveDateTime => Timestamp,
     chrono::DateTime<chrono::Utc> => TimestampTz,
     uuid::Uuid => Uuid,
+    Vec<u8> => Binary,
+    serde_json::Value => Json,
+}
+
+impl FieldValue for bigdecimal::BigDecimal {
+    const KIND: ValueKind = ValueKind::NUMERIC;
 }
 
 #[cfg(feature = "postgres")]
@@ -454,6 +485,9 @@ column_types! {
     chrono::NaiveDate => diesel::sql_types::Date,
     chrono::NaiveTime => diesel::sql_types::Time,
     chrono::NaiveDateTime => diesel::sql_types::Timestamp,
+    bigdecimal::BigDecimal => diesel::sql_types::Numeric,
+    Vec<u8> => diesel::sql_types::Binary,
+    serde_json::Value => diesel::sql_types::Json | diesel::sql_types::Jsonb,
 }
 
 #[cfg(feature = "mysql")]

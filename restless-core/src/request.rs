@@ -8,7 +8,8 @@ use crate::meta::{FieldMeta, FieldRole, ValueKind};
 use crate::query::filter::{expects, Marker, Operand};
 use crate::schema::Schema;
 use crate::temporal::Literal;
-use crate::value::{SqlValue, UserValue};
+use crate::value::{decode_base64, parse_decimal, with_scale, SqlValue, UserValue};
+use bigdecimal::BigDecimal;
 
 /// Escapes a member name for a JSON pointer (RFC 6901, S1.3).
 pub(crate) fn escape(name: &str) -> String {
@@ -220,6 +221,35 @@ pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, S
                 .map_err(|_| format!("expects {}; got {v}", expects(kind)))?;
             SqlValue::User(UserValue { value, codec })
         }
+        ValueKind::Numeric { precision, scale } => {
+            let d = match v {
+                Value::Number(n) => parse_decimal(&n.to_string()),
+                Value::String(s) => parse_decimal(s),
+                _ => None,
+            };
+            let d = d.ok_or_else(|| format!("expects {}; got {v}", expects(kind)))?;
+            SqlValue::Numeric(
+                fit_decimal(d, precision, scale)
+                    .map_err(|fits| format!("expects a decimal number {fits}; got {v}"))?,
+            )
+        }
+        ValueKind::Binary => {
+            let s = v.as_str().ok_or_else(wrong)?;
+            SqlValue::Binary(
+                decode_base64(s)
+                    .ok_or_else(|| format!("expects {}; got \"{s}\"", expects(kind)))?,
+            )
+        }
+        ValueKind::Json | ValueKind::Jsonb => {
+            if let Some(name) = reserved_member(v) {
+                return Err(format!("must not contain a member named \"{name}\""));
+            }
+            if kind == ValueKind::Json {
+                SqlValue::Json(v.clone())
+            } else {
+                SqlValue::Jsonb(v.clone())
+            }
+        }
         ValueKind::SmallInt => SqlValue::SmallInt(int(i16::MIN.into(), i16::MAX.into())? as i16),
         ValueKind::Integer => SqlValue::Integer(int(i32::MIN.into(), i32::MAX.into())? as i32),
         ValueKind::BigInt => SqlValue::BigInt(int(i64::MIN, i64::MAX)?),
@@ -268,6 +298,64 @@ pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, S
         }
     };
     Ok(Operand::Value(value))
+}
+
+/// The first member named `links` or `relationships` at any depth of a JSON attribute (the
+/// spec reserves them inside attributes, G1.1).
+fn reserved_member(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::Object(map) => {
+            for (name, inner) in map {
+                if name == "links" {
+                    return Some("links");
+                }
+                if name == "relationships" {
+                    return Some("relationships");
+                }
+                if let Some(found) = reserved_member(inner) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+        Value::Array(items) => items.iter().find_map(reserved_member),
+        _ => None,
+    }
+}
+
+/// A decimal that fits the column (G1.2): at most `scale` decimals (trailing zeros aside) and
+/// at most `precision - scale` integer digits; written with exactly `scale` decimals. `Err`
+/// says what fits.
+fn fit_decimal(
+    d: BigDecimal,
+    precision: Option<u16>,
+    scale: Option<u16>,
+) -> Result<BigDecimal, String> {
+    let normal = d.normalized();
+    let (digits, exponent) = normal.as_bigint_and_exponent();
+    let decimals = exponent.max(0);
+    let all_digits = i64::try_from(digits.magnitude().to_string().len()).unwrap_or(i64::MAX);
+    let integer_digits = if digits.magnitude().bits() == 0 {
+        0
+    } else {
+        all_digits.saturating_sub(exponent)
+    };
+    let what = match (precision, scale) {
+        (Some(p), Some(s)) => format!("of at most {p} digits with {s} decimals"),
+        (None, Some(s)) => format!("with at most {s} decimals"),
+        _ => String::from("that fits the column"),
+    };
+    if let Some(s) = scale {
+        if decimals > i64::from(s) {
+            return Err(what);
+        }
+        if let Some(p) = precision {
+            if integer_digits > i64::from(p) - i64::from(s) {
+                return Err(what);
+            }
+        }
+    }
+    Ok(with_scale(d, scale))
 }
 
 /// O2.1 steps 13–14 (P2.1 steps 8–9): the collected 400s, then the first 409 of an identifier.

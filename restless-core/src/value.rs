@@ -1,6 +1,8 @@
 //! Column values: the one owned representation restless reads from and binds to every backend,
 //! and how values are written in documents (catalog G1, G2, G5.1) and ids (F1.2, E4.1).
 
+use base64::Engine as _;
+use bigdecimal::BigDecimal;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use serde_json::Value;
 
@@ -48,6 +50,14 @@ pub enum SqlValue {
         /// Months.
         months: i32,
     },
+    /// A `Numeric` (G1.2).
+    Numeric(BigDecimal),
+    /// A `Binary`.
+    Binary(Vec<u8>),
+    /// A `Json` value.
+    Json(Value),
+    /// A `Jsonb` value.
+    Jsonb(Value),
     /// A value of a Rust type of the application's own (G1.3).
     User(UserValue),
 }
@@ -105,6 +115,11 @@ impl SqlValue {
                 days,
                 months,
             } => interval_seconds(*microseconds, *days, *months),
+            SqlValue::Numeric(d) => Value::String(d.to_plain_string()),
+            SqlValue::Binary(b) => {
+                Value::String(base64::engine::general_purpose::STANDARD.encode(b))
+            }
+            SqlValue::Json(v) | SqlValue::Jsonb(v) => v.clone(),
             SqlValue::User(v) => v.to_json(),
         }
     }
@@ -163,6 +178,33 @@ impl SqlValue {
             }
             _ => None,
         }
+    }
+}
+
+/// A decimal in plain or scientific notation (`"12.50"`, `"1e3"`), finite; `None` otherwise.
+pub(crate) fn parse_decimal(s: &str) -> Option<BigDecimal> {
+    use std::str::FromStr;
+    let s = s.trim();
+    // Bounded, so that "1e999999999" cannot make a huge number.
+    if s.is_empty() || s.len() > 100 {
+        return None;
+    }
+    let d = BigDecimal::from_str(s).ok()?;
+    let (_, exponent) = d.as_bigint_and_exponent();
+    (exponent.abs() <= 1000).then_some(d)
+}
+
+/// Standard base64 with padding (G1.1 `Binary`).
+pub(crate) fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).ok()
+}
+
+/// A decimal with exactly `scale` digits after the point (G1.2), rounded half to even.
+pub(crate) fn with_scale(d: BigDecimal, scale: Option<u16>) -> BigDecimal {
+    match scale {
+        Some(scale) => d.with_scale_round(i64::from(scale), bigdecimal::RoundingMode::HalfEven),
+        None => d,
     }
 }
 

@@ -8,7 +8,8 @@ use crate::ctxt::Ctxt;
 
 pub(crate) const CONTAINER_KEYS: &str = "`type`, `table`, `primary_key`, `to_many`";
 pub(crate) const TO_MANY_KEYS: &str = "`name`, `target`, `foreign_key`, `local`, `remote`";
-pub(crate) const FIELD_KEYS: &str = "`rename`, `skip`, `to_one`, `target`, `db_default`";
+pub(crate) const FIELD_KEYS: &str =
+    "`rename`, `skip`, `to_one`, `target`, `db_default`, `precision`, `scale`";
 
 /// A value that may be given once; the second occurrence is an error at its key.
 pub(crate) struct Attr<T> {
@@ -131,6 +132,9 @@ pub(crate) struct FieldAttrs {
     pub(crate) rename: Option<(proc_macro2::Span, String)>,
     pub(crate) skip: bool,
     pub(crate) db_default: bool,
+    /// A `Numeric` column's precision and scale (G1.2).
+    pub(crate) precision: Option<u16>,
+    pub(crate) scale: Option<u16>,
     pub(crate) column: Option<syn::Ident>,
     pub(crate) to_one: Option<(proc_macro2::Span, String)>,
     pub(crate) target: Option<(proc_macro2::Span, Path)>,
@@ -147,6 +151,28 @@ fn lit_str(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>, key: &str) -> Optio
         _ => {
             cx.syn_error(meta.error(format!(
                 "expected a string literal\nhelp: the correct format looks like `#[jsonapi({key} = \"...\")]`"
+            )));
+            None
+        }
+    }
+}
+
+fn lit_u16(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>, key: &str) -> Option<u16> {
+    let value = meta.value().and_then(|v| v.parse::<syn::Expr>());
+    match value {
+        Ok(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        })) => match i.base10_parse::<u16>() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                cx.syn_error(e);
+                None
+            }
+        },
+        _ => {
+            cx.syn_error(meta.error(format!(
+                "expected an integer\nhelp: the correct format looks like `#[jsonapi({key} = 2)]`"
             )));
             None
         }
@@ -222,6 +248,8 @@ impl FieldAttrs {
         let mut rename = Attr::none("rename");
         let mut skip = Attr::none("skip");
         let mut db_default = Attr::none("db_default");
+        let mut precision = Attr::none("precision");
+        let mut scale = Attr::none("scale");
         let mut to_one = Attr::none("to_one");
         let mut target = Attr::none("target");
         let mut column = None;
@@ -237,6 +265,15 @@ impl FieldAttrs {
                         skip.set(cx, span, ());
                     } else if meta.path.is_ident("db_default") {
                         db_default.set(cx, span, ());
+                    } else if meta.path.is_ident("precision") || meta.path.is_ident("scale") {
+                        let key = if meta.path.is_ident("scale") { "scale" } else { "precision" };
+                        if let Some(v) = lit_u16(cx, &meta, key) {
+                            if key == "scale" {
+                                scale.set(cx, span, v);
+                            } else {
+                                precision.set(cx, span, v);
+                            }
+                        }
                     } else if meta.path.is_ident("to_one") {
                         if let Some(v) = lit_str(cx, &meta, "to_one") {
                             to_one.set(cx, span, v);
@@ -278,6 +315,8 @@ impl FieldAttrs {
             rename: rename.get(),
             skip: skip.get().is_some(),
             db_default: db_default.get().is_some(),
+            precision: precision.get().map(|(_, v)| v),
+            scale: scale.get().map(|(_, v)| v),
             column,
             to_one: to_one.get(),
             target: target.get(),

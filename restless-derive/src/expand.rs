@@ -43,6 +43,12 @@ fn expand(m: &Resource<'_>) -> TokenStream {
         // The kind is worked out the first time it is asked for: G1.1's built-in type, an
         // `Option` of a user type, or a user type (G1.3), whichever applies first. A type that
         // is none of them fails to compile here, at the field.
+        let option_u16 = |v: Option<u16>| match v {
+            Some(v) => quote!(::core::option::Option::Some(#v)),
+            None => quote!(::core::option::Option::None),
+        };
+        let precision = option_u16(f.precision);
+        let scale = option_u16(f.scale);
         let st = quote!(<#table::#column as #p::diesel::Expression>::SqlType);
         let kind = quote_spanned! {ty.span()=>
             #p::KindOf::Resolved(|| {
@@ -50,12 +56,17 @@ fn expand(m: &Resource<'_>) -> TokenStream {
                 #p::probe::resolve(&__RESTLESS_KIND, || {
                     #[allow(unused_imports)]
                     use #p::probe::{Builtin as _, KnownSql as _, NullableUser as _, OwnSql as _, Unsupported as _, User as _};
-                    (&&&&#p::probe::Probe::<#ty, #st>::NEW)
-                        .field_kind((&&#p::probe::SqlProbe::<#st>::NEW).sql_kind())
+                    #p::probe::numeric(
+                        (&&&&#p::probe::Probe::<#ty, #st>::NEW)
+                            .field_kind((&&#p::probe::SqlProbe::<#st>::NEW).sql_kind()),
+                        #precision,
+                        #scale,
+                    )
                 })
             })
         };
         let nullable = is_option(ty);
+
         let has_default = f.db_default;
         quote! {
             #p::FieldMeta {

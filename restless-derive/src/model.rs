@@ -43,6 +43,9 @@ pub(crate) struct Field<'a> {
     pub(crate) column: Ident,
     pub(crate) to_one: Option<(String, Path)>,
     pub(crate) db_default: bool,
+    /// A `Numeric` column's precision and scale (G1.2).
+    pub(crate) precision: Option<u16>,
+    pub(crate) scale: Option<u16>,
 }
 
 /// Whether `name` matches C5.3: `^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`.
@@ -162,6 +165,8 @@ impl<'a> Resource<'a> {
                 column: fa.column.unwrap_or_else(|| ident.clone()),
                 to_one,
                 db_default: fa.db_default,
+                precision: fa.precision,
+                scale: fa.scale,
             });
         }
 

@@ -44,4 +44,5 @@ mod single;
 mod sorting;
 mod tables;
 mod user_types;
+mod value_types;
 mod writes;

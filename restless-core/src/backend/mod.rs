@@ -472,6 +472,16 @@ macro_rules! decode_common {
                 <chrono::NaiveDateTime as FromSql<st::Timestamp, $db>>::from_sql(v)
                     .map(SqlValue::Timestamp)
             }
+            ($crate::meta::ValueKind::Numeric { scale, .. }, Some(v)) => {
+                <bigdecimal::BigDecimal as FromSql<st::Numeric, $db>>::from_sql(v)
+                    .map(|d| SqlValue::Numeric($crate::value::with_scale(d, scale)))
+            }
+            ($crate::meta::ValueKind::Binary, Some(v)) => {
+                <Vec<u8> as FromSql<st::Binary, $db>>::from_sql(v).map(SqlValue::Binary)
+            }
+            ($crate::meta::ValueKind::Json, Some(v)) => {
+                <serde_json::Value as FromSql<st::Json, $db>>::from_sql(v).map(SqlValue::Json)
+            }
             ($crate::meta::ValueKind::User(codec), Some(v)) => (codec.$field.decode)(v)
                 .map(|value| SqlValue::User($crate::value::UserValue { value, codec })),
             (kind, Some(v)) => decode_special(kind, v),
@@ -511,11 +521,27 @@ macro_rules! bind_common {
                         st::Nullable<st::Timestamp>,
                         Option<chrono::NaiveDateTime>,
                     >(&None),
+                    K::Numeric { .. } => pass.push_bind_param::<
+                        st::Nullable<st::Numeric>,
+                        Option<bigdecimal::BigDecimal>,
+                    >(&None),
+                    K::Binary => {
+                        pass.push_bind_param::<st::Nullable<st::Binary>, Option<Vec<u8>>>(&None)
+                    }
+                    K::Json => pass
+                        .push_bind_param::<st::Nullable<st::Json>, Option<serde_json::Value>>(&None),
                     K::User(codec) => (codec.$field.bind_null)(pass),
                     _ => $special(pass, b),
                 }
             }
             Bind::Value(SqlValue::User(v)) => (v.codec.$field.bind)(&*v.value, pass),
+            Bind::Value(SqlValue::Numeric(v)) => {
+                pass.push_bind_param::<st::Numeric, bigdecimal::BigDecimal>(v)
+            }
+            Bind::Value(SqlValue::Binary(v)) => pass.push_bind_param::<st::Binary, Vec<u8>>(v),
+            Bind::Value(SqlValue::Json(v)) => {
+                pass.push_bind_param::<st::Json, serde_json::Value>(v)
+            }
             Bind::Value(SqlValue::SmallInt(v)) => pass.push_bind_param::<st::SmallInt, i16>(v),
             Bind::Value(SqlValue::Integer(v)) => pass.push_bind_param::<st::Integer, i32>(v),
             Bind::Value(SqlValue::BigInt(v)) => pass.push_bind_param::<st::BigInt, i64>(v),

@@ -23,6 +23,9 @@ fn decode_special(kind: ValueKind, v: PgValue<'_>) -> diesel::deserialize::Resul
                 .map(SqlValue::TimestampTz)
         }
         ValueKind::Uuid => <uuid::Uuid as FromSql<st::Uuid, Pg>>::from_sql(v).map(SqlValue::Uuid),
+        ValueKind::Jsonb => {
+            <serde_json::Value as FromSql<st::Jsonb, Pg>>::from_sql(v).map(SqlValue::Jsonb)
+        }
         ValueKind::Interval => {
             let i = <PgInterval as FromSql<st::Interval, Pg>>::from_sql(v)?;
             Ok(SqlValue::Interval {
@@ -43,6 +46,12 @@ fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Pg>, b: &'b Bind) -> QueryResult<
             pass.push_bind_param::<st::Timestamptz, chrono::DateTime<chrono::Utc>>(v)
         }
         Bind::Value(SqlValue::Uuid(v)) => pass.push_bind_param::<st::Uuid, uuid::Uuid>(v),
+        Bind::Value(SqlValue::Jsonb(v)) => {
+            pass.push_bind_param::<st::Jsonb, serde_json::Value>(v)
+        }
+        Bind::Value(SqlValue::TypedNull(ValueKind::Jsonb)) => {
+            pass.push_bind_param::<st::Nullable<st::Jsonb>, Option<serde_json::Value>>(&None)
+        }
         Bind::Interval(v) => pass.push_bind_param::<st::Interval, PgInterval>(v),
         Bind::Value(SqlValue::TypedNull(ValueKind::TimestampTz)) => pass
             .push_bind_param::<st::Nullable<st::Timestamptz>, Option<chrono::DateTime<chrono::Utc>>>(

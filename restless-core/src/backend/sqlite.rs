@@ -30,6 +30,9 @@ fn decode_special(
             let s = <String as FromSql<st::Text, Sqlite>>::from_sql(v)?;
             Ok(SqlValue::Uuid(uuid::Uuid::parse_str(&s)?))
         }
+        ValueKind::Jsonb => {
+            <serde_json::Value as FromSql<st::Jsonb, Sqlite>>::from_sql(v).map(SqlValue::Jsonb)
+        }
         other => Err(format!("SQLite has no {other:?} type").into()),
     }
 }
@@ -39,6 +42,12 @@ fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Sqlite>, b: &'b Bind) -> QueryRes
     match b {
         Bind::Value(SqlValue::TimestampTz(v)) => {
             pass.push_bind_param::<st::TimestamptzSqlite, chrono::DateTime<chrono::Utc>>(v)
+        }
+        Bind::Value(SqlValue::Jsonb(v)) => {
+            pass.push_bind_param::<st::Jsonb, serde_json::Value>(v)
+        }
+        Bind::Value(SqlValue::TypedNull(ValueKind::Jsonb)) => {
+            pass.push_bind_param::<st::Nullable<st::Jsonb>, Option<serde_json::Value>>(&None)
         }
         Bind::Value(SqlValue::TypedNull(ValueKind::TimestampTz)) => pass.push_bind_param::<
             st::Nullable<st::TimestamptzSqlite>,

@@ -32,6 +32,7 @@ fn numeric(kind: ValueKind) -> bool {
             | ValueKind::BigInt
             | ValueKind::Float
             | ValueKind::Double
+            | ValueKind::Numeric { .. }
     )
 }
 
@@ -45,6 +46,8 @@ fn kind_word(kind: ValueKind) -> &'static str {
         ValueKind::Uuid => "a UUID",
         ValueKind::Interval => "an interval",
         ValueKind::Enum => "an enum",
+        ValueKind::Binary => "binary",
+        ValueKind::Json | ValueKind::Jsonb => "JSON",
         _ => "a number",
     }
 }

@@ -134,6 +134,10 @@ fn resolve(
             }
             return Err(invalid(unknown(schema, at, last)));
         };
+        // JSON has no order (G1.3); the same detail for group_by (J2.2).
+        if meta.fields[field].kind().is_json() {
+            return Err(invalid(format!("Sort field \"{name}\" is not sortable.")));
+        }
         terms.push(SortTerm {
             path,
             at,

@@ -12,7 +12,9 @@ use crate::value::{SqlValue, UserValue};
 pub(super) fn kind_name(kind: ValueKind) -> &'static str {
     match kind.base() {
         ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt => "integer",
-        ValueKind::Float | ValueKind::Double => "number",
+        ValueKind::Float | ValueKind::Double | ValueKind::Numeric { .. } => "number",
+        ValueKind::Binary => "binary",
+        ValueKind::Json | ValueKind::Jsonb => "JSON",
         ValueKind::Text => "text",
         ValueKind::Bool => "boolean",
         ValueKind::Date => "date",
@@ -30,6 +32,9 @@ pub(crate) fn expects(kind: ValueKind) -> &'static str {
     match kind {
         ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt => "an integer",
         ValueKind::Float | ValueKind::Double => "a number",
+        ValueKind::Numeric { .. } => "a decimal number",
+        ValueKind::Binary => "a base64 string",
+        ValueKind::Json | ValueKind::Jsonb => "a JSON value",
         ValueKind::Text => "a string",
         ValueKind::Bool => "a boolean",
         ValueKind::Date => "a date (YYYY-MM-DD)",
@@ -55,7 +60,8 @@ pub(super) fn comparable(a: ValueKind, b: ValueKind) -> bool {
         | ValueKind::Integer
         | ValueKind::BigInt
         | ValueKind::Float
-        | ValueKind::Double => 0,
+        | ValueKind::Double
+        | ValueKind::Numeric { .. } => 0,
         ValueKind::Timestamp | ValueKind::TimestampTz => 1,
         _ => 2,
     };
@@ -102,6 +108,17 @@ pub(super) fn coerce(kind: ValueKind, v: &Value, lenient: bool) -> Result<Operan
             } else {
                 SqlValue::Double(f)
             }
+        }
+        ValueKind::Numeric { .. } => {
+            let d = match v {
+                Value::Number(n) => crate::value::parse_decimal(&n.to_string()),
+                Value::String(s) => crate::value::parse_decimal(s),
+                _ => None,
+            };
+            SqlValue::Numeric(d.ok_or(())?)
+        }
+        ValueKind::Binary => {
+            SqlValue::Binary(crate::value::decode_base64(text.ok_or(())?).ok_or(())?)
         }
         ValueKind::Text => SqlValue::Text(text.filter(|s| !s.contains('\0')).ok_or(())?.to_owned()),
         ValueKind::Bool => match v {

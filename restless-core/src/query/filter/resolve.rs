@@ -274,6 +274,10 @@ impl Resolver<'_> {
                 }
             }
             Named::Field(f, is_key) => match op {
+                // JSON is only null or not (G1.3).
+                _ if f.kind().is_json() && !matches!(op, Op::IsNull | Op::IsNotNull) => {
+                    Err(not_applicable(kind_name(f.kind())))
+                }
                 Op::Has | Op::Any | Op::Network => Err(not_applicable(kind_name(f.kind()))),
                 Op::IsNull | Op::IsNotNull if is_key => Err(not_applicable(kind_name(f.kind()))),
                 Op::IsNull | Op::IsNotNull => {
