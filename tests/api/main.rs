@@ -40,6 +40,7 @@ mod relationships;
 mod required;
 mod root;
 mod shaping;
+mod shop;
 mod single;
 mod sorting;
 mod tables;

@@ -104,6 +104,20 @@ pub(crate) fn write_url() -> &'static str {
     .0
 }
 
+/// The database of the shop example's tests: its own, since its migrations are its own.
+pub(crate) fn shop_url() -> &'static str {
+    static URL: OnceLock<(String, Option<tempfile::TempDir>)> = OnceLock::new();
+    &URL.get_or_init(|| match std::env::var("RESTLESS_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => (create_database(&url, "_shop"), None),
+        _ => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let path = dir.path().join("shop.db");
+            (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
+        }
+    })
+    .0
+}
+
 /// Creates (anew) the database named like `url`'s with `suffix`, and returns its URL.
 fn create_database(url: &str, suffix: &str) -> String {
     #[cfg_attr(

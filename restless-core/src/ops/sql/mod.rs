@@ -133,8 +133,9 @@ impl Query<'_> {
             let terms: Vec<&SortTerm> = self.group.iter().collect();
             let joins = self.joins(&terms);
             // PostgreSQL has no MIN over uuid; its text form orders the same way.
-            let as_text =
-                meta.key().kind().base() == ValueKind::Uuid && sql.dialect() == Dialect::Postgres;
+            // Nor over a key type of the application's own (G1.3); text orders it everywhere.
+            let as_text = matches!(meta.key().kind().base(), ValueKind::Uuid | ValueKind::Enum)
+                && sql.dialect() == Dialect::Postgres;
             let key = |sql: &mut Sql| {
                 if as_text {
                     sql.push("CAST(")

@@ -1,0 +1,5 @@
+DROP TABLE order_product;
+DROP TABLE "order";
+DROP TABLE product;
+DROP TABLE customer;
+DROP TYPE order_status;
