@@ -26,8 +26,9 @@ pub use restless_core::{
 ///
 /// A field's Rust type is either the type Diesel maps its column's SQL type to (`i16`, `i32`,
 /// `i64`, `f32`, `f64`, `String`, `bool`, chrono's `NaiveDate`, `NaiveTime`, `NaiveDateTime`,
-/// `DateTime<Utc>`, `uuid::Uuid`, `PgInterval`, `bigdecimal::BigDecimal`, `Vec<u8>`,
-/// `serde_json::Value`; written as catalog G1.1 says), or any type of the
+/// `DateTime<Utc>`, `uuid::Uuid`, `bigdecimal::BigDecimal`, `Vec<u8>`, `serde_json::Value`, and
+/// on PostgreSQL `PgInterval` and `ipnetwork::IpNetwork` for `Inet`/`Cidr`; written as catalog
+/// G1.1 says), or any type of the
 /// application's own (a newtype, an enum, with its own SQL type or not) that implements serde's
 /// `Serialize` and `DeserializeOwned` and Diesel's `FromSql` and `ToSql` for the column's SQL type
 /// on every enabled backend: it is written and read in its serde form (G1.3), and filtered and
@@ -42,7 +43,8 @@ pub use restless_core::{
 /// - `#[jsonapi(type = "name")]`: the JSON:API type name and URL segment. Default: the name of
 ///   the `table!` module. Must be URL-safe (`^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$`) and not `eval`.
 /// - `#[jsonapi(primary_key = "field")]`: the field used as `id`. Default: the field `id`,
-///   which must then be the table's primary key. Integer, string and UUID keys are supported.
+///   which must then be the table's primary key. Integer, string and UUID keys are supported,
+///   and keys of the application's own types whose serde form is a string or an integer.
 /// - `#[jsonapi(to_many(name = "articles", target = Article, foreign_key = article::author_id))]`:
 ///   a to-many relationship stored as the target table's foreign-key column (the inverse of a
 ///   to-one). Repeatable.

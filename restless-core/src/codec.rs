@@ -338,9 +338,10 @@ pub mod probe {
 
     impl<T: FieldValue + ColumnType<ST>, ST> Builtin for &&&Probe<T, ST> {
         fn field_kind(&self, sql: ValueKind) -> ValueKind {
-            // One Rust type serves both JSON SQL types: the column's decides.
+            // One Rust type serves both JSON SQL types, and both network types: the column's
+            // decides.
             match T::KIND {
-                ValueKind::Json => sql,
+                ValueKind::Json | ValueKind::Inet => sql,
                 kind => kind,
             }
         }
@@ -488,6 +489,8 @@ pub mod probe {
         diesel::sql_types::Timestamptz => TimestampTz,
         diesel::sql_types::Uuid => Uuid,
         diesel::sql_types::Interval => Interval,
+        diesel::sql_types::Inet => Inet,
+        diesel::sql_types::Cidr => Cidr,
     }
 
     #[cfg(feature = "sqlite")]

@@ -312,6 +312,15 @@ pub enum ConfigError {
     /// The metadata's key index is out of range or does not name the key field.
     #[error("type {0:?} has no usable key field")]
     InvalidKey(String),
+    /// The key is of a kind that cannot be an id (F1.3): only integers, text, UUIDs and types of
+    /// the application's own (whose serde form must be a string or an integer) can.
+    #[error("the key {field:?} of type {type_name:?} cannot be an id: use an integer, text, a UUID or a type of your own")]
+    UnsupportedKey {
+        /// The type.
+        type_name: String,
+        /// The key field.
+        field: String,
+    },
     /// A relationship's target type is not registered (F3.1).
     #[error("relationship {relationship:?} of type {type_name:?} targets {target:?}, which is not registered")]
     UnregisteredTarget {
@@ -376,7 +385,9 @@ impl Dialect {
     /// Whether values of `kind` can be stored on this backend.
     pub fn supports(self, kind: crate::meta::ValueKind) -> bool {
         match kind {
-            crate::meta::ValueKind::Interval => self == Dialect::Postgres,
+            crate::meta::ValueKind::Interval
+            | crate::meta::ValueKind::Inet
+            | crate::meta::ValueKind::Cidr => self == Dialect::Postgres,
             // MySQL and MariaDB have no binary JSON.
             crate::meta::ValueKind::Jsonb => self != Dialect::Mysql,
             _ => true,
@@ -441,6 +452,21 @@ pub fn validate(
         if !key_ok {
             return Err(ConfigError::InvalidKey(name.into()));
         }
+        let key = t.meta.key();
+        if !matches!(
+            key.kind(),
+            crate::meta::ValueKind::SmallInt
+                | crate::meta::ValueKind::Integer
+                | crate::meta::ValueKind::BigInt
+                | crate::meta::ValueKind::Text
+                | crate::meta::ValueKind::Uuid
+                | crate::meta::ValueKind::User(_)
+        ) {
+            return Err(ConfigError::UnsupportedKey {
+                type_name: name.into(),
+                field: key.name.into(),
+            });
+        }
         if let Some(f) = t.meta.fields.iter().find(|f| {
             matches!(
                 f.kind(),
@@ -475,6 +501,30 @@ mod tests {
         for bad in ["", "-a", "a-", "_a", "a b", "é"] {
             assert!(!is_url_safe_member_name(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn keys_are_integers_text_uuids_or_own_types_f1_3() {
+        use crate::meta::{FieldRole, ResourceMeta, ValueKind};
+        use crate::query::sort::tests::field;
+        static DAY: ResourceMeta = ResourceMeta {
+            type_name: "day",
+            table: crate::meta::test_table!("day"),
+            primary_key: 0,
+            fields: &[field("date", ValueKind::Date, FieldRole::Key)],
+            relationships: &[],
+        };
+        let types = [Registered {
+            meta: &DAY,
+            config: ResourceConfig::default(),
+        }];
+        assert_eq!(
+            validate(&ApiConfig::default(), &types, Dialect::Sqlite),
+            Err(ConfigError::UnsupportedKey {
+                type_name: "day".into(),
+                field: "date".into()
+            })
+        );
     }
 
     #[test]

@@ -373,6 +373,10 @@ pub enum ValueKind {
     Json,
     /// `Jsonb` (PostgreSQL, SQLite), `serde_json::Value`.
     Jsonb,
+    /// `Inet` (PostgreSQL), `ipnetwork::IpNetwork`.
+    Inet,
+    /// `Cidr` (PostgreSQL), `ipnetwork::IpNetwork`.
+    Cidr,
     /// An SQL type of the application's own, e.g. a database enum (G1.3): compared for
     /// equality, sorted and grouped by its written text.
     Enum,
@@ -447,6 +451,11 @@ impl FieldValue for bigdecimal::BigDecimal {
 }
 
 #[cfg(feature = "postgres")]
+impl FieldValue for ipnetwork::IpNetwork {
+    const KIND: ValueKind = ValueKind::Inet;
+}
+
+#[cfg(feature = "postgres")]
 impl FieldValue for diesel::pg::data_types::PgInterval {
     const KIND: ValueKind = ValueKind::Interval;
 }
@@ -505,6 +514,7 @@ column_types! {
     chrono::DateTime<chrono::Utc> => diesel::sql_types::Timestamptz,
     uuid::Uuid => diesel::sql_types::Uuid,
     diesel::pg::data_types::PgInterval => diesel::sql_types::Interval,
+    ipnetwork::IpNetwork => diesel::sql_types::Inet | diesel::sql_types::Cidr,
 }
 
 impl<T: ColumnType<ST>, ST> ColumnType<diesel::sql_types::Nullable<ST>> for Option<T> {}

@@ -240,6 +240,12 @@ pub(crate) fn attribute_value(field: &FieldMeta, v: &Value) -> Result<Operand, S
                     .ok_or_else(|| format!("expects {}; got \"{s}\"", expects(kind)))?,
             )
         }
+        #[cfg(feature = "postgres")]
+        ValueKind::Inet | ValueKind::Cidr => {
+            let s = v.as_str().ok_or_else(wrong)?;
+            crate::value::parse_network(s, kind == ValueKind::Cidr)
+                .ok_or_else(|| format!("expects {}; got \"{s}\"", expects(kind)))?
+        }
         ValueKind::Json | ValueKind::Jsonb => {
             if let Some(name) = reserved_member(v) {
                 return Err(format!("must not contain a member named \"{name}\""));

@@ -58,6 +58,12 @@ pub enum SqlValue {
     Json(Value),
     /// A `Jsonb` value.
     Jsonb(Value),
+    /// An `Inet` (PostgreSQL).
+    #[cfg(feature = "postgres")]
+    Inet(ipnetwork::IpNetwork),
+    /// A `Cidr` (PostgreSQL).
+    #[cfg(feature = "postgres")]
+    Cidr(ipnetwork::IpNetwork),
     /// A value of a Rust type of the application's own (G1.3).
     User(UserValue),
 }
@@ -120,6 +126,11 @@ impl SqlValue {
                 Value::String(base64::engine::general_purpose::STANDARD.encode(b))
             }
             SqlValue::Json(v) | SqlValue::Jsonb(v) => v.clone(),
+            // As PostgreSQL writes them: a host address without its full-length prefix.
+            #[cfg(feature = "postgres")]
+            SqlValue::Inet(n) if n.prefix() == max_prefix(n) => Value::String(n.ip().to_string()),
+            #[cfg(feature = "postgres")]
+            SqlValue::Inet(n) | SqlValue::Cidr(n) => Value::String(n.to_string()),
             SqlValue::User(v) => v.to_json(),
         }
     }
@@ -192,6 +203,28 @@ pub(crate) fn parse_decimal(s: &str) -> Option<BigDecimal> {
     let d = BigDecimal::from_str(s).ok()?;
     let (_, exponent) = d.as_bigint_and_exponent();
     (exponent.abs() <= 1000).then_some(d)
+}
+
+/// The prefix length of a single host of `n`'s family.
+#[cfg(feature = "postgres")]
+fn max_prefix(n: &ipnetwork::IpNetwork) -> u8 {
+    if n.is_ipv4() {
+        32
+    } else {
+        128
+    }
+}
+
+/// An address or network in PostgreSQL's input syntax (`"192.168.1.0/24"`, `"::1"`); a `Cidr`
+/// has no bits set right of its prefix.
+#[cfg(feature = "postgres")]
+pub(crate) fn parse_network(s: &str, cidr: bool) -> Option<SqlValue> {
+    let n: ipnetwork::IpNetwork = s.trim().parse().ok()?;
+    if cidr {
+        (n.network() == n.ip()).then_some(SqlValue::Cidr(n))
+    } else {
+        Some(SqlValue::Inet(n))
+    }
 }
 
 /// Standard base64 with padding (G1.1 `Binary`).

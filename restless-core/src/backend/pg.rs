@@ -26,6 +26,12 @@ fn decode_special(kind: ValueKind, v: PgValue<'_>) -> diesel::deserialize::Resul
         ValueKind::Jsonb => {
             <serde_json::Value as FromSql<st::Jsonb, Pg>>::from_sql(v).map(SqlValue::Jsonb)
         }
+        ValueKind::Inet => {
+            <ipnetwork::IpNetwork as FromSql<st::Inet, Pg>>::from_sql(v).map(SqlValue::Inet)
+        }
+        ValueKind::Cidr => {
+            <ipnetwork::IpNetwork as FromSql<st::Cidr, Pg>>::from_sql(v).map(SqlValue::Cidr)
+        }
         ValueKind::Interval => {
             let i = <PgInterval as FromSql<st::Interval, Pg>>::from_sql(v)?;
             Ok(SqlValue::Interval {
@@ -48,6 +54,14 @@ fn bind_special<'b>(pass: &mut AstPass<'_, 'b, Pg>, b: &'b Bind) -> QueryResult<
         Bind::Value(SqlValue::Uuid(v)) => pass.push_bind_param::<st::Uuid, uuid::Uuid>(v),
         Bind::Value(SqlValue::Jsonb(v)) => {
             pass.push_bind_param::<st::Jsonb, serde_json::Value>(v)
+        }
+        Bind::Value(SqlValue::Inet(v)) => pass.push_bind_param::<st::Inet, ipnetwork::IpNetwork>(v),
+        Bind::Value(SqlValue::Cidr(v)) => pass.push_bind_param::<st::Cidr, ipnetwork::IpNetwork>(v),
+        Bind::Value(SqlValue::TypedNull(ValueKind::Inet)) => {
+            pass.push_bind_param::<st::Nullable<st::Inet>, Option<ipnetwork::IpNetwork>>(&None)
+        }
+        Bind::Value(SqlValue::TypedNull(ValueKind::Cidr)) => {
+            pass.push_bind_param::<st::Nullable<st::Cidr>, Option<ipnetwork::IpNetwork>>(&None)
         }
         Bind::Value(SqlValue::TypedNull(ValueKind::Jsonb)) => {
             pass.push_bind_param::<st::Nullable<st::Jsonb>, Option<serde_json::Value>>(&None)

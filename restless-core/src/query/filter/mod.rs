@@ -45,6 +45,12 @@ pub(crate) enum Cmp {
     Lt,
     Ge,
     Le,
+    /// PostgreSQL's network operators (M3.1).
+    ContainedBy,
+    ContainedByOrEqual,
+    Contains,
+    ContainsOrEqual,
+    Overlaps,
 }
 
 impl Cmp {
@@ -56,6 +62,11 @@ impl Cmp {
             Cmp::Lt => " < ",
             Cmp::Ge => " >= ",
             Cmp::Le => " <= ",
+            Cmp::ContainedBy => " << ",
+            Cmp::ContainedByOrEqual => " <<= ",
+            Cmp::Contains => " >> ",
+            Cmp::ContainsOrEqual => " >>= ",
+            Cmp::Overlaps => " && ",
         }
     }
 }

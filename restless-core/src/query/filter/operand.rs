@@ -15,6 +15,8 @@ pub(super) fn kind_name(kind: ValueKind) -> &'static str {
         ValueKind::Float | ValueKind::Double | ValueKind::Numeric { .. } => "number",
         ValueKind::Binary => "binary",
         ValueKind::Json | ValueKind::Jsonb => "JSON",
+        ValueKind::Inet => "inet",
+        ValueKind::Cidr => "cidr",
         ValueKind::Text => "text",
         ValueKind::Bool => "boolean",
         ValueKind::Date => "date",
@@ -35,6 +37,8 @@ pub(crate) fn expects(kind: ValueKind) -> &'static str {
         ValueKind::Numeric { .. } => "a decimal number",
         ValueKind::Binary => "a base64 string",
         ValueKind::Json | ValueKind::Jsonb => "a JSON value",
+        ValueKind::Inet => "an IP address or network",
+        ValueKind::Cidr => "an IP network",
         ValueKind::Text => "a string",
         ValueKind::Bool => "a boolean",
         ValueKind::Date => "a date (YYYY-MM-DD)",
@@ -119,6 +123,10 @@ pub(super) fn coerce(kind: ValueKind, v: &Value, lenient: bool) -> Result<Operan
         }
         ValueKind::Binary => {
             SqlValue::Binary(crate::value::decode_base64(text.ok_or(())?).ok_or(())?)
+        }
+        #[cfg(feature = "postgres")]
+        ValueKind::Inet | ValueKind::Cidr => {
+            crate::value::parse_network(text.ok_or(())?, kind == ValueKind::Cidr).ok_or(())?
         }
         ValueKind::Text => SqlValue::Text(text.filter(|s| !s.contains('\0')).ok_or(())?.to_owned()),
         ValueKind::Bool => match v {

@@ -21,7 +21,7 @@ enum Op {
     Pattern(Pattern),
     Has,
     Any,
-    Network,
+    Network(Cmp),
 }
 
 fn builtin(name: &str) -> Option<Op> {
@@ -41,9 +41,24 @@ fn builtin(name: &str) -> Option<Op> {
         "not_like" => Op::Pattern(Pattern::NotLike),
         "has" => Op::Has,
         "any" => Op::Any,
-        "<<" | "<<=" | ">>" | ">>=" | "&&" => Op::Network,
+        "<<" => Op::Network(Cmp::ContainedBy),
+        "<<=" => Op::Network(Cmp::ContainedByOrEqual),
+        ">>" => Op::Network(Cmp::Contains),
+        ">>=" => Op::Network(Cmp::ContainsOrEqual),
+        "&&" => Op::Network(Cmp::Overlaps),
         _ => return None,
     })
+}
+
+/// The network operators compare addresses and networks (PostgreSQL, M3.1) like any other
+/// comparison; on other fields they do not apply.
+fn network_as_cmp(op: Op, f: &FieldMeta) -> Op {
+    match op {
+        Op::Network(c) if matches!(f.kind().base(), ValueKind::Inet | ValueKind::Cidr) => {
+            Op::Cmp(c)
+        }
+        other => other,
+    }
 }
 
 /// What a filter's `name` denotes.
@@ -273,12 +288,12 @@ impl Resolver<'_> {
                     _ => Err(not_applicable("to-one relationship")),
                 }
             }
-            Named::Field(f, is_key) => match op {
+            Named::Field(f, is_key) => match network_as_cmp(op, f) {
                 // JSON is only null or not (G1.3).
                 _ if f.kind().is_json() && !matches!(op, Op::IsNull | Op::IsNotNull) => {
                     Err(not_applicable(kind_name(f.kind())))
                 }
-                Op::Has | Op::Any | Op::Network => Err(not_applicable(kind_name(f.kind()))),
+                Op::Has | Op::Any | Op::Network(_) => Err(not_applicable(kind_name(f.kind()))),
                 Op::IsNull | Op::IsNotNull if is_key => Err(not_applicable(kind_name(f.kind()))),
                 Op::IsNull | Op::IsNotNull => {
                     self.no_operand(op_name, val, field, path)?;
