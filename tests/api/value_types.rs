@@ -199,26 +199,30 @@ async fn numeric_binary_and_json_g1_1_g1_2() {
 #[cfg(feature = "postgres")]
 diesel::table! {
     host (id) {
-        id -> Integer,
+        id -> Uuid,
         addr -> Inet,
         net -> Nullable<Cidr>,
+        facts -> Jsonb,
     }
 }
 
-/// PostgreSQL's network types (G1.1); other backends have none.
+/// PostgreSQL's network types, a native UUID key and `Jsonb` (G1.1); other backends have no
+/// network types.
 #[cfg(feature = "postgres")]
 #[derive(JsonApiResource)]
 #[diesel(table_name = host)]
 #[allow(dead_code, reason = "described to restless, never read")]
 struct Host {
-    id: i32,
+    id: uuid::Uuid,
     addr: ipnetwork::IpNetwork,
     net: Option<ipnetwork::IpNetwork>,
+    facts: serde_json::Value,
 }
 
 #[cfg(feature = "postgres")]
 fn start_hosts(url: &str, lock: std::sync::MutexGuard<'static, ()>) -> Server {
-    let ddl = "CREATE TABLE host (id SERIAL PRIMARY KEY, addr INET NOT NULL, net CIDR NULL)";
+    let ddl = "CREATE TABLE host (id UUID PRIMARY KEY, addr INET NOT NULL, net CIDR NULL,
+        facts JSONB NOT NULL)";
     let pool = Pool::builder()
         .max_size(2)
         .build(ConnectionManager::<diesel::PgConnection>::new(url))
@@ -230,7 +234,11 @@ fn start_hosts(url: &str, lock: std::sync::MutexGuard<'static, ()>) -> Server {
     drop(conn);
     let api = ApiManager::new(pool)
         .base_url("http://localhost:8080")
-        .resource_with::<Host>(ResourceConfig::new().methods([M::Get, M::Post]))
+        .resource_with::<Host>(
+            ResourceConfig::new()
+                .methods([M::Get, M::Post])
+                .allow_client_generated_ids(true),
+        )
         .build()
         .expect("valid configuration");
     Server::serve_scope(move || api.scope(), Some(lock))
@@ -238,53 +246,61 @@ fn start_hosts(url: &str, lock: std::sync::MutexGuard<'static, ()>) -> Server {
 
 #[cfg(feature = "postgres")]
 #[actix_web::test]
-async fn network_types_g1_1_m3_1() {
+async fn postgres_types_g1_1_m3_1() {
     let lock = Server::lock_writes();
     let url = write_url();
     if url.starts_with("postgres") {
         let srv = start_hosts(url, lock);
-        let rows = [
-            (
-                json!({"addr": "192.168.1.10", "net": "192.168.1.0/24"}),
-                json!({"addr": "192.168.1.10", "net": "192.168.1.0/24"}),
-            ),
-            (
-                json!({"addr": "10.0.0.0/8", "net": null}),
-                json!({"addr": "10.0.0.0/8", "net": null}),
-            ),
-            (
-                json!({"addr": "::1", "net": "2001:db8::/32"}),
-                json!({"addr": "::1", "net": "2001:db8::/32"}),
-            ),
+        let keys = [
+            "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+            "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+            "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
         ];
-        for (sent, stored) in &rows {
+        let rows = [
+            json!({"addr": "192.168.1.10", "net": "192.168.1.0/24",
+                "facts": {"rack": 4, "tags": ["db"]}}),
+            json!({"addr": "10.0.0.0/8", "net": null, "facts": []}),
+            json!({"addr": "::1", "net": "2001:db8::/32", "facts": "loopback"}),
+        ];
+        for (key, attributes) in keys.iter().zip(&rows) {
             let res = srv
                 .write(
                     Method::POST,
                     "/api/host",
-                    &json!({"data": {"type": "host", "attributes": sent}}),
+                    &json!({"data": {"type": "host", "id": key, "attributes": attributes}}),
                 )
                 .await;
             assert_eq!(res.status, 201, "{}", res.body);
-            assert_eq!(res.json()["data"]["attributes"], *stored);
+            assert_eq!(res.json()["data"]["id"], *key);
+            assert_eq!(res.json()["data"]["attributes"], *attributes);
         }
+        let res = srv.get(&format!("/api/host/{}", keys[0])).await;
+        assert_eq!(res.json()["data"]["attributes"], rows[0]);
+        let upper = srv
+            .get(&format!("/api/host/{}", keys[0].to_uppercase()))
+            .await;
+        assert_eq!(upper.status, 404, "one canonical id (E4.1)");
         let filter = |f: Value| query(&[("filter[objects]", &f.to_string())]);
-        let reads: [(String, &[&str]); 4] = [
+        let reads: [(String, &[&str]); 5] = [
             (
                 filter(json!([{"name": "addr", "op": "<<", "val": "192.168.0.0/16"}])),
-                &["1"],
+                &[keys[0]],
             ),
             (
                 filter(json!([{"name": "addr", "op": ">>=", "val": "10.1.2.3"}])),
-                &["2"],
+                &[keys[1]],
             ),
             (
                 filter(json!([{"name": "net", "op": "&&", "val": "2001:db8::1"}])),
-                &["3"],
+                &[keys[2]],
             ),
             (
                 filter(json!([{"name": "addr", "op": "eq", "val": "::1"}])),
-                &["3"],
+                &[keys[2]],
+            ),
+            (
+                filter(json!([{"name": "id", "op": "in", "val": [keys[2], keys[0]]}])),
+                &[keys[0], keys[2]],
             ),
         ];
         for (q, want) in reads {
@@ -296,8 +312,8 @@ async fn network_types_g1_1_m3_1() {
             .write(
                 Method::POST,
                 "/api/host",
-                &json!({"data": {"type": "host",
-                "attributes": {"addr": "10.0.0.1", "net": "10.0.0.1/8"}}}),
+                &json!({"data": {"type": "host", "id": "00000000-0000-4000-8000-000000000000",
+                    "attributes": {"addr": "10.0.0.1", "net": "10.0.0.1/8", "facts": {}}}}),
             )
             .await;
         assert_eq!(res.status, 400, "a network has no host bits");
@@ -311,7 +327,7 @@ async fn network_types_g1_1_m3_1() {
         return;
     }
     drop(lock);
-    // Elsewhere the type cannot be registered (V1.1).
+    // Elsewhere the network types cannot be registered (V1.1).
     let pool = Pool::builder()
         .max_size(1)
         .build(ConnectionManager::<diesel::SqliteConnection>::new(
