@@ -12,12 +12,12 @@
 
 use actix_web::http::Method;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+use diesel::r2d2::R2D2Connection;
 use restless::core::Database;
-use restless::{ApiManager, JsonApiResource, ResourceConfig};
+use restless::{JsonApiResource, ResourceConfig};
 use serde_json::json;
 
-use crate::common::{ids, query, write_url, Server};
+use crate::common::{ids, query, serve_schema, test_pool, write_url, Server};
 
 diesel::table! {
     legacy (id) {
@@ -45,27 +45,15 @@ fn serve<C: Database + R2D2Connection + SimpleConnection>(
     ddl: &str,
     lock: std::sync::MutexGuard<'static, ()>,
 ) -> Server {
-    let pool = Pool::builder()
-        .max_size(2)
-        .build(ConnectionManager::<C>::new(url))
-        .expect("pool");
-    let mut conn = pool.get().expect("connection");
-    conn.batch_execute("DROP TABLE IF EXISTS legacy")
-        .expect("drop");
-    conn.batch_execute(ddl).expect("create");
-    for name in NAMES {
-        conn.batch_execute(&format!(
-            "INSERT INTO legacy (name, label) VALUES ('{name}', '{name}')"
-        ))
-        .expect("seed");
-    }
-    drop(conn);
-    let api = ApiManager::new(pool)
-        .base_url("http://localhost:8080")
-        .resource_with::<Legacy>(ResourceConfig::new().page_size(0).allow_functions(true))
-        .build()
-        .expect("valid configuration");
-    Server::serve_scope(move || api.scope(), Some(lock))
+    let seed: Vec<String> = NAMES
+        .iter()
+        .map(|name| format!("INSERT INTO legacy (name, label) VALUES ('{name}', '{name}')"))
+        .collect();
+    let mut setup = vec!["DROP TABLE IF EXISTS legacy", ddl];
+    setup.extend(seed.iter().map(String::as_str));
+    serve_schema(test_pool::<C>(url), &setup, lock, |m| {
+        m.resource_with::<Legacy>(ResourceConfig::new().page_size(0).allow_functions(true))
+    })
 }
 
 fn start() -> Server {

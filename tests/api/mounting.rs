@@ -7,22 +7,8 @@ use actix_web::{middleware::DefaultHeaders, web, App};
 use serde_json::json;
 
 use crate::common::fixture::ro_at;
-use crate::common::{error_doc, Server};
+use crate::common::{error_doc, Server, CATALOG};
 use crate::db::{BlogApi, Options};
-
-const BASE: Options = Options {
-    base_url: Some("http://localhost:8080"),
-    seed: false,
-    reset: false,
-    server_timing: false,
-    article_includes: &[],
-    functions: false,
-    writes: false,
-    to_many_writes: false,
-    client_ids: false,
-    trust_forwarded_headers: false,
-    person_exclude: &[],
-};
 
 /// A single resource and the root under `mount`, compared as whole documents.
 async fn assert_served_under(srv: &Server, mount: &str) {
@@ -54,7 +40,7 @@ async fn assert_served_under(srv: &Server, mount: &str) {
 
 #[actix_web::test]
 async fn inside_a_scope_c3_1() {
-    let api = Server::blog(BASE);
+    let api = Server::blog(CATALOG);
     let srv = Server::started(actix_test::start(move || {
         App::new().service(web::scope("/v1").service(api.scope()))
     }));
@@ -68,7 +54,7 @@ async fn inside_a_scope_c3_1() {
 
 #[actix_web::test]
 async fn through_configure_in_nested_scopes_c3_1() {
-    let api = Server::blog(BASE);
+    let api = Server::blog(CATALOG);
     let srv = Server::started(actix_test::start(move || {
         let api = api.clone();
         App::new().service(
@@ -86,7 +72,7 @@ async fn through_configure_in_nested_scopes_c3_1() {
 
 #[actix_web::test]
 async fn under_a_dynamic_segment_and_middleware_c3_1() {
-    let api = Server::blog(BASE);
+    let api = Server::blog(CATALOG);
     let srv = Server::started(actix_test::start(move || {
         App::new()
             .wrap(DefaultHeaders::new().add(("X-App", "blog")))
@@ -105,7 +91,7 @@ async fn under_a_dynamic_segment_and_middleware_c3_1() {
 
 #[actix_web::test]
 async fn beside_other_routes_c3_1() {
-    let api = Server::blog(BASE);
+    let api = Server::blog(CATALOG);
     let srv = Server::started(actix_test::start(move || {
         App::new()
             .route("/health", web::get().to(|| async { "ok" }))
@@ -123,7 +109,7 @@ fn from_request(trust_forwarded_headers: bool) -> Server {
     let api = Server::blog(Options {
         base_url: None,
         trust_forwarded_headers,
-        ..BASE
+        ..CATALOG
     });
     Server::started(actix_test::start(move || {
         App::new().service(web::scope("/v1").service(api.scope()))

@@ -8,7 +8,7 @@ use restless::core::Database;
 use restless::{ApiManager, JsonApiResource, ResourceConfig};
 use serde_json::json;
 
-use crate::common::{error_doc, ids, read_url, Server, B};
+use crate::common::{assert_unavailable, error_doc, ids, read_url, Server, B};
 use crate::schema::tag;
 
 /// Tags addressed by their unique name (F1.2: a single unique column as the key).
@@ -371,22 +371,7 @@ fn busy_with<C: Database + R2D2Connection>(
 
 async fn assert_busy_answers_503<C: Database + R2D2Connection>(url: &str) {
     let (srv, held) = busy_with::<C>(url);
-    let res = srv.get("/api/tag/web").await;
-    assert_eq!(res.status, 503, "{}", res.body);
-    assert_eq!(res.header("retry-after"), Some("1"), "S3.2");
-    let mut doc = res.json();
-    let id = doc["errors"][0]
-        .as_object_mut()
-        .and_then(|o| o.remove("id"))
-        .expect("an error id (S3.1)");
-    assert!(uuid::Uuid::parse_str(id.as_str().unwrap()).is_ok(), "{id}");
-    assert_eq!(
-        doc,
-        error_doc(
-            json!({"status": "503", "code": "service_unavailable", "title": "Service unavailable",
-            "detail": "The server is temporarily unable to handle the request; retry later."})
-        )
-    );
+    assert_unavailable(&srv.get("/api/tag/web").await);
     // Once the connection is back, the next request succeeds (S3.5).
     drop(held);
     let res = srv.get("/api/tag/web").await;

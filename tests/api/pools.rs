@@ -9,22 +9,8 @@ use restless::core::Database;
 use serde_json::json;
 
 use crate::common::fixture::{ro, ros};
-use crate::common::{error_doc, read_url, Server, B};
-use crate::db::{manager, Options};
-
-const CATALOG: Options = Options {
-    base_url: Some("http://localhost:8080"),
-    seed: false,
-    reset: false,
-    server_timing: false,
-    article_includes: &[],
-    functions: false,
-    writes: false,
-    to_many_writes: false,
-    client_ids: false,
-    trust_forwarded_headers: false,
-    person_exclude: &[],
-};
+use crate::common::{assert_unavailable, read_url, Server, B, CATALOG};
+use crate::db::manager;
 
 fn deadpool<C>(url: &str, size: usize) -> Pool<Manager<C>>
 where
@@ -66,21 +52,7 @@ where
     let held = pool.get().await.expect("the one connection");
     let api = manager(pool, CATALOG).build().expect("valid configuration");
     let srv = Server::serve_scope(move || api.scope(), None);
-    let res = srv.get("/api/person/1").await;
-    assert_eq!(res.status, 503, "{}", res.body);
-    assert_eq!(res.header("retry-after"), Some("1"));
-    let mut doc = res.json();
-    assert!(doc["errors"][0]
-        .as_object_mut()
-        .and_then(|o| o.remove("id"))
-        .is_some());
-    assert_eq!(
-        doc,
-        error_doc(
-            json!({"status": "503", "code": "service_unavailable", "title": "Service unavailable",
-            "detail": "The server is temporarily unable to handle the request; retry later."})
-        )
-    );
+    assert_unavailable(&srv.get("/api/person/1").await);
     drop(held);
     let res = srv.get("/api/person/1").await;
     assert_eq!(res.status, 200, "{}", res.body);

@@ -9,12 +9,12 @@
 
 use actix_web::http::Method;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+use diesel::r2d2::R2D2Connection;
 use restless::core::Database;
-use restless::{ApiManager, JsonApiResource, Method as M, ResourceConfig};
+use restless::{JsonApiResource, Method as M, ResourceConfig};
 use serde_json::{json, Value};
 
-use crate::common::{error_doc, write_url, Server};
+use crate::common::{error_doc, serve_schema, test_pool, write_url, Server};
 
 diesel::table! {
     owner (id) {
@@ -78,18 +78,7 @@ fn serve<C: Database + R2D2Connection + SimpleConnection>(
     ddl: &str,
     lock: std::sync::MutexGuard<'static, ()>,
 ) -> Server {
-    let pool = Pool::builder()
-        .max_size(2)
-        .build(ConnectionManager::<C>::new(url))
-        .expect("pool");
-    let mut conn = pool.get().expect("connection");
-    conn.batch_execute(
-        "DROP TABLE IF EXISTS note; DROP TABLE IF EXISTS pet; DROP TABLE IF EXISTS owner;",
-    )
-    .expect("drop");
-    conn.batch_execute(ddl).expect("create");
-    conn.batch_execute(SEED).expect("seed");
-    drop(conn);
+    let drop = "DROP TABLE IF EXISTS note; DROP TABLE IF EXISTS pet; DROP TABLE IF EXISTS owner;";
     let config = || {
         ResourceConfig::new()
             .methods([M::Get, M::Post, M::Patch, M::Delete])
@@ -97,14 +86,11 @@ fn serve<C: Database + R2D2Connection + SimpleConnection>(
             .allow_delete_from_to_many_relationships(true)
             .allow_functions(true)
     };
-    let api = ApiManager::new(pool)
-        .base_url("http://localhost:8080")
-        .resource_with::<Owner>(config())
-        .resource_with::<Pet>(config())
-        .resource_with::<Note>(config())
-        .build()
-        .expect("valid configuration");
-    Server::serve_scope(move || api.scope(), Some(lock))
+    serve_schema(test_pool::<C>(url), &[drop, ddl, SEED], lock, |m| {
+        m.resource_with::<Owner>(config())
+            .resource_with::<Pet>(config())
+            .resource_with::<Note>(config())
+    })
 }
 
 fn start() -> Server {

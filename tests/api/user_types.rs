@@ -13,15 +13,15 @@ use actix_web::http::Method;
 use diesel::backend::Backend;
 use diesel::connection::SimpleConnection;
 use diesel::deserialize::{self, FromSql};
-use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+use diesel::r2d2::R2D2Connection;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{BigInt, Integer, Text};
 use restless::core::Database;
-use restless::{ApiManager, JsonApiResource, Method as M, ResourceConfig};
+use restless::{JsonApiResource, Method as M, ResourceConfig};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Value};
 
-use crate::common::{error_doc, ids, query, write_url, Server};
+use crate::common::{error_doc, ids, query, serve_schema, test_pool, write_url, Server};
 
 diesel::table! {
     gadget (code) {
@@ -165,26 +165,15 @@ fn serve<C: Database + R2D2Connection + SimpleConnection>(
     ddl: &str,
     lock: std::sync::MutexGuard<'static, ()>,
 ) -> Server {
-    let pool = Pool::builder()
-        .max_size(2)
-        .build(ConnectionManager::<C>::new(url))
-        .expect("pool");
-    let mut conn = pool.get().expect("connection");
-    conn.batch_execute("DROP TABLE IF EXISTS gadget")
-        .expect("drop");
-    conn.batch_execute(ddl).expect("create");
-    drop(conn);
-    let api = ApiManager::new(pool)
-        .base_url("http://localhost:8080")
-        .resource_with::<Gadget>(
+    let setup = ["DROP TABLE IF EXISTS gadget", ddl];
+    serve_schema(test_pool::<C>(url), &setup, lock, |m| {
+        m.resource_with::<Gadget>(
             ResourceConfig::new()
                 .methods([M::Get, M::Post, M::Patch, M::Delete])
                 .allow_client_generated_ids(true)
                 .allow_functions(true),
         )
-        .build()
-        .expect("valid configuration");
-    Server::serve_scope(move || api.scope(), Some(lock))
+    })
 }
 
 fn start() -> Server {

@@ -9,12 +9,12 @@
 
 use actix_web::http::Method;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+use diesel::r2d2::R2D2Connection;
 use restless::core::Database;
-use restless::{ApiManager, JsonApiResource, Method as M, ResourceConfig};
+use restless::{JsonApiResource, Method as M, ResourceConfig};
 use serde_json::{json, Value};
 
-use crate::common::{error_doc, ids, query, write_url, Server};
+use crate::common::{error_doc, ids, query, serve_schema, test_pool, write_url, Server};
 
 diesel::table! {
     item (id) {
@@ -41,25 +41,14 @@ fn serve<C: Database + R2D2Connection + SimpleConnection>(
     ddl: &str,
     lock: std::sync::MutexGuard<'static, ()>,
 ) -> Server {
-    let pool = Pool::builder()
-        .max_size(2)
-        .build(ConnectionManager::<C>::new(url))
-        .expect("pool");
-    let mut conn = pool.get().expect("connection");
-    conn.batch_execute("DROP TABLE IF EXISTS item")
-        .expect("drop");
-    conn.batch_execute(ddl).expect("create");
-    drop(conn);
-    let api = ApiManager::new(pool)
-        .base_url("http://localhost:8080")
-        .resource_with::<Item>(
+    let setup = ["DROP TABLE IF EXISTS item", ddl];
+    serve_schema(test_pool::<C>(url), &setup, lock, |m| {
+        m.resource_with::<Item>(
             ResourceConfig::new()
                 .methods([M::Get, M::Post, M::Patch, M::Delete])
                 .allow_functions(true),
         )
-        .build()
-        .expect("valid configuration");
-    Server::serve_scope(move || api.scope(), Some(lock))
+    })
 }
 
 fn start() -> Server {
@@ -223,25 +212,14 @@ struct Host {
 fn start_hosts(url: &str, lock: std::sync::MutexGuard<'static, ()>) -> Server {
     let ddl = "CREATE TABLE host (id UUID PRIMARY KEY, addr INET NOT NULL, net CIDR NULL,
         facts JSONB NOT NULL)";
-    let pool = Pool::builder()
-        .max_size(2)
-        .build(ConnectionManager::<diesel::PgConnection>::new(url))
-        .expect("pool");
-    let mut conn = pool.get().expect("connection");
-    conn.batch_execute("DROP TABLE IF EXISTS host")
-        .expect("drop");
-    conn.batch_execute(ddl).expect("create");
-    drop(conn);
-    let api = ApiManager::new(pool)
-        .base_url("http://localhost:8080")
-        .resource_with::<Host>(
+    let setup = ["DROP TABLE IF EXISTS host", ddl];
+    serve_schema(test_pool::<diesel::PgConnection>(url), &setup, lock, |m| {
+        m.resource_with::<Host>(
             ResourceConfig::new()
                 .methods([M::Get, M::Post])
                 .allow_client_generated_ids(true),
         )
-        .build()
-        .expect("valid configuration");
-    Server::serve_scope(move || api.scope(), Some(lock))
+    })
 }
 
 #[cfg(feature = "postgres")]
@@ -328,13 +306,11 @@ async fn postgres_types_g1_1_m3_1() {
     }
     drop(lock);
     // Elsewhere the network types cannot be registered (V1.1).
-    let pool = Pool::builder()
+    let pool = diesel::r2d2::Pool::builder()
         .max_size(1)
-        .build(ConnectionManager::<diesel::SqliteConnection>::new(
-            ":memory:",
-        ))
+        .build(diesel::r2d2::ConnectionManager::<diesel::SqliteConnection>::new(":memory:"))
         .expect("pool");
-    let err = ApiManager::new(pool)
+    let err = restless::ApiManager::new(pool)
         .resource::<Host>()
         .build()
         .err()

@@ -9,7 +9,27 @@ use actix_web::http::{header, Method};
 use actix_web::App;
 use serde_json::Value;
 
+use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+use restless::core::Database;
+use restless::ApiManager;
+
 use crate::db::{self, BlogApi, Options};
+
+/// The blog's options as the catalog's examples have them (A1.4): links based on
+/// `http://localhost:8080`, reads only.
+pub(crate) const CATALOG: Options = Options {
+    base_url: Some("http://localhost:8080"),
+    seed: false,
+    reset: false,
+    server_timing: false,
+    article_includes: &[],
+    functions: false,
+    writes: false,
+    to_many_writes: false,
+    client_ids: false,
+    trust_forwarded_headers: false,
+    person_exclude: &[],
+};
 
 /// The base URL configured on the main test API, as in the catalog's examples (A1.3).
 pub(crate) const B: &str = "http://localhost:8080/api";
@@ -159,6 +179,58 @@ fn create_database(url: &str, suffix: &str) -> String {
         return format!("{server}/{target}");
     }
     panic!("{url}: this test build has no driver for it (features postgres, mysql)");
+}
+
+/// A pool of two connections to `url`.
+pub(crate) fn test_pool<C: R2D2Connection + 'static>(url: &str) -> Pool<ConnectionManager<C>> {
+    Pool::builder()
+        .max_size(2)
+        .build(ConnectionManager::<C>::new(url))
+        .expect("pool")
+}
+
+/// Serves a schema of a test's own: `setup` (drops, creates, inserts) runs on `pool` first,
+/// then `configure` registers the types on a manager whose links use the catalog's base URL.
+/// The test holds `lock` (the write database) while the server lives.
+pub(crate) fn serve_schema<C>(
+    pool: Pool<ConnectionManager<C>>,
+    setup: &[&str],
+    lock: std::sync::MutexGuard<'static, ()>,
+    configure: impl FnOnce(ApiManager<C>) -> ApiManager<C>,
+) -> Server
+where
+    C: Database + R2D2Connection + diesel::connection::SimpleConnection,
+{
+    let mut conn = pool.get().expect("connection");
+    for sql in setup {
+        conn.batch_execute(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    drop(conn);
+    let api = configure(ApiManager::new(pool).base_url("http://localhost:8080"))
+        .build()
+        .expect("valid configuration");
+    Server::serve_scope(move || api.scope(), Some(lock))
+}
+
+/// Checks a 503 answer (S3.2): `Retry-After: 1` and the error document, whose `id` is random.
+pub(crate) fn assert_unavailable(res: &Response) {
+    assert_eq!(res.status, 503, "{}", res.body);
+    assert_eq!(res.header("retry-after"), Some("1"), "S3.2");
+    let mut doc = res.json();
+    let id = doc["errors"][0]
+        .as_object_mut()
+        .and_then(|o| o.remove("id"))
+        .expect("an error id (S3.1)");
+    assert!(uuid::Uuid::parse_str(id.as_str().unwrap()).is_ok(), "{id}");
+    assert_eq!(
+        doc,
+        error_doc(
+            serde_json::json!({"status": "503", "code": "service_unavailable",
+            "title": "Service unavailable",
+            "detail": "The server is temporarily unable to handle the request; retry later."})
+        )
+    );
 }
 
 /// Serialises the write tests: each one resets the write database to fixture F.
