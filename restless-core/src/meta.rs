@@ -455,6 +455,12 @@ impl FieldValue for ipnetwork::IpNetwork {
     const KIND: ValueKind = ValueKind::Inet;
 }
 
+/// `ipnet`'s type serves as well: restless reads and binds the column itself.
+#[cfg(feature = "postgres")]
+impl FieldValue for ipnet::IpNet {
+    const KIND: ValueKind = ValueKind::Inet;
+}
+
 #[cfg(feature = "postgres")]
 impl FieldValue for diesel::pg::data_types::PgInterval {
     const KIND: ValueKind = ValueKind::Interval;
@@ -515,6 +521,7 @@ column_types! {
     uuid::Uuid => diesel::sql_types::Uuid,
     diesel::pg::data_types::PgInterval => diesel::sql_types::Interval,
     ipnetwork::IpNetwork => diesel::sql_types::Inet | diesel::sql_types::Cidr,
+    ipnet::IpNet => diesel::sql_types::Inet | diesel::sql_types::Cidr,
 }
 
 impl<T: ColumnType<ST>, ST> ColumnType<diesel::sql_types::Nullable<ST>> for Option<T> {}

@@ -173,6 +173,8 @@ impl SqlValue {
             }
             // The segment as a JSON string, or as an integer; canonical when it writes back
             // to the same text (F1.3).
+            // No stored key holds U+0000 (PostgreSQL cannot store it in text).
+            ValueKind::User(_) if id.contains('\0') => None,
             ValueKind::User(codec) => {
                 let as_number = || {
                     id.parse::<i64>()

@@ -247,6 +247,9 @@ async fn user_types_round_trip_g1_3() {
         404,
         "keys are exact"
     );
+    for hostile in ["/api/gadget/%00", "/api/gadget/g-1%00", "/api/gadget/%FF"] {
+        assert_eq!(srv.get(hostile).await.status, 404, "{hostile}");
+    }
 
     let filter = |f: Value| query(&[("filter[objects]", &f.to_string())]);
     let reads: [(String, &[&str]); 10] = [

@@ -195,8 +195,8 @@ diesel::table! {
     }
 }
 
-/// PostgreSQL's network types, a native UUID key and `Jsonb` (G1.1); other backends have no
-/// network types.
+/// PostgreSQL's network types (as `ipnetwork`'s and `ipnet`'s types), a native UUID key and
+/// `Jsonb` (G1.1); other backends have no network types.
 #[cfg(feature = "postgres")]
 #[derive(JsonApiResource)]
 #[diesel(table_name = host)]
@@ -204,7 +204,7 @@ diesel::table! {
 struct Host {
     id: uuid::Uuid,
     addr: ipnetwork::IpNetwork,
-    net: Option<ipnetwork::IpNetwork>,
+    net: Option<ipnet::IpNet>,
     facts: serde_json::Value,
 }
 

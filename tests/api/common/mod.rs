@@ -147,7 +147,10 @@ fn create_database(url: &str, suffix: &str) -> String {
     let (server, name) = url
         .rsplit_once('/')
         .expect("a database URL ends with /name");
-    let name = name.split('?').next().unwrap_or(name);
+    let (name, options) = match name.split_once('?') {
+        Some((name, options)) => (name, format!("?{options}")),
+        None => (name, String::new()),
+    };
     let target = format!("{name}{suffix}");
     assert!(
         target
@@ -164,7 +167,7 @@ fn create_database(url: &str, suffix: &str) -> String {
             .expect("drop");
         conn.batch_execute(&format!("CREATE DATABASE {target}"))
             .expect("create");
-        return format!("{server}/{target}");
+        return format!("{server}/{target}{options}");
     }
     #[cfg(feature = "mysql")]
     if url.starts_with("mysql") {
@@ -176,7 +179,7 @@ fn create_database(url: &str, suffix: &str) -> String {
         // The server's default charset and collation, as users' databases have.
         conn.batch_execute(&format!("CREATE DATABASE {target}"))
             .expect("create");
-        return format!("{server}/{target}");
+        return format!("{server}/{target}{options}");
     }
     panic!("{url}: this test build has no driver for it (features postgres, mysql)");
 }
