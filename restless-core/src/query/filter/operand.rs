@@ -69,6 +69,10 @@ pub(super) fn comparable(a: ValueKind, b: ValueKind) -> bool {
         ValueKind::Timestamp | ValueKind::TimestampTz => 1,
         _ => 2,
     };
+    // Values of SQL types of the application's own compare only with their own type.
+    if a.base() == ValueKind::Enum || b.base() == ValueKind::Enum {
+        return a == b;
+    }
     let (a, b) = (a.base(), b.base());
     match (class(a), class(b)) {
         (2, 2) => a == b,
