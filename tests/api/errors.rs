@@ -56,6 +56,55 @@ async fn unknown_relationship_names_are_404_h3_3() {
     }
 }
 
+#[actix_web::test]
+async fn ids_that_are_not_utf8_name_nothing_e4_3() {
+    let srv = Server::start();
+    let not_found = |code: &str, title: &str, detail: &str| {
+        error_doc(json!({"status": "404", "code": code, "title": title, "detail": detail}))
+    };
+    let resource = |id: &str| {
+        not_found(
+            "resource_not_found",
+            "Resource not found",
+            &format!("No resource of type \"person\" with id \"{id}\"."),
+        )
+    };
+    let cases = [
+        ("/api/person/%FF", resource("%FF")),
+        ("/api/person/a%FFb%20c", resource("a%FFb%20c")),
+        ("/api/person/%FF/articles", resource("%FF")),
+        ("/api/person/%FF/relationships/articles", resource("%FF")),
+        ("/api/person/%FF/articles/1", resource("%FF")),
+        (
+            "/api/person/1/articles/%FF",
+            not_found(
+                "related_resource_not_found",
+                "Related resource not found",
+                "Resource \"article\" \"%FF\" is not related to \"person\" \"1\" through \"articles\".",
+            ),
+        ),
+    ];
+    for (path, want) in cases {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 404, "{path}");
+        assert_eq!(res.json(), want, "{path}");
+    }
+    // In a type or relationship position it is a route or relationship miss.
+    let res = srv.get("/api/pers%FFon").await;
+    assert_eq!(res.json()["errors"][0]["code"], "route_not_found");
+    let res = srv.get("/api/person/1/art%FFicles").await;
+    assert_eq!(res.json()["errors"][0]["code"], "relationship_not_found");
+    // Checks that need no database come first (B4.1).
+    let res = srv
+        .request(
+            actix_web::http::Method::GET,
+            "/api/person/%FF",
+            &[("Accept", "text/html")],
+        )
+        .await;
+    assert_eq!(res.status, 406);
+}
+
 fn query_error(code: &str, title: &str, parameter: &str, detail: &str) -> serde_json::Value {
     error_doc(
         json!({"status": "400", "code": code, "title": title, "detail": detail, "source": {"parameter": parameter}}),

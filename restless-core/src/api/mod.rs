@@ -192,7 +192,7 @@ impl Api {
             Prepared::Reply(self.error_reply_with(&e, valid_callback.as_deref(), extra))
         };
 
-        let Some(route) = self.route(req.path) else {
+        let Some((route, bad_id)) = self.route(req.path) else {
             return fail(
                 Error::RouteNotFound {
                     path: format!("{}{}", req.mount, req.path),
@@ -256,18 +256,24 @@ impl Api {
             request: format!("{base}{}{}", req.mount, req.path),
             params: params.all.clone(),
         };
-        match self.resolve(route, &params, req.method, document) {
-            Ok(None) => {
+        let bad_id_error = bad_id.map(|bad| self.bad_id_error(&route, bad));
+        match (
+            self.resolve(route, &params, req.method, document),
+            bad_id_error,
+        ) {
+            (Err(e), _) => fail(e, vec![]),
+            (Ok(None), _) => {
                 let doc = self.root_document(&links);
                 Prepared::Reply(self.document_reply(200, doc, valid_callback.as_deref(), vec![]))
             }
-            Ok(Some((target, shaping))) => Prepared::Run(Box::new(Operation {
+            // Every check that needs no database passed: the id names nothing (E4.3).
+            (Ok(Some(_)), Some(e)) => fail(e, vec![]),
+            (Ok(Some((target, shaping))), None) => Prepared::Run(Box::new(Operation {
                 target,
                 shaping,
                 links,
                 callback: valid_callback,
             })),
-            Err(e) => fail(e, vec![]),
         }
     }
 

@@ -2,7 +2,17 @@
 
 use super::Api;
 use crate::config::Method;
+use crate::error::{Error, ErrorCode};
 use crate::query::RouteKind;
+
+/// Which id segment of a route did not decode (E4.3).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum BadId {
+    /// The resource's id.
+    Id,
+    /// The related resource's id.
+    Rid,
+}
 
 #[derive(Clone, Debug)]
 pub(super) enum Route {
@@ -30,38 +40,83 @@ impl Route {
 }
 
 impl Api {
-    /// Matches a raw path against E1.1's routes; `None` is a route miss (E2).
-    pub(super) fn route(&self, path: &str) -> Option<Route> {
+    /// Matches a raw path against E1.1's routes; `None` is a route miss (E2). An id segment
+    /// whose percent-decoding is not UTF-8 is kept as sent and reported beside the route: it
+    /// names no resource (E4.3).
+    pub(super) fn route(&self, path: &str) -> Option<(Route, Option<BadId>)> {
         let rest = path.strip_prefix(self.config.prefix.as_str())?;
         if rest.is_empty() || (self.config.prefix.is_empty() && rest == "/") {
-            return Some(Route::Root);
+            return Some((Route::Root, None));
         }
-        let segments: Vec<String> = rest
-            .strip_prefix('/')?
-            .split('/')
-            .map(decode_segment)
+        let raw: Vec<&str> = rest.strip_prefix('/')?.split('/').collect();
+        let segments: Vec<(String, bool)> = raw
+            .iter()
+            .map(|s| decode_segment(s))
             .collect::<Option<_>>()?;
-        let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let segs: Vec<&str> = segments.iter().map(|(s, _)| s.as_str()).collect();
+        // An id position keeps its raw text when it does not decode.
+        let id_at = |i: usize| -> String {
+            match (segments.get(i), raw.get(i)) {
+                (Some((_, false)), Some(raw)) => (*raw).to_owned(),
+                (Some((text, true)), _) => text.clone(),
+                _ => String::new(),
+            }
+        };
+        let bad = |i: usize| segments.get(i).is_some_and(|(_, valid)| !valid);
         if let ["eval", name] = segs.as_slice() {
             // Only types that allow it have the route at all (N1.1).
             let t = self.schema.type_index(name)?;
             let config = &self.schema.types[t].config;
             return (config.allow_functions && config.allows(Method::Get))
-                .then_some(Route::Eval(t));
+                .then_some((Route::Eval(t), None));
         }
         let ty = self.schema.type_index(segs.first()?)?;
-        Some(match segs.as_slice() {
+        let route = match segs.as_slice() {
             [_] => Route::Collection(ty),
-            [_, id] => Route::Resource(ty, (*id).to_owned()),
-            [_, id, "relationships", rel] => {
-                Route::Relationship(ty, (*id).to_owned(), (*rel).to_owned())
-            }
-            [_, id, rel] => Route::Related(ty, (*id).to_owned(), (*rel).to_owned()),
-            [_, id, rel, rid] => {
-                Route::RelatedSingle(ty, (*id).to_owned(), (*rel).to_owned(), (*rid).to_owned())
-            }
+            [_, _] => Route::Resource(ty, id_at(1)),
+            [_, _, "relationships", rel] => Route::Relationship(ty, id_at(1), (*rel).to_owned()),
+            [_, _, rel] => Route::Related(ty, id_at(1), (*rel).to_owned()),
+            [_, _, rel, _] => Route::RelatedSingle(ty, id_at(1), (*rel).to_owned(), id_at(3)),
             _ => return None,
-        })
+        };
+        let bad_id = if bad(1) {
+            Some(BadId::Id)
+        } else if matches!(route, Route::RelatedSingle(..)) && bad(3) {
+            Some(BadId::Rid)
+        } else {
+            None
+        };
+        Some((route, bad_id))
+    }
+
+    /// The 404 of a route whose id segment does not decode (E4.3), once every check that needs
+    /// no database has passed.
+    pub(super) fn bad_id_error(&self, route: &Route, bad: BadId) -> Error {
+        match (route, bad) {
+            (Route::RelatedSingle(t, id, name, rid), BadId::Rid) => {
+                let target = self.schema.rel_index(*t, name).map_or("", |r| {
+                    self.schema.meta(self.schema.rel(*t, r).target).type_name
+                });
+                Error::Missing {
+                    code: ErrorCode::RelatedResourceNotFound,
+                    detail: format!(
+                        "Resource \"{target}\" \"{rid}\" is not related to \"{}\" \"{id}\" through \"{name}\".",
+                        self.schema.meta(*t).type_name
+                    ),
+                }
+            }
+            (
+                Route::Resource(t, id)
+                | Route::Related(t, id, _)
+                | Route::Relationship(t, id, _)
+                | Route::RelatedSingle(t, id, ..),
+                _,
+            ) => Error::ResourceNotFound {
+                type_name: self.schema.meta(*t).type_name.into(),
+                id: id.clone(),
+            },
+            (_, _) => Error::Internal("an id error without an id".into()),
+        }
     }
 
     /// The methods a route serves, in E3.2's order.
@@ -118,15 +173,15 @@ impl Api {
     }
 }
 
-/// Percent-decodes a path segment; an encoded `/` stays inside the segment (E4.2). Invalid
-/// UTF-8 is kept lossily so that an id still answers 404, not a route miss.
-fn decode_segment(segment: &str) -> Option<String> {
+/// Percent-decodes a path segment; an encoded `/` stays inside the segment (E4.2). The flag
+/// says whether the bytes were UTF-8 (else the text is decoded lossily).
+fn decode_segment(segment: &str) -> Option<(String, bool)> {
     if segment.is_empty() {
         return None;
     }
-    Some(
-        percent_encoding::percent_decode_str(segment)
-            .decode_utf8_lossy()
-            .into_owned(),
-    )
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(segment).collect();
+    Some(match String::from_utf8(bytes) {
+        Ok(text) => (text, true),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
+    })
 }
