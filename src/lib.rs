@@ -132,10 +132,26 @@ pub mod __private {
     pub use diesel;
     pub use restless_core::codec::probe;
     pub use restless_core::meta::KindOf;
+    pub use restless_core::meta::TableNames;
     pub use restless_core::meta::{
         assert_same_table, FieldMeta, FieldRole, FieldValue, JsonApiResource, RelationshipKind,
         RelationshipMeta, ResourceMeta, Table,
     };
     pub use restless_core::ValueKind;
     pub use std::sync::OnceLock;
+
+    /// A [`Table`] whose names are kept in a `static` of its own (a lock-free read per
+    /// statement).
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __restless_table {
+        ($table:ty) => {
+            $crate::__private::Table::new(|__dialect| {
+                static __RESTLESS_TABLE: $crate::__private::TableNames =
+                    $crate::__private::TableNames::new();
+                __RESTLESS_TABLE.get::<$table>(__dialect)
+            })
+        };
+    }
+    pub use __restless_table as table;
 }

@@ -197,6 +197,37 @@ impl<T: diesel::Table + Default + backend_fragments::All + 'static> DieselTable 
     }
 }
 
+/// One table's rendered names, one per dialect, made when first asked for: the derive keeps
+/// one per table in a `static`, so that naming a table is a lock-free read on every statement
+/// ([`Table::of`] looks the name up in a process-wide map instead).
+#[doc(hidden)]
+pub struct TableNames([std::sync::OnceLock<String>; 3]);
+
+impl TableNames {
+    /// No names yet.
+    #[allow(
+        clippy::new_without_default,
+        reason = "a const constructor for statics; Default is not const"
+    )]
+    pub const fn new() -> Self {
+        TableNames([
+            std::sync::OnceLock::new(),
+            std::sync::OnceLock::new(),
+            std::sync::OnceLock::new(),
+        ])
+    }
+
+    /// Table `T`'s SQL text for `dialect`.
+    pub fn get<T: DieselTable>(&'static self, dialect: Dialect) -> &'static str {
+        let slot = match dialect {
+            Dialect::Sqlite => &self.0[0],
+            Dialect::Postgres => &self.0[1],
+            Dialect::Mysql => &self.0[2],
+        };
+        slot.get_or_init(|| backend_fragments::render::<T>(dialect))
+    }
+}
+
 /// A [`Table`] named `$name`, quoted as Diesel quotes it (unit tests).
 #[cfg(test)]
 macro_rules! test_table {

@@ -107,7 +107,7 @@ fn expand(m: &Resource<'_>) -> TokenStream {
             ToManyStorage::ForeignKey(fk) => {
                 quote! {
                     #p::RelationshipKind::ToMany {
-                        table: #p::Table::of::<<#fk as #p::diesel::Column>::Table>(),
+                        table: #p::table!(<#fk as #p::diesel::Column>::Table),
                         foreign_key: <#fk as #p::diesel::Column>::NAME,
                     }
                 }
@@ -115,7 +115,7 @@ fn expand(m: &Resource<'_>) -> TokenStream {
             ToManyStorage::Join { local, remote } => {
                 quote! {
                     #p::RelationshipKind::ManyToMany {
-                        table: #p::Table::of::<<#local as #p::diesel::Column>::Table>(),
+                        table: #p::table!(<#local as #p::diesel::Column>::Table),
                         local: <#local as #p::diesel::Column>::NAME,
                         remote: <#remote as #p::diesel::Column>::NAME,
                     }
@@ -143,7 +143,7 @@ fn expand(m: &Resource<'_>) -> TokenStream {
             impl #p::JsonApiResource for #ident {
                 const META: &'static #p::ResourceMeta = &#p::ResourceMeta {
                     type_name: #type_name,
-                    table: #p::Table::of::<#table::table>(),
+                    table: #p::table!(#table::table),
                     primary_key: #primary_key,
                     fields: &[#(#fields),*],
                     relationships: &[#(#relationships,)* #(#to_many,)*],

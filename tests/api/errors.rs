@@ -91,9 +91,25 @@ async fn ids_that_are_not_utf8_name_nothing_e4_3() {
     }
     // In a type or relationship position it is a route or relationship miss.
     let res = srv.get("/api/pers%FFon").await;
-    assert_eq!(res.json()["errors"][0]["code"], "route_not_found");
+    assert_eq!(res.status, 404);
+    assert_eq!(
+        res.json(),
+        not_found(
+            "route_not_found",
+            "Not found",
+            "No endpoint matches /api/pers%FFon."
+        )
+    );
     let res = srv.get("/api/person/1/art%FFicles").await;
-    assert_eq!(res.json()["errors"][0]["code"], "relationship_not_found");
+    assert_eq!(res.status, 404);
+    assert_eq!(
+        res.json(),
+        not_found(
+            "relationship_not_found",
+            "Relationship not found",
+            "Type \"person\" has no relationship named \"art\u{FFFD}icles\"."
+        )
+    );
     // Checks that need no database come first (B4.1).
     let res = srv
         .request(

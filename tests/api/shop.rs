@@ -276,4 +276,12 @@ async fn the_shop_serves_every_type_alike() {
         ))
         .await;
     assert_eq!(res.status, 400, "an SQL enum has no order (G1.3)");
+    assert_eq!(
+        res.json(),
+        error_doc(
+            json!({"status": "400", "code": "invalid_filter", "title": "Invalid filter",
+            "detail": "Filter at [0]: operator \"lt\" does not apply to field \"status\" (enum).",
+            "source": {"parameter": "filter[objects]"}})
+        )
+    );
 }

@@ -333,8 +333,12 @@ async fn user_types_round_trip_g1_3() {
         .await;
     assert_eq!(res.status, 400, "{}", res.body);
     assert_eq!(
-        res.json()["errors"][0]["detail"],
-        "Filter at [0]: field \"serial\" expects a value of its type; got 12."
+        res.json(),
+        error_doc(
+            json!({"status": "400", "code": "invalid_filter", "title": "Invalid filter",
+            "detail": "Filter at [0]: field \"serial\" expects a value of its type; got 12.",
+            "source": {"parameter": "filter[objects]"}})
+        )
     );
 
     // Updates go through the same types.

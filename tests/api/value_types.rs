@@ -71,6 +71,13 @@ fn start() -> Server {
     serve::<diesel::SqliteConnection>(url, ddl, lock)
 }
 
+fn invalid_filter(detail: &str) -> Value {
+    error_doc(
+        json!({"status": "400", "code": "invalid_filter", "title": "Invalid filter",
+        "detail": detail, "source": {"parameter": "filter[objects]"}}),
+    )
+}
+
 fn invalid(pointer: &str, detail: &str) -> Value {
     error_doc(json!({"status": "400", "code": "invalid_attribute_value",
         "title": "Invalid attribute value", "detail": detail, "source": {"pointer": pointer}}))
@@ -143,12 +150,20 @@ async fn numeric_binary_and_json_g1_1_g1_2() {
     assert_eq!(res.json()["meta"]["results"], json!(["100.00", 2]));
 
     // JSON has no order and no comparisons (G1.3).
-    let res = srv.get("/api/item?sort=meta").await;
-    assert_eq!(res.status, 400);
-    assert_eq!(
-        res.json()["errors"][0]["detail"],
-        "Sort field \"meta\" is not sortable."
-    );
+    for (parameter, code, title) in [
+        ("sort", "invalid_sort", "Invalid sort parameter"),
+        ("group_by", "invalid_group_by", "Invalid group_by parameter"),
+    ] {
+        let res = srv.get(&format!("/api/item?{parameter}=meta")).await;
+        assert_eq!(res.status, 400);
+        assert_eq!(
+            res.json(),
+            error_doc(json!({"status": "400", "code": code, "title": title,
+                "detail": "Sort field \"meta\" is not sortable.",
+                "source": {"parameter": parameter}})),
+            "J1.5, J2.2"
+        );
+    }
     let res = srv
         .get(&format!(
             "/api/item{}",
@@ -156,6 +171,10 @@ async fn numeric_binary_and_json_g1_1_g1_2() {
         ))
         .await;
     assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(
+        res.json(),
+        invalid_filter("Filter at [0]: operator \"eq\" does not apply to field \"meta\" (JSON).")
+    );
 
     // What does not fit is refused before any SQL runs (G1.2, G6.1).
     let cases = [
@@ -286,6 +305,18 @@ async fn postgres_types_g1_1_m3_1() {
             assert_eq!(res.status, 200, "{q}: {}", res.body);
             assert_eq!(ids(&res.json()), want, "{q}");
         }
+        // Network operators take a value, never another field (M4.5).
+        let res = srv
+            .get(&format!(
+                "/api/host{}",
+                filter(json!([{"name": "addr", "op": "<<", "field": "net"}]))
+            ))
+            .await;
+        assert_eq!(res.status, 400);
+        assert_eq!(
+            res.json(),
+            invalid_filter("Filter at [0]: operator \"<<\" cannot compare with a field.")
+        );
         let res = srv
             .write(
                 Method::POST,

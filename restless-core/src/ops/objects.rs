@@ -125,7 +125,7 @@ impl Batch {
 /// The `SELECT` of `columns`; a sparse fieldset (K) shapes it, so it is not cached then.
 fn select<C: Database>(query: &Query<'_>, columns: &Columns, set: &FieldSet, page: Page) -> Sql {
     let mut sql = query.select(C::DIALECT, &columns.fields, page);
-    if set.attributes != FieldSet::all(query.schema, query.t).attributes {
+    if !set.has_all_attributes(query.schema, query.t) {
         sql.shaped();
     }
     sql

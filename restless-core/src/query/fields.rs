@@ -16,21 +16,30 @@ pub(crate) struct FieldSet {
     pub(crate) computed: Vec<usize>,
 }
 
+/// The indices of type `t`'s attributes that `only`/`exclude` leave visible (V2).
+fn visible_attributes(schema: &Schema, t: usize) -> impl Iterator<Item = usize> + '_ {
+    let meta = schema.meta(t);
+    (0..meta.fields.len())
+        .filter(move |&i| meta.fields[i].role == FieldRole::Attribute && schema.visible_field(t, i))
+}
+
 impl FieldSet {
     /// Every attribute and relationship of type `t`.
     pub(crate) fn all(schema: &Schema, t: usize) -> Self {
-        let meta = schema.meta(t);
         FieldSet {
-            attributes: (0..meta.fields.len())
-                .filter(|&i| {
-                    meta.fields[i].role == FieldRole::Attribute && schema.visible_field(t, i)
-                })
-                .collect(),
+            attributes: visible_attributes(schema, t).collect(),
             relationships: (0..schema.rels[t].len())
                 .filter(|&r| schema.visible_rel(t, r))
                 .collect(),
             computed: (0..schema.computed(t).len()).collect(),
         }
+    }
+
+    /// Whether the set shows every visible attribute of type `t` (no sparse fieldset narrows
+    /// it), without building that set.
+    pub(crate) fn has_all_attributes(&self, schema: &Schema, t: usize) -> bool {
+        // A set holds visible attributes only, each once: the counts tell.
+        self.attributes.len() == visible_attributes(schema, t).count()
     }
 
     /// Nothing but the key (and the foreign keys every row carries).

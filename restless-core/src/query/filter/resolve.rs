@@ -289,6 +289,11 @@ impl Resolver<'_> {
                 }
             }
             Named::Field(f, is_key) => match network_as_cmp(op, f) {
+                // Network operators take no `field` operand (M4.5).
+                _ if matches!(op, Op::Network(_)) && field.is_some() => Err(self.fail(
+                    path,
+                    format!("operator \"{op_name}\" cannot compare with a field."),
+                )),
                 // JSON is only null or not (G1.3).
                 _ if f.kind().is_json() && !matches!(op, Op::IsNull | Op::IsNotNull) => {
                     Err(not_applicable(kind_name(f.kind())))
