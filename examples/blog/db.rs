@@ -1,11 +1,15 @@
 //! Opening the blog's database on any backend: pool, migrations, first-start seed, and the
 //! restless service over it.
 
+use std::sync::Arc;
+
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use restless::core::Database;
+use restless::hook::Hooks;
 use restless::{
-    ApiManager, ApiService, ConnectionPool, CustomOperator, Method, ResourceConfig, ValueKind,
+    ApiManager, ApiService, ConnectionPool, Context, CustomOperator, Method, ResourceConfig,
+    ValueKind,
 };
 
 use crate::models::{Article, Comment, Person, Tag};
@@ -73,17 +77,45 @@ pub(crate) struct Options {
     pub(crate) person_exclude: &'static [&'static str],
 }
 
+/// Changes each type's options, given its name.
+pub(crate) type TypeOptions = Arc<dyn Fn(&str, ResourceConfig) -> ResourceConfig + Send + Sync>;
+
+/// Copies what the application knows of a request into the hooks' context.
+pub(crate) type Extract = Arc<dyn Fn(&actix_web::HttpRequest, &mut Context) + Send + Sync>;
+
+/// What an application built on the blog's types adds to them (the `auth` example, tests):
+/// per-type options, universal hooks and the request values hooks see.
+#[derive(Clone, Default)]
+pub(crate) struct Custom {
+    /// Applied to each type's options after the blog's own.
+    pub(crate) types: Option<TypeOptions>,
+    /// Universal pre- and post-hooks (catalog U2.1).
+    pub(crate) hooks: Hooks,
+    /// Fills the hooks' request context (catalog U1.1).
+    pub(crate) context: Option<Extract>,
+}
+
 /// Registers the four blog types (EC, catalog A1.4) over any pool.
 pub(crate) fn manager<C: Database>(
     pool: impl ConnectionPool<Connection = C>,
     options: Options,
+    custom: Custom,
 ) -> ApiManager<C> {
-    let config = || resource_config(options);
-    let manager = ApiManager::new(pool)
-        .resource_with::<Person>(config().exclude(options.person_exclude.iter().copied()))
-        .resource_with::<Article>(article_config(options))
-        .resource_with::<Comment>(config())
-        .resource_with::<Tag>(config())
+    let own = |name: &str, config: ResourceConfig| match &custom.types {
+        Some(change) => change(name, config),
+        None => config,
+    };
+    let config = |name: &str| own(name, resource_config(options));
+    let mut manager = ApiManager::new(pool)
+        .resource_with::<Person>(config("person").exclude(options.person_exclude.iter().copied()))
+        .resource_with::<Article>(own("article", article_config(options)))
+        .resource_with::<Comment>(config("comment"))
+        .resource_with::<Tag>(config("tag"))
+        .hooks(custom.hooks);
+    if let Some(extract) = custom.context {
+        manager = manager.context(move |req, ctx| extract(req, ctx));
+    }
+    let manager = manager
         // An application-defined filter operator (catalog M10.1): `age my_gt 28`.
         .operator(
             CustomOperator::binary("my_gt", "{column} - {value} > 0").kinds([
@@ -164,7 +196,24 @@ where
 }
 
 /// Opens `url` (a SQLite path, `postgres://...` or `mysql://...`) and builds the blog API.
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the auth example opens the blog with rules of its own"
+    )
+)]
 pub(crate) fn open(url: &str, options: Options, pool_size: u32) -> Result<BlogApi, BoxError> {
+    open_custom(url, options, pool_size, Custom::default())
+}
+
+/// [`open`] with the application's additions.
+pub(crate) fn open_custom(
+    url: &str,
+    options: Options,
+    pool_size: u32,
+    custom: Custom,
+) -> Result<BlogApi, BoxError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         #[cfg(feature = "postgres")]
         {
@@ -172,7 +221,7 @@ pub(crate) fn open(url: &str, options: Options, pool_size: u32) -> Result<BlogAp
                 .max_size(pool_size)
                 .build(ConnectionManager::new(url))?;
             prepare(&pool, || POSTGRES, Dialect::Postgres, options)?;
-            return Ok(BlogApi::Postgres(manager(pool, options).build()?));
+            return Ok(BlogApi::Postgres(manager(pool, options, custom).build()?));
         }
         #[cfg(not(feature = "postgres"))]
         return Err(
@@ -186,7 +235,7 @@ pub(crate) fn open(url: &str, options: Options, pool_size: u32) -> Result<BlogAp
                 .max_size(pool_size)
                 .build(ConnectionManager::new(url))?;
             prepare(&pool, || MYSQL, Dialect::Mysql, options)?;
-            return Ok(BlogApi::Mysql(manager(pool, options).build()?));
+            return Ok(BlogApi::Mysql(manager(pool, options, custom).build()?));
         }
         #[cfg(not(feature = "mysql"))]
         return Err("MySQL needs the `mysql` feature: cargo run --features mysql".into());
@@ -196,5 +245,5 @@ pub(crate) fn open(url: &str, options: Options, pool_size: u32) -> Result<BlogAp
         .connection_customizer(Box::new(SqlitePragmas))
         .build(ConnectionManager::new(url))?;
     prepare(&pool, || SQLITE, Dialect::Sqlite, options)?;
-    Ok(BlogApi::Sqlite(manager(pool, options).build()?))
+    Ok(BlogApi::Sqlite(manager(pool, options, custom).build()?))
 }

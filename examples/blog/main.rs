@@ -10,23 +10,18 @@ mod db;
 mod models;
 mod schema;
 mod seed;
+mod settings;
 
 use actix_web::{App, HttpServer};
 
 #[actix_web::main]
 async fn main() -> Result<(), db::BoxError> {
     env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "blog.db".into());
-    let port: u16 = match std::env::var("PORT") {
-        Ok(p) => p.parse()?,
-        Err(_) => 8080,
-    };
-    let no_seed =
-        std::env::args().any(|a| a == "--no-seed") || std::env::var("SEED").is_ok_and(|v| v == "0");
+    let settings::Settings { url, port, seed } = settings::Settings::from_env("blog.db")?;
     let api = db::open(
         &url,
         db::Options {
-            seed: !no_seed,
+            seed,
             reset: false,
             base_url: None,
             server_timing: std::env::var("RESTLESS_SERVER_TIMING").is_ok_and(|v| v == "1"),

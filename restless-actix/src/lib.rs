@@ -19,11 +19,15 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError, Scope};
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
 
+use restless_core::hook::{Hooks, Post, Pre};
 use restless_core::query::{FilterLimits, IncludeLimits};
 use restless_core::{
-    Api, ApiConfig, ConfigError, CustomOperator, Database, Error, JsonApiResource, Prepared,
-    Registered, Reply, Request, ResourceConfig,
+    Api, ApiConfig, ConfigError, Context, CustomOperator, Database, Error, HookError,
+    JsonApiResource, PostKind, PreKind, Prepared, Registered, Reply, Request, ResourceConfig,
 };
+
+/// Copies what the application knows of a request into the hooks' [`Context`].
+type Extractor = Arc<dyn Fn(&HttpRequest, &mut Context) + Send + Sync>;
 
 /// Collects the API's options and types, then [`build`](ApiManager::build)s the service.
 ///
@@ -47,6 +51,7 @@ pub struct ApiManager<C: Database> {
     pool: Arc<dyn ErasedPool<C>>,
     config: ApiConfig,
     types: Vec<Registered>,
+    extractors: Vec<Extractor>,
 }
 
 impl<C: Database> ApiManager<C> {
@@ -56,7 +61,104 @@ impl<C: Database> ApiManager<C> {
             pool: Arc::new(pool),
             config: ApiConfig::default(),
             types: Vec::new(),
+            extractors: Vec::new(),
         }
+    }
+
+    /// Adds a universal pre-hook of `kind` (U1.1, U2.1): it runs for every type, before the
+    /// type's own hooks.
+    ///
+    /// ```
+    /// # use diesel::r2d2::{ConnectionManager, Pool};
+    /// # use diesel::SqliteConnection;
+    /// use restless_actix::ApiManager;
+    /// use restless_core::{HookError, PreKind};
+    ///
+    /// # let pool: Pool<ConnectionManager<SqliteConnection>> =
+    /// #     Pool::builder().build_unchecked(ConnectionManager::new(":memory:"));
+    /// let manager = ApiManager::new(pool).pre(PreKind::DeleteResource, |req| {
+    ///     match req.context().header("X-Admin") {
+    ///         Some("yes") => Ok(()),
+    ///         _ => Err(HookError::new(403).detail("Only administrators delete.")),
+    ///     }
+    /// });
+    /// # let _ = manager;
+    /// ```
+    pub fn pre(
+        mut self,
+        kind: PreKind,
+        hook: impl Fn(&mut Pre<'_>) -> Result<(), HookError> + Send + Sync + 'static,
+    ) -> Self {
+        self.config.hooks.pre(kind, hook);
+        self
+    }
+
+    /// Adds a universal post-hook of `kind` (U1.1, U2.1): it runs for every type, before the
+    /// type's own hooks.
+    ///
+    /// ```
+    /// # use diesel::r2d2::{ConnectionManager, Pool};
+    /// # use diesel::SqliteConnection;
+    /// use restless_actix::ApiManager;
+    /// use restless_core::PostKind;
+    ///
+    /// # let pool: Pool<ConnectionManager<SqliteConnection>> =
+    /// #     Pool::builder().build_unchecked(ConnectionManager::new(":memory:"));
+    /// let manager = ApiManager::new(pool).post(PostKind::GetResource, |res| {
+    ///     if let Some(doc) = res.document.as_mut() {
+    ///         doc.meta_mut().insert("cached".into(), false.into());
+    ///     }
+    ///     Ok(())
+    /// });
+    /// # let _ = manager;
+    /// ```
+    pub fn post(
+        mut self,
+        kind: PostKind,
+        hook: impl Fn(&mut Post<'_>) -> Result<(), HookError> + Send + Sync + 'static,
+    ) -> Self {
+        self.config.hooks.post(kind, hook);
+        self
+    }
+
+    /// Adds universal hooks registered on a [`Hooks`] value, after those already added.
+    pub fn hooks(mut self, hooks: Hooks) -> Self {
+        self.config.hooks.extend(hooks);
+        self
+    }
+
+    /// Copies values from actix's request into the [`Context`] hooks, scopes and validation
+    /// see (U1.1), e.g. the user authentication middleware put in the request extensions.
+    /// actix's extensions are not `Send`, and the database work runs on other threads: what
+    /// hooks need is copied here, on the worker that received the request.
+    ///
+    /// ```
+    /// # use diesel::r2d2::{ConnectionManager, Pool};
+    /// # use diesel::SqliteConnection;
+    /// use actix_web::HttpMessage as _;
+    /// use restless_actix::ApiManager;
+    ///
+    /// /// What an authentication middleware stores.
+    /// #[derive(Clone)]
+    /// struct User {
+    ///     id: i32,
+    /// }
+    ///
+    /// # let pool: Pool<ConnectionManager<SqliteConnection>> =
+    /// #     Pool::builder().build_unchecked(ConnectionManager::new(":memory:"));
+    /// let manager = ApiManager::new(pool).context(|req, ctx| {
+    ///     if let Some(user) = req.extensions().get::<User>() {
+    ///         ctx.insert(user.clone());
+    ///     }
+    /// });
+    /// # let _ = manager;
+    /// ```
+    pub fn context(
+        mut self,
+        extract: impl Fn(&HttpRequest, &mut Context) + Send + Sync + 'static,
+    ) -> Self {
+        self.extractors.push(Arc::new(extract));
+        self
     }
 
     /// The URL prefix of every route (default `/api`; `""` serves the root at `/`).
@@ -168,10 +270,13 @@ impl<C: Database> ApiManager<C> {
     /// A [`ConfigError`] naming the first misconfiguration.
     pub fn build(self) -> Result<ApiService<C>, ConfigError> {
         let api = Api::new::<C>(self.config, self.types)?;
+        let needs_context = api.needs_context();
         Ok(ApiService {
             inner: Arc::new(Inner {
                 api,
                 pool: self.pool,
+                extractors: self.extractors,
+                needs_context,
             }),
         })
     }
@@ -180,6 +285,8 @@ impl<C: Database> ApiManager<C> {
 struct Inner<C: Database> {
     api: Api,
     pool: Arc<dyn ErasedPool<C>>,
+    extractors: Vec<Extractor>,
+    needs_context: bool,
 }
 
 /// A built API, cheap to clone into every worker's `App`.
@@ -253,7 +360,21 @@ impl<C: Database> ApiService<C> {
             base: &base,
             body: &body,
         };
-        let op = match self.inner.api.prepare(&request) {
+        let context = if self.inner.needs_context {
+            let mut ctx = Context::default();
+            for (name, value) in req.headers() {
+                if let Ok(value) = value.to_str() {
+                    ctx = ctx.with_header(name.as_str(), value);
+                }
+            }
+            for extract in &self.inner.extractors {
+                extract(&req, &mut ctx);
+            }
+            ctx
+        } else {
+            Context::default()
+        };
+        let op = match self.inner.api.prepare_with(&request, context) {
             Prepared::Reply(reply) => return respond(reply),
             Prepared::Run(op) => op,
         };

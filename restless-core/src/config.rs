@@ -1,6 +1,11 @@
 //! Server-side configuration (catalog V1, V2) and its validation (V1.1).
 
+use std::sync::Arc;
+
+use serde_json::Value;
+
 use crate::backend::Dialect;
+use crate::hook::{Context, HookError, Hooks, Post, PostKind, Pre, PreKind};
 use crate::meta::{FieldRole, JsonApiResource, ResourceMeta};
 
 /// A method a type can enable (V2 `methods`); HEAD and OPTIONS follow B5.
@@ -49,6 +54,8 @@ pub struct ApiConfig {
     /// Most distinct to-one joins of one request's sort and group fields together (J1.12).
     /// Default 48.
     pub max_sort_joins: usize,
+    /// Universal pre- and post-hooks (U2.1): they run before every type's own.
+    pub hooks: Hooks,
 }
 
 /// A filter operator registered by the application (M10.1): its name, whether it takes an
@@ -114,6 +121,7 @@ impl Default for ApiConfig {
             max_sort_fields: 16,
             max_sort_depth: 8,
             max_sort_joins: 48,
+            hooks: Hooks::default(),
         }
     }
 }
@@ -162,6 +170,44 @@ pub struct ResourceConfig {
     pub exclude: Vec<String>,
     /// Computed attributes (V2 `additional_attributes`).
     pub computed: Vec<Computed>,
+    /// The type's pre- and post-hooks (U2.1).
+    pub hooks: Hooks,
+    /// The rows that exist for the API in a request (V4.1).
+    pub scope: Option<Scope>,
+    /// The rows a request may change (V4.4).
+    pub write_scope: Option<Scope>,
+    /// The validation hook (V5.1).
+    pub validation: Option<Validation>,
+}
+
+/// A scope (V4): from the request context, a condition in the filter language of M on the
+/// type's rows — one filter object or an array of them, all of which must hold — or `None` for
+/// no restriction. It may name every field of the model, hidden ones included (V4.3).
+#[derive(Clone)]
+pub struct Scope(pub(crate) Arc<ScopeFn>);
+
+/// The function behind a [`Scope`].
+pub(crate) type ScopeFn = dyn Fn(&Context) -> Option<Value> + Send + Sync;
+
+impl std::fmt::Debug for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scope(..)")
+    }
+}
+
+/// A validation hook (V5.1): from the request context and the resource's prospective state,
+/// the problems as `(field, message)` pairs; an empty list accepts.
+#[derive(Clone)]
+pub struct Validation(pub(crate) Arc<ValidationFn>);
+
+/// The function behind a [`Validation`].
+pub(crate) type ValidationFn =
+    dyn Fn(&Context, &crate::hook::Prospective) -> Vec<(String, String)> + Send + Sync;
+
+impl std::fmt::Debug for Validation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Validation(..)")
+    }
 }
 
 impl Default for ResourceConfig {
@@ -178,6 +224,10 @@ impl Default for ResourceConfig {
             only: None,
             exclude: Vec::new(),
             computed: Vec::new(),
+            hooks: Hooks::default(),
+            scope: None,
+            write_scope: None,
+            validation: None,
         }
     }
 }
@@ -251,6 +301,109 @@ impl ResourceConfig {
         value: fn(&serde_json::Map<String, serde_json::Value>) -> serde_json::Value,
     ) -> Self {
         self.computed.push(Computed { name, value });
+        self
+    }
+
+    /// Adds a pre-hook of `kind` (U1.1, U3); it runs after the manager's universal ones.
+    pub fn pre(
+        mut self,
+        kind: PreKind,
+        hook: impl Fn(&mut Pre<'_>) -> Result<(), HookError> + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.pre(kind, hook);
+        self
+    }
+
+    /// Adds a post-hook of `kind` (U1.1, U4); it runs after the manager's universal ones.
+    pub fn post(
+        mut self,
+        kind: PostKind,
+        hook: impl Fn(&mut Post<'_>) -> Result<(), HookError> + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.post(kind, hook);
+        self
+    }
+
+    /// Limits the rows that exist for the API to those the condition `scope` returns for the
+    /// request (V4.1, V4.2): everywhere rows of the type are read, counted, linked, included,
+    /// filtered through or looked up for a write. `None` from `scope` leaves the type whole.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use restless_core::ResourceConfig;
+    /// use serde_json::json;
+    ///
+    /// // V4.2's example: persons without an age do not exist.
+    /// let config = ResourceConfig::new()
+    ///     .scope(|_ctx| Some(json!({"name": "age", "op": "is_not_null"})));
+    /// # let _ = config;
+    /// ```
+    pub fn scope(
+        mut self,
+        scope: impl Fn(&Context) -> Option<Value> + Send + Sync + 'static,
+    ) -> Self {
+        self.scope = Some(Scope(Arc::new(scope)));
+        self
+    }
+
+    /// Limits the rows a request may change (V4.4): PATCH and DELETE of a resource outside the
+    /// condition, relationship writes on it, and writes that would change a foreign key stored
+    /// in it answer 403 `forbidden`. Same form as [`scope`](Self::scope).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use restless_core::ResourceConfig;
+    /// use serde_json::json;
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct Caller(i32);
+    ///
+    /// // Only the author changes an article.
+    /// let config = ResourceConfig::new().write_scope(|ctx| {
+    ///     let caller = ctx.get::<Caller>().map_or(-1, |c| c.0);
+    ///     Some(json!({"name": "author_id", "op": "eq", "val": caller}))
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn write_scope(
+        mut self,
+        scope: impl Fn(&Context) -> Option<Value> + Send + Sync + 'static,
+    ) -> Self {
+        self.write_scope = Some(Scope(Arc::new(scope)));
+        self
+    }
+
+    /// Sets the validation hook (V5.1), called for POST, PATCH and relationship writes after
+    /// restless's own checks and before any change is written, with the resource's prospective
+    /// state. Each `(field, message)` it returns becomes a 400 `validation_failed` error object
+    /// pointing at `/data/attributes/<field>`, `/data/relationships/<field>` or, for an empty
+    /// field, `/data`; nothing is written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use restless_core::ResourceConfig;
+    ///
+    /// let config = ResourceConfig::new().validate(|_ctx, person| {
+    ///     match person.attribute("age").and_then(|a| a.as_i64()) {
+    ///         Some(age) if !(0..=150).contains(&age) => {
+    ///             vec![("age".into(), "Must be between 0 and 150".into())]
+    ///         }
+    ///         _ => Vec::new(),
+    ///     }
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn validate(
+        mut self,
+        validation: impl Fn(&Context, &crate::hook::Prospective) -> Vec<(String, String)>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.validation = Some(Validation(Arc::new(validation)));
         self
     }
 

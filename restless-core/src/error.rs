@@ -1,6 +1,10 @@
 //! The one error type of restless and its rendering as JSON:API error objects.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
+
+use crate::hook::HookError;
 
 /// Every error code a restless service answers with (catalog S2), with its status and title.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,6 +76,12 @@ pub enum ErrorCode {
     CheckViolation,
     /// 400: the database rejected a value (S3.3).
     InvalidValue,
+    /// 400: the validation hook refused the prospective state (V5.1).
+    ValidationFailed,
+    /// 400 (or the hook's status): the deserialization hook refused the document (V6.2).
+    DeserializationFailed,
+    /// 403: the write scope excludes the resource (V4.4).
+    Forbidden,
     /// 403: `data.id` sent without `allow_client_generated_ids` (O2.1).
     ClientIdForbidden,
     /// 403: replacing a to-many relationship is not allowed (P2.1, R2.1).
@@ -90,6 +100,8 @@ pub enum ErrorCode {
     ForeignKeyViolation,
     /// 409: a NOT NULL foreign key would be cleared (P3.2, Q1.3, R4.2).
     RequiredRelationship,
+    /// 500: a serialization hook failed (V6.1, S3.4).
+    SerializationFailed,
     /// 500: an unexpected failure (S3.1).
     InternalError,
     /// 503: the database is temporarily unavailable (S3.2).
@@ -108,7 +120,10 @@ impl ErrorCode {
             | NotToMany
             | SingleNotFound
             | SingleNotUnique => 404,
-            ClientIdForbidden | ToManyReplacementForbidden | ToManyDeletionForbidden => 403,
+            Forbidden
+            | ClientIdForbidden
+            | ToManyReplacementForbidden
+            | ToManyDeletionForbidden => 403,
             TypeConflict | IdConflict | AlreadyExists | UniqueViolation | ForeignKeyViolation
             | RequiredRelationship => 409,
             MethodNotAllowed => 405,
@@ -136,8 +151,10 @@ impl ErrorCode {
             | MissingAttribute
             | NotNullViolation
             | CheckViolation
-            | InvalidValue => 400,
-            InternalError => 500,
+            | InvalidValue
+            | ValidationFailed
+            | DeserializationFailed => 400,
+            SerializationFailed | InternalError => 500,
             ServiceUnavailable => 503,
         }
     }
@@ -179,6 +196,10 @@ impl ErrorCode {
             NotNullViolation => "not_null_violation",
             CheckViolation => "check_violation",
             InvalidValue => "invalid_value",
+            ValidationFailed => "validation_failed",
+            DeserializationFailed => "deserialization_failed",
+            SerializationFailed => "serialization_failed",
+            Forbidden => "forbidden",
             ClientIdForbidden => "client_id_forbidden",
             ToManyReplacementForbidden => "to_many_replacement_forbidden",
             ToManyDeletionForbidden => "to_many_deletion_forbidden",
@@ -230,6 +251,10 @@ impl ErrorCode {
             NotNullViolation => "Missing value",
             CheckViolation => "Constraint violation",
             InvalidValue => "Value rejected",
+            ValidationFailed => "Validation error",
+            DeserializationFailed => "Deserialization failed",
+            SerializationFailed => "Serialization failed",
+            Forbidden => "Forbidden",
             ClientIdForbidden => "Client-generated id not allowed",
             ToManyReplacementForbidden => "To-many replacement not allowed",
             ToManyDeletionForbidden => "To-many deletion not allowed",
@@ -256,22 +281,50 @@ pub enum ErrorSource {
 }
 
 /// A JSON:API error object (S1.2). Absent members are omitted, never `null`.
+///
+/// restless's own errors always have `code`, `title` and `detail`; a hook's (U5.1) has only the
+/// members the hook set, plus `status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ErrorObject {
-    /// Random id, present on 5xx errors only (S3.1).
+    /// Random id on 5xx errors (S3.1), or the one a hook set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The HTTP status as a string.
     pub status: String,
     /// The restless error code.
-    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Cow<'static, str>>,
     /// The fixed title of the code.
-    pub title: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Cow<'static, str>>,
     /// The occurrence-specific sentence.
-    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// What the error points at, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ErrorSource>,
+    /// `{"about": url}`, set by hooks only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Non-standard information, set by hooks only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl ErrorObject {
+    /// An object of restless's own: `status`, `code`, `title` and `detail` of `code`.
+    pub fn of(code: ErrorCode, detail: impl Into<String>) -> Self {
+        ErrorObject {
+            id: None,
+            links: None,
+            status: code.status().to_string(),
+            code: Some(Cow::Borrowed(code.as_str())),
+            title: Some(Cow::Borrowed(code.title())),
+            detail: Some(detail.into()),
+            source: None,
+            meta: None,
+        }
+    }
 }
 
 /// One problem with a request document (O, P, R).
@@ -382,6 +435,10 @@ pub enum Error {
     /// A broken invariant or a panic in blocking work (S3.1). 500, cause logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A hook aborted the request (U5.1): its status and members. A status outside 400–599 is
+    /// a server bug and answers 500.
+    #[error("{0}")]
+    Hook(HookError),
 }
 
 const INTERNAL_DETAIL: &str = "The server encountered an unexpected condition.";
@@ -402,9 +459,11 @@ impl Error {
         }
     }
 
-    /// The error code of this error.
-    pub fn code(&self) -> ErrorCode {
-        match self {
+    /// The error code of this error; `None` for a hook's error, which carries its own.
+    pub fn code(&self) -> Option<ErrorCode> {
+        Some(match self {
+            Error::Hook(e) if e.is_valid() => return None,
+            Error::Hook(_) => ErrorCode::InternalError,
             Error::RouteNotFound { .. } => ErrorCode::RouteNotFound,
             Error::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             Error::ResourceNotFound { .. } => ErrorCode::ResourceNotFound,
@@ -419,7 +478,7 @@ impl Error {
             Error::Database(e) if is_transient(e) => ErrorCode::ServiceUnavailable,
             Error::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Error::Database(_) | Error::Internal(_) => ErrorCode::InternalError,
-        }
+        })
     }
 
     /// Whether the database reported a deadlock or serialization failure: the same request
@@ -430,13 +489,30 @@ impl Error {
 
     /// The HTTP status of this error.
     pub fn status(&self) -> u16 {
-        self.code().status()
+        match (self, self.code()) {
+            (_, Some(code)) => code.status(),
+            (Error::Hook(e), None) => e.status(),
+            (_, None) => 500,
+        }
+    }
+
+    /// The headers that go with the error: `Retry-After` on 503 (S3.2), a hook's (U5.2).
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Error::Hook(e) if e.is_valid() => e.headers().to_vec(),
+            _ if self.status() == 503 => vec![("Retry-After", "1".into())],
+            _ => Vec::new(),
+        }
     }
 
     /// The JSON:API error object for this error. For 5xx errors a random `id` is chosen and the
     /// cause is logged at error level with it; the object says nothing about the cause.
     pub fn to_error_object(&self) -> ErrorObject {
-        let code = self.code();
+        let code = match (self, self.code()) {
+            (Error::Hook(e), None) => return e.to_error_object(),
+            (_, Some(code)) => code,
+            (_, None) => ErrorCode::InternalError,
+        };
         let (detail, id) = match code {
             ErrorCode::InternalError | ErrorCode::ServiceUnavailable => {
                 let id = uuid::Uuid::new_v4().to_string();
@@ -456,11 +532,8 @@ impl Error {
         };
         ErrorObject {
             id,
-            status: code.status().to_string(),
-            code: code.as_str(),
-            title: code.title(),
-            detail,
             source,
+            ..ErrorObject::of(code, detail)
         }
     }
 
@@ -470,12 +543,8 @@ impl Error {
             Error::Document(problems) if !problems.is_empty() => problems
                 .iter()
                 .map(|p| ErrorObject {
-                    id: None,
-                    status: p.code.status().to_string(),
-                    code: p.code.as_str(),
-                    title: p.code.title(),
-                    detail: p.detail.clone(),
                     source: p.pointer.clone().map(ErrorSource::Pointer),
+                    ..ErrorObject::of(p.code, p.detail.clone())
                 })
                 .collect(),
             _ => vec![self.to_error_object()],
@@ -638,7 +707,83 @@ mod tests {
         ];
         for (e, status, detail) in cases {
             assert_eq!(e.status(), status);
-            assert_eq!(e.to_error_object().detail, detail);
+            assert_eq!(e.to_error_object().detail.as_deref(), Some(detail));
+        }
+    }
+
+    #[test]
+    fn hook_errors_carry_only_their_members_u5_1() {
+        let e = Error::Hook(HookError::new(403).detail("forbidden"));
+        assert_eq!(e.status(), 403);
+        assert_eq!(e.code(), None);
+        assert_eq!(
+            e.to_document(),
+            json!({"errors": [{"status": "403", "detail": "forbidden"}], "jsonapi": {"version": "1.0"}})
+        );
+        let full = HookError::default()
+            .code("c")
+            .title("t")
+            .detail("d")
+            .parameter("sort")
+            .id("x")
+            .about("http://h/about")
+            .meta("k", json!(1))
+            .retry_after("5");
+        let e = Error::Hook(full);
+        assert_eq!(
+            serde_json::to_value(e.to_error_object()).unwrap(),
+            json!({
+                "id": "x", "status": "400", "code": "c", "title": "t", "detail": "d",
+                "source": {"parameter": "sort"}, "links": {"about": "http://h/about"},
+                "meta": {"k": 1}
+            })
+        );
+        assert_eq!(e.headers(), [("Retry-After", "5".to_owned())]);
+    }
+
+    #[test]
+    fn hook_statuses_outside_4xx_5xx_are_server_bugs_u5_1() {
+        for status in [200, 302, 600, 0] {
+            let e = Error::Hook(HookError::new(status).detail("x"));
+            assert_eq!(e.status(), 500);
+            let object = e.to_error_object();
+            assert_eq!(object.code.as_deref(), Some("internal_error"));
+            assert_eq!(
+                object.detail.as_deref(),
+                Some("The server encountered an unexpected condition.")
+            );
+            assert!(object.id.is_some());
+            assert!(e.headers().is_empty());
+        }
+    }
+
+    #[test]
+    fn new_codes_have_the_catalog_status_and_title_s2() {
+        for (code, status, name, title) in [
+            (
+                ErrorCode::ValidationFailed,
+                400,
+                "validation_failed",
+                "Validation error",
+            ),
+            (
+                ErrorCode::DeserializationFailed,
+                400,
+                "deserialization_failed",
+                "Deserialization failed",
+            ),
+            (
+                ErrorCode::SerializationFailed,
+                500,
+                "serialization_failed",
+                "Serialization failed",
+            ),
+            (ErrorCode::Forbidden, 403, "forbidden", "Forbidden"),
+        ] {
+            assert_eq!(
+                (code.status(), code.as_str(), code.title()),
+                (status, name, title)
+            );
         }
     }
 }

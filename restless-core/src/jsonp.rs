@@ -66,8 +66,10 @@ mod tests {
         ] {
             let e = check_callback("jsonp_callback", bad).unwrap_err();
             assert_eq!(
-                e.to_error_object().detail,
-                "jsonp_callback must be a JavaScript identifier or a dotted path of identifiers."
+                e.to_error_object().detail.as_deref(),
+                Some(
+                    "jsonp_callback must be a JavaScript identifier or a dotted path of identifiers."
+                )
             );
         }
     }

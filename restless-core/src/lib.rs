@@ -21,6 +21,7 @@ pub mod codec;
 pub mod config;
 pub mod document;
 pub mod error;
+pub mod hook;
 pub mod jsonp;
 pub mod meta;
 pub mod negotiate;
@@ -35,7 +36,8 @@ pub mod value;
 pub use api::{Api, Operation, Prepared, Reply, Request};
 pub use backend::Database;
 pub use config::{ApiConfig, ConfigError, CustomOperator, Method, Registered, ResourceConfig};
-pub use error::{Error, ErrorCode, Problem};
+pub use error::{Error, ErrorCode, ErrorObject, Problem};
+pub use hook::{Context, HookError, PostKind, PreKind};
 pub use meta::{
     FieldMeta, FieldRole, FieldValue, JsonApiResource, KindOf, RelationshipKind, RelationshipMeta,
     ResourceMeta, Table, ValueKind,

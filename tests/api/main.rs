@@ -9,6 +9,10 @@
     reason = "tests"
 )]
 
+#[path = "../../examples/auth/access.rs"]
+mod access;
+#[path = "../../examples/cors/browser.rs"]
+mod browser;
 #[path = "../../examples/blog/db.rs"]
 mod db;
 #[path = "../../examples/blog/models.rs"]
@@ -20,12 +24,15 @@ mod seed;
 
 mod common;
 
+mod auth;
 mod collation;
 mod collection;
+mod cors;
 mod errors;
 mod eval;
 mod filtering;
 mod fuzz;
+mod hooks;
 mod hostile;
 mod jsonp;
 mod mounting;
@@ -39,11 +46,13 @@ mod related;
 mod relationships;
 mod required;
 mod root;
+mod scope;
 mod shaping;
 mod shop;
 mod single;
 mod sorting;
 mod tables;
 mod user_types;
+mod validation;
 mod value_types;
 mod writes;

@@ -33,7 +33,7 @@ where
         Error = deadpool_diesel::Error,
     >,
 {
-    let api = manager(deadpool::<C>(url, 2), CATALOG)
+    let api = manager(deadpool::<C>(url, 2), CATALOG, Default::default())
         .build()
         .expect("valid configuration");
     let srv = Server::serve_scope(move || api.scope(), None);
@@ -50,7 +50,9 @@ where
     // One connection, held here: the request waits out the pool's timeout.
     let pool = deadpool::<C>(url, 1);
     let held = pool.get().await.expect("the one connection");
-    let api = manager(pool, CATALOG).build().expect("valid configuration");
+    let api = manager(pool, CATALOG, Default::default())
+        .build()
+        .expect("valid configuration");
     let srv = Server::serve_scope(move || api.scope(), None);
     assert_unavailable(&srv.get("/api/person/1").await);
     drop(held);

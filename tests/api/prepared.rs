@@ -88,7 +88,7 @@ async fn counts_with<C: Database + R2D2Connection>(url: &str) -> Vec<Counts> {
         .connection_customizer(Box::new(Record(Arc::clone(&log), Arc::clone(&cached))))
         .build(ConnectionManager::<C>::new(url))
         .expect("pool");
-    let api = manager(pool, Options::default())
+    let api = manager(pool, Options::default(), Default::default())
         .build()
         .expect("valid configuration");
     let srv = Server::serve_scope(move || api.scope(), None);

@@ -5,10 +5,12 @@
 //! (the web glue calls it off the async workers). Both return a [`Reply`]: a status, headers and
 //! an optional body, with no dependency on any web framework.
 
+mod hooks;
 mod links;
 mod resolve;
 mod route;
 
+use hooks::Body;
 pub(crate) use links::LinkBase;
 use route::Route;
 
@@ -20,11 +22,12 @@ use crate::backend::{Database, Dialect};
 use crate::config::{validate, ApiConfig, ConfigError, Registered};
 use crate::document::Document;
 use crate::error::Error;
+use crate::hook::{Context, QueryValues};
 use crate::jsonp;
 use crate::negotiate::{check_accept, check_content_type, MEDIA_TYPE};
 use crate::ops::fetch::{self, Ctx, Shaping};
 use crate::ops::write::{self, Change, Written};
-use crate::ops::{Db, Output};
+use crate::ops::{Db, Output, Scopes};
 use crate::query::filter::Filter;
 use crate::query::{find_callback, include, NameOptions, Param, QueryParams};
 use crate::request;
@@ -80,6 +83,9 @@ pub struct Operation {
     shaping: Shaping,
     links: LinkBase,
     callback: Option<String>,
+    context: Context,
+    values: QueryValues,
+    scopes: std::sync::Arc<Scopes>,
 }
 
 impl Operation {
@@ -181,6 +187,13 @@ impl Api {
 
     /// Routes and checks a request (B4.1 steps 1–9) without touching the database.
     pub fn prepare(&self, req: &Request<'_>) -> Prepared {
+        self.prepare_with(req, Context::default())
+    }
+
+    /// [`prepare`](Self::prepare) with the request context hooks, scopes and validation see
+    /// (U1.1): the web glue fills in the headers and the application's values (see
+    /// [`needs_context`](Self::needs_context)); method, path and query are set here.
+    pub fn prepare_with(&self, req: &Request<'_>, mut context: Context) -> Prepared {
         // Step 4 comes early so that the answers of steps 1–3 can be wrapped (T1.3); an invalid
         // callback leaves them unwrapped (T1.2).
         let callback = find_callback(req.query, self.name_options());
@@ -230,13 +243,16 @@ impl Api {
                 return Prepared::Reply(self.error_reply_with(&e, None, vec![]));
             }
         }
-        let params =
+        let mut params =
             match QueryParams::parse(req.query, route.kind(), req.method, self.name_options()) {
                 Ok(p) => p,
                 Err(e) => return fail(e, vec![]),
             };
+        if let Err(e) = self.check_values(&route, &params) {
+            return fail(e, vec![]);
+        }
         // Step 6: the body, where the endpoint needs a document.
-        let document = if carries_document {
+        let mut document = if carries_document {
             if req.body.len() > self.config.max_body_bytes {
                 let e = Error::PayloadTooLarge {
                     limit: self.config.max_body_bytes,
@@ -256,11 +272,33 @@ impl Api {
             request: format!("{base}{}{}", req.mount, req.path),
             params: params.all.clone(),
         };
-        let bad_id_error = bad_id.map(|bad| self.bad_id_error(&route, bad));
-        match (
-            self.resolve(route, &params, req.method, document),
-            bad_id_error,
+        // Step 7: the pre-hooks.
+        let mut route = route;
+        let mut bad_id = bad_id;
+        if self.needs_context() {
+            let query = params
+                .all
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone()))
+                .collect();
+            context.set_request(req.method, &format!("{}{}", req.mount, req.path), query);
+        }
+        let hooked = match self.pre_hooks(
+            &context,
+            req.method,
+            &mut route,
+            &mut bad_id,
+            &mut params,
+            &mut document,
         ) {
+            Ok(h) => h,
+            Err(e) => return fail(e, vec![]),
+        };
+        let bad_id_error = bad_id.map(|bad| self.bad_id_error(&route, bad));
+        let resolved = self
+            .resolve(route, &params, req.method, document, &hooked)
+            .map_err(|e| hooked.blame(e));
+        match (resolved, bad_id_error) {
             (Err(e), _) => fail(e, vec![]),
             (Ok(None), _) => {
                 let doc = self.root_document(&links);
@@ -268,12 +306,25 @@ impl Api {
             }
             // Every check that needs no database passed: the id names nothing (E4.3).
             (Ok(Some(_)), Some(e)) => fail(e, vec![]),
-            (Ok(Some((target, shaping))), None) => Prepared::Run(Box::new(Operation {
-                target,
-                shaping,
-                links,
-                callback: valid_callback,
-            })),
+            (Ok(Some((target, mut shaping))), None) => {
+                let scopes = match self.scopes(&context) {
+                    Ok(s) => s,
+                    Err(e) => return fail(e, vec![]),
+                };
+                // Only in-scope related rows count for `has` and `any` (V4.2).
+                if !scopes.read.is_empty() {
+                    shaping.filter = shaping.filter.map(|f| f.scoped(&scopes.read));
+                }
+                Prepared::Run(Box::new(Operation {
+                    target,
+                    shaping,
+                    links,
+                    callback: valid_callback,
+                    context,
+                    values: hooked.values,
+                    scopes: std::sync::Arc::new(scopes),
+                }))
+            }
         }
     }
 
@@ -283,22 +334,42 @@ impl Api {
         let mut statements = 0;
         let mut pragmas = 0;
         let filter = op.shaping.filter.as_ref();
-        let markers = filter.is_some_and(Filter::has_markers);
+        let markers = filter.is_some_and(Filter::has_markers) || op.scopes.has_markers();
         let work = |conn: &mut C| {
-            let mut db = Db::new(conn);
+            let mut db = Db::new(conn).with_scopes(std::sync::Arc::clone(&op.scopes));
             let out = (|| {
                 let now = if markers {
                     Some(fetch::now(&mut db)?)
                 } else {
                     None
                 };
+                db.now = now;
                 let ctx = Ctx {
                     schema: &self.schema,
                     links: &op.links,
                     shaping: &op.shaping,
                     now,
+                    scopes: &op.scopes,
+                    context: &op.context,
                 };
-                self.dispatch(&mut db, &ctx, &op.target)
+                let written = self.dispatch(&mut db, &ctx, &op.target)?;
+                // Post-hooks see the complete document; a write is still uncommitted (U4.1).
+                let (status, output, was_deleted) = match written {
+                    Written::Document { status, output } => (status, Some(output), true),
+                    Written::NoContent { was_deleted } => (204, None, was_deleted),
+                };
+                let hooked = self.post_hooks(
+                    &op.context,
+                    &op.target,
+                    &op.values,
+                    output.as_ref().map(|o| &o.document),
+                    was_deleted,
+                )?;
+                Ok(match (output, hooked) {
+                    (Some(out), Some(doc)) => (status, Some((Body::Hooked(doc), out.headers))),
+                    (Some(out), None) => (status, Some((Body::Doc(out.document), out.headers))),
+                    (None, _) => (status, None),
+                })
             })();
             statements = db.statements;
             out
@@ -340,10 +411,10 @@ impl Api {
                 ),
             ));
         }
-        match result.map(write::into_reply_parts) {
-            Ok((status, Some(out))) => {
-                headers.extend(out.headers);
-                self.document_reply(status, out.document, op.callback(), headers)
+        match result {
+            Ok((status, Some((body, extra)))) => {
+                headers.extend(extra);
+                self.body_reply(status, body, op.callback(), headers)
             }
             Ok((status, None)) => {
                 headers.push(("Vary", "Accept".into()));
@@ -397,10 +468,8 @@ impl Api {
         headers: Vec<(&'static str, String)>,
     ) -> Reply {
         let mut headers = headers;
-        if error.status() == 503 {
-            // S3.2: the client may try again after a second.
-            headers.push(("Retry-After", "1".into()));
-        }
+        // S3.2's `Retry-After`, a hook's headers (U5.2).
+        headers.extend(error.headers());
         let doc = Document::with_errors(error.to_error_objects());
         self.document_reply(error.status(), doc, callback, headers)
     }
@@ -410,6 +479,16 @@ impl Api {
         &self,
         status: u16,
         doc: Document,
+        callback: Option<&str>,
+        headers: Vec<(&'static str, String)>,
+    ) -> Reply {
+        self.body_reply(status, Body::Doc(doc), callback, headers)
+    }
+
+    fn body_reply(
+        &self,
+        status: u16,
+        doc: Body,
         callback: Option<&str>,
         mut headers: Vec<(&'static str, String)>,
     ) -> Reply {

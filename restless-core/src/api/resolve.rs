@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::hooks::Hooked;
 use super::route::Route;
 use super::{Api, Target};
 use crate::error::{Error, ErrorCode};
@@ -19,9 +20,9 @@ impl Api {
         params: &QueryParams,
         method: &str,
         document: Option<Map<String, Value>>,
+        hooked: &Hooked,
     ) -> Result<Option<(Target, Shaping)>, Error> {
         let doc = || document.clone().unwrap_or_default();
-        self.check_values(&route, params)?;
         let rel = |t: usize, name: &str| {
             self.schema
                 .rel_index(t, name)
@@ -37,7 +38,7 @@ impl Api {
                     fieldsets: vec![None; self.schema.types.len()],
                     ..Shaping::default()
                 };
-                shaping.filter = self.filter(params, t)?;
+                shaping.filter = self.filter(hooked, params, t)?;
                 shaping.functions = eval::parse(
                     &self.schema,
                     t,
@@ -48,22 +49,23 @@ impl Api {
             }
             Route::Collection(t) if method == "POST" => (
                 Target::Create(t, doc()),
-                self.shaping(params, t, None, None)?,
+                self.shaping(hooked, params, t, None, None)?,
             ),
             Route::Collection(t) => (
                 Target::Collection(t),
-                self.shaping(params, t, Some(t), None)?,
+                self.shaping(hooked, params, t, Some(t), None)?,
             ),
             Route::Resource(t, id) if method == "PATCH" => (
                 Target::Update(t, id, doc()),
-                self.shaping(params, t, None, None)?,
+                self.shaping(hooked, params, t, None, None)?,
             ),
-            Route::Resource(t, id) if method == "DELETE" => {
-                (Target::Delete(t, id), self.shaping(params, t, None, None)?)
-            }
+            Route::Resource(t, id) if method == "DELETE" => (
+                Target::Delete(t, id),
+                self.shaping(hooked, params, t, None, None)?,
+            ),
             Route::Resource(t, id) => (
                 Target::Resource(t, id),
-                self.shaping(params, t, None, None)?,
+                self.shaping(hooked, params, t, None, None)?,
             ),
             Route::Relationship(t, id, name) if !matches!(method, "GET" | "HEAD") => {
                 let r = rel(t, &name)?;
@@ -99,7 +101,7 @@ impl Api {
                 let pages = self.schema.rel(t, r).is_to_many().then_some(t);
                 (
                     Target::Related(t, id, r),
-                    self.shaping(params, target, pages, None)?,
+                    self.shaping(hooked, params, target, pages, None)?,
                 )
             }
             Route::RelatedSingle(t, id, name, rid) => {
@@ -116,14 +118,15 @@ impl Api {
                 let target = self.schema.rel(t, r).target;
                 (
                     Target::RelatedSingle(t, id, r, rid),
-                    self.shaping(params, target, None, None)?,
+                    self.shaping(hooked, params, target, None, None)?,
                 )
             }
             Route::Relationship(t, id, name) => {
                 let r = rel(t, &name)?;
                 let target = self.schema.rel(t, r).target;
                 let pages = self.schema.rel(t, r).is_to_many().then_some(t);
-                let mut shaping = self.shaping(params, target, pages, Some((t, name.as_str())))?;
+                let mut shaping =
+                    self.shaping(hooked, params, target, pages, Some((t, name.as_str())))?;
                 // Identifiers are the primary data: no default includes (L1.9).
                 if params.include.is_none() {
                     shaping.include = None;
@@ -135,7 +138,7 @@ impl Api {
 
     /// B4.1 step 5: the values that are checkable on their own come before the names that need
     /// the types (step 8 and 9).
-    fn check_values(&self, route: &Route, params: &QueryParams) -> Result<(), Error> {
+    pub(super) fn check_values(&self, route: &Route, params: &QueryParams) -> Result<(), Error> {
         let owner = match route {
             Route::Collection(t) | Route::Related(t, ..) | Route::Relationship(t, ..) => Some(*t),
             _ => None,
@@ -162,6 +165,7 @@ impl Api {
     /// `relationship` is the owner and name on relationship URLs (L1.3).
     fn shaping(
         &self,
+        hooked: &Hooked,
         params: &QueryParams,
         t: usize,
         pages: Option<usize>,
@@ -243,7 +247,7 @@ impl Api {
             (None, _) => self.default_includes[t].clone(),
         };
         let single = single_flag(params)?;
-        let filter = self.filter(params, t)?;
+        let filter = self.filter(hooked, params, t)?;
         Ok(Shaping {
             include,
             fieldsets,
@@ -258,7 +262,12 @@ impl Api {
     }
 
     /// `filter[objects]` and the simple filters, combined with AND (M7.2); `None` when absent.
-    fn filter(&self, params: &QueryParams, t: usize) -> Result<Option<Filter>, Error> {
+    fn filter(
+        &self,
+        hooked: &Hooked,
+        params: &QueryParams,
+        t: usize,
+    ) -> Result<Option<Filter>, Error> {
         let limits = self.config.filter_limits;
         let mut parts = Vec::new();
         if let Some(p) = &params.filter_objects {
@@ -272,6 +281,15 @@ impl Api {
         }
         for (name, p) in &params.filters {
             parts.push(filter::parse_simple(&self.schema, t, name, p, limits)?);
+        }
+        // Filter objects appended by pre-hooks: validated like the client's, but an invalid
+        // one is the server's fault (U3.3).
+        if let Some(p) = &hooked.appended_filters {
+            let appended =
+                filter::parse_objects(&self.schema, t, p, limits, &self.config.operators).map_err(
+                    |e| Error::Internal(format!("a pre-hook produced an invalid filter: {e}")),
+                )?;
+            parts.push(appended);
         }
         Ok((!parts.is_empty()).then_some(Filter::And(parts)))
     }

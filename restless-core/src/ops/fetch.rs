@@ -47,6 +47,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) shaping: &'a Shaping,
     /// The database clock, when a filter uses current-time markers (G4.1).
     pub(crate) now: Option<Now>,
+    /// The request's scopes (V4).
+    pub(crate) scopes: &'a super::Scopes,
+    /// The request, for hooks, validation and serialization.
+    pub(crate) context: &'a crate::hook::Context,
 }
 
 impl Ctx<'_> {
@@ -64,6 +68,9 @@ impl Ctx<'_> {
     fn query(&self, t: usize, mut conds: Vec<Cond>) -> Query<'_> {
         if let Some(filter) = &self.shaping.filter {
             conds.push(Cond::Filter(filter.clone()));
+        }
+        if let Some(scope) = self.scopes.read(t) {
+            conds.push(Cond::Filter(scope.clone()));
         }
         Query {
             schema: self.schema,
@@ -232,10 +239,13 @@ pub(crate) fn related_single<C: Database>(
         ),
     };
     let key = SqlValue::parse_id(target_meta.key().kind(), rid).ok_or_else(not_related)?;
-    let conds = vec![
+    let mut conds = vec![
         membership(ctx.schema, t, r, owner.key(0).clone()),
         Cond::Eq(target_meta.key().column, key),
     ];
+    if let Some(scope) = ctx.scopes.read(rel.target) {
+        conds.push(Cond::Filter(scope.clone()));
+    }
     let set = ctx.shape().set(rel.target);
     let query = Query {
         schema: ctx.schema,
@@ -244,7 +254,7 @@ pub(crate) fn related_single<C: Database>(
         sort: &[],
         group: &[],
         ignore_case: false,
-        now: None,
+        now: ctx.now,
     };
     let batch = objects::load(
         db,

@@ -5,11 +5,42 @@ pub(crate) mod objects;
 pub(crate) mod sql;
 pub(crate) mod write;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::backend::{Database, Row, Sql};
 use crate::document::Document;
 use crate::error::Error;
+use crate::query::filter::Filter;
+
+/// The scopes of one request (V4), resolved from its context: by type index, the condition
+/// rows must meet to exist (read) and to be changed (write).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scopes {
+    pub(crate) read: Vec<Option<Filter>>,
+    pub(crate) write: Vec<Option<Filter>>,
+}
+
+impl Scopes {
+    /// The read scope of type `t` (V4.1).
+    pub(crate) fn read(&self, t: usize) -> Option<&Filter> {
+        self.read.get(t).and_then(Option::as_ref)
+    }
+
+    /// The write scope of type `t` (V4.4).
+    pub(crate) fn write(&self, t: usize) -> Option<&Filter> {
+        self.write.get(t).and_then(Option::as_ref)
+    }
+
+    /// Whether some scope compares with the database clock (G4).
+    pub(crate) fn has_markers(&self) -> bool {
+        self.read
+            .iter()
+            .chain(&self.write)
+            .flatten()
+            .any(Filter::has_markers)
+    }
+}
 
 /// A successful operation: the document and the headers that go with it.
 pub(crate) struct Output {
@@ -22,6 +53,10 @@ pub(crate) struct Db<'c, C> {
     conn: &'c mut C,
     pub(crate) statements: u32,
     pub(crate) time: Duration,
+    /// The request's scopes: every row read or checked through this connection honours them.
+    pub(crate) scopes: Arc<Scopes>,
+    /// The database clock, when a filter or scope needs it.
+    pub(crate) now: Option<crate::query::filter::Now>,
 }
 
 impl<'c, C: Database> Db<'c, C> {
@@ -30,7 +65,15 @@ impl<'c, C: Database> Db<'c, C> {
             conn,
             statements: 0,
             time: Duration::ZERO,
+            scopes: Arc::default(),
+            now: None,
         }
+    }
+
+    /// This connection, honouring `scopes`.
+    pub(crate) fn with_scopes(mut self, scopes: Arc<Scopes>) -> Self {
+        self.scopes = scopes;
+        self
     }
 
     /// Runs one statement that returns no rows.
@@ -49,8 +92,11 @@ impl<'c, C: Database> Db<'c, C> {
         f: impl FnOnce(&mut Db<'_, C>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let mut statements = 0;
+        let scopes = Arc::clone(&self.scopes);
+        let now = self.now;
         let result = self.conn.savepoint(|conn| {
-            let mut inner = Db::new(conn);
+            let mut inner = Db::new(conn).with_scopes(scopes);
+            inner.now = now;
             let out = f(&mut inner);
             statements = inner.statements;
             out

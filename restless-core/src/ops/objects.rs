@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
-use super::sql::{push_sort_value, Cond, Query, IN_CHUNK, T0};
+use super::sql::{push_filter, push_sort_value, Cond, Query, IN_CHUNK, T0};
 use super::Db;
 use crate::api::LinkBase;
 use crate::backend::{Database, Row, Sql};
@@ -147,8 +147,85 @@ pub(crate) fn load<C: Database>(
         columns,
         to_many: Vec::new(),
     };
+    hide_out_of_scope(db, query.schema, &mut batch)?;
     load_linkage(db, query.schema, &mut batch, needed)?;
     Ok(batch)
+}
+
+/// The keys among `keys` of rows of type `t` that exist: in the table and in the read scope
+/// (V4.2), or with `write`, in the write scope too (V4.4).
+pub(crate) fn scoped_keys<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    keys: &[SqlValue],
+    write: bool,
+) -> Result<Vec<SqlValue>, Error> {
+    let key = schema.meta(t).key();
+    let mut conds = Vec::with_capacity(3);
+    if let Some(scope) = db.scopes.read(t) {
+        conds.push(Cond::Filter(scope.clone()));
+    }
+    if write {
+        if let Some(scope) = db.scopes.write(t) {
+            conds.push(Cond::Filter(scope.clone()));
+        }
+    }
+    let mut out = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(IN_CHUNK) {
+        let mut all = vec![Cond::In(key.column, chunk.to_vec())];
+        all.extend(conds.iter().cloned());
+        let query = Query {
+            schema,
+            t,
+            conds: all,
+            sort: &[],
+            group: &[],
+            ignore_case: false,
+            now: db.now,
+        };
+        let rows = db.load(query.select(C::DIALECT, &[key], Page::All))?;
+        out.extend(rows.into_iter().map(|r| r.get(0).clone()));
+    }
+    Ok(out)
+}
+
+/// An out-of-scope to-one target shows as `null` (V4.2): one statement per to-one
+/// relationship whose target type has a read scope.
+fn hide_out_of_scope<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    batch: &mut Batch,
+) -> Result<(), Error> {
+    for r in 0..schema.rels[batch.t].len() {
+        let target = schema.rel(batch.t, r).target;
+        let Some(pos) = batch.columns.foreign_keys.get(r).copied().flatten() else {
+            continue;
+        };
+        if db.scopes.read(target).is_none() {
+            continue;
+        }
+        let keys = batch.targets(r);
+        if keys.is_empty() {
+            continue;
+        }
+        let visible: HashSet<String> = scoped_keys(db, schema, target, &keys, false)?
+            .iter()
+            .filter_map(SqlValue::to_id)
+            .collect();
+        for row in &mut batch.rows {
+            let hidden = row
+                .get(pos)
+                .to_id()
+                .is_some_and(|id| !visible.contains(&id));
+            if hidden {
+                if let Some(v) = row.0.get_mut(pos) {
+                    *v = SqlValue::Null;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Loads the resources of type `t` with the given keys (in chunks), ordered by key.
@@ -163,15 +240,18 @@ pub(crate) fn load_by_keys<C: Database>(
     let columns = Columns::new(schema, t, set);
     let key = schema.meta(t).key().column;
     let mut rows = Vec::with_capacity(keys.len());
+    let scope = db.scopes.read(t).cloned();
     for chunk in keys.chunks(IN_CHUNK) {
+        let mut conds = vec![Cond::In(key, chunk.to_vec())];
+        conds.extend(scope.clone().map(Cond::Filter));
         let query = Query {
             schema,
             t,
-            conds: vec![Cond::In(key, chunk.to_vec())],
+            conds,
             sort: &[],
             group: &[],
             ignore_case: false,
-            now: None,
+            now: db.now,
         };
         rows.extend(db.load(select::<C>(&query, &columns, set, Page::All))?);
     }
@@ -181,6 +261,7 @@ pub(crate) fn load_by_keys<C: Database>(
         columns,
         to_many: Vec::new(),
     };
+    hide_out_of_scope(db, schema, &mut batch)?;
     load_linkage(db, schema, &mut batch, needed)?;
     Ok(batch)
 }
@@ -224,6 +305,8 @@ fn load_linkage<C: Database>(
                 remote,
             } => (table, local, remote, owner_key.kind()),
         };
+        let scope = db.scopes.read(rel.target).cloned();
+        let now = db.now;
         let mut map: HashMap<String, Vec<SqlValue>> = HashMap::new();
         for chunk in owners.chunks(IN_CHUNK) {
             let mut sql = Sql::new(C::DIALECT);
@@ -240,6 +323,25 @@ fn load_linkage<C: Database>(
                 .ident(T0)
                 .push(" WHERE ");
             super::sql::push_cond(&mut sql, &Cond::In(owner_col, chunk.to_vec()), None);
+            // Out-of-scope members are left out (V4.2).
+            if let Some(scope) = &scope {
+                sql.push(" AND ");
+                if let RelationshipKind::ManyToMany { .. } = rel.kind {
+                    let inner = sql.next_alias("s");
+                    let target = schema.meta(rel.target);
+                    sql.column(T0, target_col).push(" IN (SELECT ");
+                    sql.column(&inner, target_key.column)
+                        .push(" FROM ")
+                        .table(target.table)
+                        .push(" AS ")
+                        .ident(&inner)
+                        .push(" WHERE ");
+                    push_filter(&mut sql, scope, &inner, now.as_ref());
+                    sql.push(")");
+                } else {
+                    push_filter(&mut sql, scope, T0, now.as_ref());
+                }
+            }
             sql.push(" ORDER BY ");
             push_sort_value(&mut sql, T0, owner_col, owner_kind, false);
             sql.push(", ");

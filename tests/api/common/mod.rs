@@ -292,6 +292,17 @@ impl Server {
         Server { srv, _writes: None }
     }
 
+    /// [`Server::started`], holding the write database while it serves.
+    pub(crate) fn started_with(
+        srv: actix_test::TestServer,
+        writes: Option<std::sync::MutexGuard<'static, ()>>,
+    ) -> Self {
+        Server {
+            srv,
+            _writes: writes,
+        }
+    }
+
     /// The blog API over the read tests' database, built anew with `options` (links from the
     /// request unless `options` names a base URL).
     pub(crate) fn blog(options: db::Options) -> BlogApi {
@@ -356,6 +367,36 @@ impl Server {
         let api = db::open(url, options, 2)
             .unwrap_or_else(|e| panic!("cannot open the write database {url}: {e}"));
         Server::serve(api, Some(lock))
+    }
+
+    /// The blog API with an application's additions (hooks, scopes, validation): on the read
+    /// database, or with `writes` on a fresh copy of fixture F with every method and to-many
+    /// write enabled (one write test at a time). Links use `http://localhost:8080`; function
+    /// evaluation is on.
+    pub(crate) fn start_custom(writes: bool, custom: db::Custom) -> Self {
+        let (api, lock) = Server::custom_api(writes, custom);
+        Server::serve_scope(move || api.scope(), lock)
+    }
+
+    /// The API of [`Server::start_custom`], and the write lock to hold while it serves.
+    pub(crate) fn custom_api(
+        writes: bool,
+        custom: db::Custom,
+    ) -> (BlogApi, Option<std::sync::MutexGuard<'static, ()>>) {
+        let lock = writes.then(Server::lock_writes);
+        let options = Options {
+            seed: writes,
+            reset: writes,
+            base_url: Some("http://localhost:8080"),
+            functions: true,
+            writes,
+            to_many_writes: writes,
+            ..Options::default()
+        };
+        let url = if writes { write_url() } else { read_url() };
+        let api = db::open_custom(url, options, 2, custom)
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+        (api, lock)
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -16,15 +16,23 @@ use crate::value::SqlValue;
 mod outcome;
 mod rows;
 mod to_many;
+mod validate;
 
 use outcome::{classify, explain, read_back, snapshot, unchanged_but_sent};
-use rows::{existing, insert, resolve_targets, update_row};
+use rows::{check_write_scope, existing, insert, resolve_targets, update_row};
 use to_many::{fk_nullable, inverse_name, members, set_to_many};
+use validate::{changed_linkage, sent_linkage, validate, State};
 
 /// What a write answers: a document with a status, or 204.
 pub(crate) enum Written {
-    Document { status: u16, output: Output },
-    NoContent,
+    Document {
+        status: u16,
+        output: Output,
+    },
+    /// 204; `was_deleted` tells post-hooks whether a deletion removed anything (U1.1).
+    NoContent {
+        was_deleted: bool,
+    },
 }
 
 /// How a to-many relationship changes.
@@ -91,6 +99,16 @@ pub(crate) fn create<C: Database>(
         }
     }
     let targets = resolve_targets(db, schema, t, &input.relationships)?;
+    validate(
+        ctx,
+        t,
+        State {
+            id: raw.id,
+            before: None,
+            attributes: raw.attributes,
+            relationships: sent_linkage(raw.relationships),
+        },
+    )?;
     let now = if input.has_markers() {
         Some(fetch::now(db)?)
     } else {
@@ -153,6 +171,7 @@ pub(crate) fn update<C: Database>(
     }
     let key = SqlValue::parse_id(meta.key().kind(), id).ok_or_else(|| not_found(schema, t, id))?;
     let before = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
+    check_write_scope(db, schema, t, std::slice::from_ref(&key))?;
     if let Some(rels) = raw.relationships {
         if !schema.types[t].config.allow_to_many_replacement {
             if let Some((name, _)) = rels.iter().find(|(n, _)| {
@@ -170,9 +189,19 @@ pub(crate) fn update<C: Database>(
     }
     let input = request::resource_input(schema, t, &raw, false)?;
     if input.attributes.is_empty() && input.relationships.is_empty() {
-        return Ok(Written::NoContent);
+        return Ok(Written::NoContent { was_deleted: false });
     }
     let targets = resolve_targets(db, schema, t, &input.relationships)?;
+    validate(
+        ctx,
+        t,
+        State {
+            id: Some(id),
+            before: Some(&before),
+            attributes: raw.attributes,
+            relationships: sent_linkage(raw.relationships),
+        },
+    )?;
     let now = if input.has_markers() {
         Some(fetch::now(db)?)
     } else {
@@ -198,7 +227,7 @@ pub(crate) fn update<C: Database>(
     explain(db, schema, t, Some(&key), &raw, written)?;
     let after = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
     if unchanged_but_sent(&before, &after, &raw, &input, schema, t) {
-        return Ok(Written::NoContent);
+        return Ok(Written::NoContent { was_deleted: false });
     }
     Ok(Written::Document {
         status: 200,
@@ -219,6 +248,7 @@ pub(crate) fn delete<C: Database>(
     if existing(db, schema, t, std::slice::from_ref(&key))?.is_empty() {
         return Err(not_found(schema, t, id));
     }
+    check_write_scope(db, schema, t, std::slice::from_ref(&key))?;
     // Dependent rows first (Q1.3).
     for (r, rel) in schema.rels[t].iter().enumerate() {
         match rel.kind {
@@ -241,7 +271,7 @@ pub(crate) fn delete<C: Database>(
                 set_to_many(db, schema, t, r, &key, &[], Change::Replace, None)?;
             }
             RelationshipKind::ManyToMany { .. } => {
-                set_to_many(db, schema, t, r, &key, &[], Change::Replace, None)?
+                set_to_many(db, schema, t, r, &key, &[], Change::Replace, None)?;
             }
             RelationshipKind::ToOne { .. } => {}
         }
@@ -257,7 +287,7 @@ pub(crate) fn delete<C: Database>(
         db.execute(sql)
     });
     classify(schema, t, deleted)?;
-    Ok(Written::NoContent)
+    Ok(Written::NoContent { was_deleted: true })
 }
 
 /// Writes to `P/T/{id}/relationships/{rel}` (R).
@@ -277,6 +307,7 @@ pub(crate) fn relationship<C: Database>(
     if existing(db, schema, t, std::slice::from_ref(&key))?.is_empty() {
         return Err(not_found(schema, t, id));
     }
+    check_write_scope(db, schema, t, std::slice::from_ref(&key))?;
     let Some(data) = doc.get("data") else {
         return Err(Error::problem(
             ErrorCode::InvalidDocument,
@@ -308,10 +339,33 @@ pub(crate) fn relationship<C: Database>(
     let keys = resolve_targets(db, schema, t, std::slice::from_ref(&input))?
         .pop()
         .unwrap_or_default();
+    if schema.types[t].config.validation.is_some() {
+        let before = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
+        let current = before
+            .relationships
+            .as_ref()
+            .and_then(|m| m.get(rel.name))
+            .and_then(|o| o.get("data"));
+        let linkage = match change {
+            Change::Replace => data.clone(),
+            Change::Add => changed_linkage(current, data, true),
+            Change::Remove => changed_linkage(current, data, false),
+        };
+        validate(
+            ctx,
+            t,
+            State {
+                id: Some(id),
+                before: Some(&before),
+                attributes: None,
+                relationships: vec![(rel.name.to_owned(), linkage)],
+            },
+        )?;
+    }
     let written = db.savepoint(|db| match &input.linkage {
         Linkage::One(_) => {
             let Some(fk) = schema.fk_field(t, r) else {
-                return Ok(());
+                return Ok(0);
             };
             let value = keys
                 .first()
@@ -328,19 +382,12 @@ pub(crate) fn relationship<C: Database>(
                 .ident(meta.key().column)
                 .push(" = ")
                 .bind(key.clone());
-            db.execute(sql).map(|_| ())
+            db.execute(sql).map(|_| 0)
         }
         Linkage::Many(_) => set_to_many(db, schema, t, r, &key, &keys, change, None),
     });
-    classify(schema, t, written)?;
-    Ok(Written::NoContent)
-}
-
-/// The document of a 200/201 write response: the single-resource document without `links`
-/// for POST (C1.1).
-pub(crate) fn into_reply_parts(written: Written) -> (u16, Option<Output>) {
-    match written {
-        Written::Document { status, output } => (status, Some(output)),
-        Written::NoContent => (204, None),
-    }
+    let removed = classify(schema, t, written)?;
+    Ok(Written::NoContent {
+        was_deleted: removed > 0,
+    })
 }

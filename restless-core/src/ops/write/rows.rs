@@ -7,7 +7,6 @@ use crate::error::{Error, ErrorCode, Problem};
 use crate::meta::ValueKind;
 use crate::ops::objects;
 use crate::ops::Db;
-use crate::query::fields::FieldSet;
 use crate::query::filter::Now;
 use crate::request::{self, Ident, Linkage, RelInput, ResourceInput};
 use crate::schema::Schema;
@@ -79,11 +78,38 @@ pub(super) fn existing<C: Database>(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let bare = FieldSet::empty();
-    let batch = objects::load_by_keys(db, schema, t, keys, &bare, &[])?;
-    Ok((0..batch.rows.len())
-        .map(|i| batch.key(i).clone())
-        .collect())
+    objects::scoped_keys(db, schema, t, keys, false)
+}
+
+/// V4.4: every row of `keys` (of type `t`) is within the type's write scope, else 403
+/// `forbidden` naming the first that is not.
+pub(super) fn check_write_scope<C: Database>(
+    db: &mut Db<'_, C>,
+    schema: &Schema,
+    t: usize,
+    keys: &[SqlValue],
+) -> Result<(), Error> {
+    if keys.is_empty() || db.scopes.write(t).is_none() {
+        return Ok(());
+    }
+    let allowed: HashSet<String> = objects::scoped_keys(db, schema, t, keys, true)?
+        .iter()
+        .filter_map(SqlValue::to_id)
+        .collect();
+    match keys
+        .iter()
+        .find(|k| k.to_id().is_none_or(|id| !allowed.contains(&id)))
+    {
+        None => Ok(()),
+        Some(key) => Err(Error::Missing {
+            code: crate::error::ErrorCode::Forbidden,
+            detail: format!(
+                "The resource of type \"{}\" with id \"{}\" cannot be changed by this request.",
+                schema.meta(t).type_name,
+                key.to_id().unwrap_or_default()
+            ),
+        }),
+    }
 }
 
 /// The column values of an INSERT or UPDATE: attributes, then to-one foreign keys.

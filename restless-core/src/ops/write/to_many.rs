@@ -108,22 +108,45 @@ pub(super) fn set_to_many<C: Database>(
     keys: &[SqlValue],
     change: Change,
     pointer: Option<&str>,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     let rel = *schema.rel(t, r);
     let target = schema.meta(rel.target);
     let ids: HashSet<String> = keys.iter().filter_map(SqlValue::to_id).collect();
     match rel.kind {
-        RelationshipKind::ToOne { .. } => Ok(()),
+        RelationshipKind::ToOne { .. } => Ok(0),
         RelationshipKind::ToMany { table, foreign_key } => {
-            let removed: Vec<SqlValue> = match change {
-                Change::Add => Vec::new(),
-                Change::Replace => members(db, schema, t, r, owner, None)?
-                    .into_iter()
-                    .filter(|k| k.to_id().is_none_or(|id| !ids.contains(&id)))
-                    .collect(),
+            let current = match change {
+                Change::Add if db.scopes.write(rel.target).is_none() || keys.is_empty() => {
+                    Vec::new()
+                }
+                Change::Add => members(db, schema, t, r, owner, Some(keys))?,
+                Change::Replace => members(db, schema, t, r, owner, None)?,
                 Change::Remove if keys.is_empty() => Vec::new(),
                 Change::Remove => members(db, schema, t, r, owner, Some(keys))?,
             };
+            let removed: Vec<SqlValue> = match change {
+                Change::Add => Vec::new(),
+                Change::Replace => current
+                    .iter()
+                    .filter(|k| k.to_id().is_none_or(|id| !ids.contains(&id)))
+                    .cloned()
+                    .collect(),
+                Change::Remove => current.clone(),
+            };
+            // The rows whose foreign key changes must be within the target's write scope
+            // (V4.4).
+            if db.scopes.write(rel.target).is_some() {
+                let present: HashSet<String> = current.iter().filter_map(SqlValue::to_id).collect();
+                let mut changed = removed.clone();
+                if change != Change::Remove {
+                    changed.extend(
+                        keys.iter()
+                            .filter(|k| k.to_id().is_none_or(|id| !present.contains(&id)))
+                            .cloned(),
+                    );
+                }
+                super::rows::check_write_scope(db, schema, rel.target, &changed)?;
+            }
             if let Some(first) = removed.first() {
                 if !fk_nullable(schema, t, r) {
                     let detail = format!(
@@ -158,16 +181,17 @@ pub(super) fn set_to_many<C: Database>(
                     (target.key().column, keys),
                 )?;
             }
-            Ok(())
+            Ok(removed.len())
         }
         RelationshipKind::ManyToMany {
             table,
             local,
             remote,
         } => {
+            let mut removed = 0;
             let to_insert: Vec<SqlValue> = match change {
                 Change::Replace => {
-                    unlink(db, (table, local), owner, None)?;
+                    removed = unlink(db, (table, local), owner, None)?;
                     keys.to_vec()
                 }
                 Change::Add if keys.is_empty() => Vec::new(),
@@ -183,7 +207,7 @@ pub(super) fn set_to_many<C: Database>(
                 }
                 Change::Remove => {
                     for chunk in keys.chunks(IN_CHUNK) {
-                        unlink(db, (table, local), owner, Some((remote, chunk)))?;
+                        removed += unlink(db, (table, local), owner, Some((remote, chunk)))?;
                     }
                     Vec::new()
                 }
@@ -210,7 +234,7 @@ pub(super) fn set_to_many<C: Database>(
                 }
                 db.execute(sql)?;
             }
-            Ok(())
+            Ok(removed)
         }
     }
 }
@@ -255,7 +279,7 @@ fn unlink<C: Database>(
     (table, local): (Table, &str),
     owner: &SqlValue,
     members: Option<(&str, &[SqlValue])>,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     let mut sql = Sql::new(C::DIALECT);
     sql.push("DELETE FROM ")
         .table(table)
@@ -267,8 +291,7 @@ fn unlink<C: Database>(
         sql.push(" AND ");
         push_in(&mut sql, remote, members);
     }
-    db.execute(sql)?;
-    Ok(())
+    db.execute(sql)
 }
 
 /// `column IN (...)` (`= ANY(...)` on PostgreSQL) on an unaliased table.

@@ -26,6 +26,18 @@ pub struct FilterLimits {
     pub list: usize,
 }
 
+impl FilterLimits {
+    /// The limits of scope conditions (V4.3): M9's budget does not apply; nesting stops at
+    /// the depth JSON parsing allows anyway.
+    pub(crate) fn unlimited() -> Self {
+        FilterLimits {
+            objects: usize::MAX,
+            depth: 128,
+            list: usize::MAX,
+        }
+    }
+}
+
 impl Default for FilterLimits {
     fn default() -> Self {
         FilterLimits {
@@ -146,6 +158,8 @@ pub(crate) struct Hop {
     pub(crate) foreign_key: Option<&'static str>,
     pub(crate) target_table: crate::meta::Table,
     pub(crate) target_key: &'static str,
+    /// The target type.
+    pub(crate) target: usize,
 }
 
 /// A checked filter on one type.
@@ -207,6 +221,30 @@ pub(crate) enum Filter {
 }
 
 impl Filter {
+    /// The filter with the read scope of each related type (V4.2) added inside its
+    /// relationship filters: only in-scope related rows count for `has` and `any`.
+    pub(crate) fn scoped(self, scopes: &[Option<Filter>]) -> Filter {
+        match self {
+            Filter::And(parts) => {
+                Filter::And(parts.into_iter().map(|p| p.scoped(scopes)).collect())
+            }
+            Filter::Or(parts) => Filter::Or(parts.into_iter().map(|p| p.scoped(scopes)).collect()),
+            Filter::Not(inner) => Filter::Not(Box::new(inner.scoped(scopes))),
+            Filter::Related { hop, filter } => {
+                let inner = filter.scoped(scopes);
+                let filter = match scopes.get(hop.target).cloned().flatten() {
+                    Some(scope) => Filter::And(vec![inner, scope]),
+                    None => inner,
+                };
+                Filter::Related {
+                    hop,
+                    filter: Box::new(filter),
+                }
+            }
+            other => other,
+        }
+    }
+
     /// Whether any operand is a current-time marker.
     pub(crate) fn has_markers(&self) -> bool {
         match self {
@@ -282,12 +320,49 @@ pub(crate) fn parse_objects(
         limits,
         operators,
         objects: 0,
+        all_fields: false,
     };
     let parts = items
         .iter()
         .enumerate()
         .map(|(i, v)| r.object(t, v, &format!("[{i}]"), 0))
         .collect::<Result<Vec<_>, _>>()?;
+    Ok(Filter::And(parts))
+}
+
+/// Parses a scope condition of type `t` (V4.3): one filter object or an array of them, naming
+/// any field of the model, hidden ones included, without M9's budget.
+///
+/// # Errors
+/// [`Error::Internal`]: an invalid scope is a server bug.
+pub(crate) fn parse_scope(
+    schema: &Schema,
+    t: usize,
+    condition: &Value,
+    operators: &[CustomOperator],
+) -> Result<Filter, Error> {
+    let mut r = Resolver {
+        schema,
+        limits: FilterLimits::unlimited(),
+        operators,
+        objects: 0,
+        all_fields: true,
+    };
+    let items = match condition {
+        Value::Array(items) => items.as_slice(),
+        single => std::slice::from_ref(single),
+    };
+    let parts = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| r.object(t, v, &format!("[{i}]"), 0))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            Error::Internal(format!(
+                "the scope of type \"{}\" is invalid: {e}",
+                schema.meta(t).type_name
+            ))
+        })?;
     Ok(Filter::And(parts))
 }
 
@@ -364,6 +439,7 @@ pub(crate) fn parse_simple(
             limits,
             operators: &[],
             objects: 0,
+            all_fields: false,
         };
         let inner = Filter::In {
             column: target.key().column,

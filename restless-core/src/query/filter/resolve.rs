@@ -73,6 +73,9 @@ pub(super) struct Resolver<'a> {
     pub(super) limits: FilterLimits,
     pub(super) operators: &'a [CustomOperator],
     pub(super) objects: usize,
+    /// Every field and relationship of the model is a name, hidden and foreign-key ones too
+    /// (scopes, V4.3).
+    pub(super) all_fields: bool,
 }
 
 const P: &str = "filter[objects]";
@@ -86,6 +89,14 @@ impl Resolver<'_> {
         let meta = self.schema.meta(t);
         if name == "id" {
             return Some(Named::Field(meta.key(), true));
+        }
+        if self.all_fields {
+            if let Some(f) = meta.fields.iter().find(|f| f.name == name) {
+                return Some(Named::Field(f, f.role == crate::meta::FieldRole::Key));
+            }
+            return (0..self.schema.rels[t].len())
+                .find(|&r| self.schema.rel(t, r).name == name)
+                .map(Named::Relationship);
         }
         if let Some(i) = self.schema.attribute(t, name) {
             return Some(Named::Field(&meta.fields[i], false));
@@ -438,6 +449,7 @@ impl Resolver<'_> {
             foreign_key: self.schema.fk_field(t, r).map(|f| f.column),
             target_table: target.table,
             target_key: target.key().column,
+            target: rel.target,
         }
     }
 
