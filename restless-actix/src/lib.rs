@@ -311,7 +311,7 @@ impl<C: Database> ApiService<C> {
     /// looks only at the part of the path under the mount point, and links keep the path the
     /// request arrived under (C3.1).
     pub fn scope(&self) -> Scope {
-        let prefix = self.inner.api.config().prefix.clone();
+        let prefix = self.inner.api.scope_prefix().to_owned();
         web::scope(&prefix)
             .service(web::resource("").route(self.handler()))
             .default_service(self.handler())
@@ -344,7 +344,7 @@ impl<C: Database> ApiService<C> {
             _ => Vec::new(),
         };
         let base = link_base(&req, self.inner.api.config().trust_forwarded_headers);
-        let (mount, path) = split_mount(&req, &self.inner.api.config().prefix);
+        let (mount, path) = split_mount(&req, self.inner.api.scope_prefix());
         let accept = joined(&req, ACCEPT);
         let content_type = req
             .headers()

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::backend::Dialect;
 use crate::hook::{Context, HookError, Hooks, Post, PostKind, Pre, PreKind};
@@ -127,15 +127,19 @@ impl Default for ApiConfig {
 }
 
 /// A computed, read-only attribute (V2 `additional_attributes`, F2.1 d): its name and the
-/// function deriving its value from the resource's stored attributes (all of them, whatever the
-/// request's sparse fieldset). It cannot be sorted, filtered or written.
-#[derive(Clone, Copy)]
+/// function deriving its value from the request context and the stored row (every field of the
+/// model by name: the key, attributes whatever the sparse fieldset, hidden ones and foreign
+/// keys). It cannot be sorted, filtered or written.
+#[derive(Clone)]
 pub struct Computed {
     /// The attribute's name.
     pub name: &'static str,
-    /// Its value, from the stored attributes by name.
-    pub value: fn(&serde_json::Map<String, serde_json::Value>) -> serde_json::Value,
+    /// Its value, from the request and the stored row.
+    pub(crate) value: Arc<ComputedFn>,
 }
+
+/// The function behind a [`Computed`] attribute.
+pub(crate) type ComputedFn = dyn Fn(&Context, &Map<String, Value>) -> Value + Send + Sync;
 
 impl std::fmt::Debug for Computed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -178,6 +182,31 @@ pub struct ResourceConfig {
     pub write_scope: Option<Scope>,
     /// The validation hook (V5.1).
     pub validation: Option<Validation>,
+    /// The serialization hook (V6.1).
+    pub serialization: Option<Serialization>,
+    /// The prefix of this type's routes instead of the manager's (V2 `url_prefix`).
+    pub url_prefix: Option<String>,
+}
+
+/// A serialization hook (V6.1): from the request context and the stored row (every field of
+/// the model by name: key, attributes, hidden ones and foreign keys), changes to the default
+/// resource object.
+#[derive(Clone)]
+pub struct Serialization(pub(crate) Arc<SerializationFn>);
+
+/// The function behind a [`Serialization`].
+pub(crate) type SerializationFn = dyn Fn(
+        &Context,
+        &Map<String, Value>,
+        &mut crate::hook::Serialized,
+    ) -> Result<(), crate::hook::SerializeError>
+    + Send
+    + Sync;
+
+impl std::fmt::Debug for Serialization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Serialization(..)")
+    }
 }
 
 /// A scope (V4): from the request context, a condition in the filter language of M on the
@@ -228,6 +257,8 @@ impl Default for ResourceConfig {
             scope: None,
             write_scope: None,
             validation: None,
+            serialization: None,
+            url_prefix: None,
         }
     }
 }
@@ -293,14 +324,30 @@ impl ResourceConfig {
         self
     }
 
-    /// Adds a computed, read-only attribute `name` whose value `value` derives from the stored
-    /// attributes (V2 `additional_attributes`).
+    /// Adds a computed, read-only attribute `name` whose value `value` derives from the request
+    /// context and the stored row: every field of the model by name, the key, hidden fields
+    /// and foreign keys included (V2 `additional_attributes`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use restless_core::ResourceConfig;
+    /// use serde_json::json;
+    ///
+    /// let config = ResourceConfig::new().computed("initial", |_ctx, row| {
+    ///     json!(row["name"].as_str().and_then(|n| n.chars().next()).map(String::from))
+    /// });
+    /// # let _ = config;
+    /// ```
     pub fn computed(
         mut self,
         name: &'static str,
-        value: fn(&serde_json::Map<String, serde_json::Value>) -> serde_json::Value,
+        value: impl Fn(&Context, &Map<String, Value>) -> Value + Send + Sync + 'static,
     ) -> Self {
-        self.computed.push(Computed { name, value });
+        self.computed.push(Computed {
+            name,
+            value: Arc::new(value),
+        });
         self
     }
 
@@ -407,9 +454,53 @@ impl ResourceConfig {
         self
     }
 
+    /// Sets the serialization hook (V6.1): it sees each resource of the type wherever one is
+    /// shown (primary data, `included`, POST and PATCH responses) with its stored row, before
+    /// sparse fieldsets, and may change its attributes and relationships and add `meta`. A
+    /// failure answers 500 `serialization_failed` (S3.4).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use restless_core::hook::SerializeError;
+    /// use restless_core::ResourceConfig;
+    ///
+    /// let config = ResourceConfig::new().serialize_with(|_ctx, row, person| {
+    ///     // An initial instead of the whole name, and where it came from.
+    ///     let name = row["name"].as_str().ok_or_else(SerializeError::new)?;
+    ///     let initial: String = name.chars().take(1).collect();
+    ///     person.attributes.insert("name".into(), initial.into());
+    ///     person.meta_mut().insert("abbreviated".into(), true.into());
+    ///     Ok(())
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn serialize_with(
+        mut self,
+        hook: impl Fn(
+                &Context,
+                &Map<String, Value>,
+                &mut crate::hook::Serialized,
+            ) -> Result<(), crate::hook::SerializeError>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.serialization = Some(Serialization(Arc::new(hook)));
+        self
+    }
+
     /// Enables function evaluation at `P/eval/T` (N1.1).
     pub fn allow_functions(mut self, allow: bool) -> Self {
         self.allow_functions = allow;
+        self
+    }
+
+    /// Serves the type under `prefix` instead of the manager's (V2 `url_prefix`), under the
+    /// same mount point: with `url_prefix("/v2")`, `GET /v2/person/1`; links and the root's
+    /// `modelinfo` use it (E5.2). `""` or starting with `/` and not ending with `/`.
+    pub fn url_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.url_prefix = Some(prefix.into());
         self
     }
 
@@ -571,9 +662,11 @@ pub fn validate(
     types: &[Registered],
     dialect: Dialect,
 ) -> Result<(), ConfigError> {
-    let p = &config.prefix;
-    if !p.is_empty() && (!p.starts_with('/') || p.ends_with('/') || p.contains("//")) {
-        return Err(ConfigError::InvalidPrefix(p.clone()));
+    let own = types.iter().filter_map(|t| t.config.url_prefix.as_ref());
+    for p in std::iter::once(&config.prefix).chain(own) {
+        if !p.is_empty() && (!p.starts_with('/') || p.ends_with('/') || p.contains("//")) {
+            return Err(ConfigError::InvalidPrefix(p.clone()));
+        }
     }
     if let Some(base) = &config.base_url {
         let ok = base.split_once("://").is_some_and(|(scheme, host)| {

@@ -121,6 +121,9 @@ pub struct ResourceObject {
     /// `{"self": url}` when the type has GET enabled (F4.1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Map<String, Value>>,
+    /// Resource-level meta, from a serialization hook (V6.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Map<String, Value>>,
 }
 
 #[cfg(test)]
@@ -145,6 +148,7 @@ mod tests {
             attributes: None,
             relationships: None,
             links: None,
+            meta: None,
         };
         let doc = Document::with_data(PrimaryData::Many(vec![ro])).meta_member("total", json!(1));
         assert_eq!(

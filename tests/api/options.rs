@@ -199,7 +199,10 @@ struct Someone {
     created_at: Option<chrono::NaiveDateTime>,
 }
 
-fn initial(attributes: &serde_json::Map<String, serde_json::Value>) -> serde_json::Value {
+fn initial(
+    _: &restless::Context,
+    attributes: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
     json!(attributes["name"]
         .as_str()
         .and_then(|n| n.chars().next())

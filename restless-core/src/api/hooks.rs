@@ -339,6 +339,8 @@ impl Api {
                     || c.scope.is_some()
                     || c.write_scope.is_some()
                     || c.validation.is_some()
+                    || c.serialization.is_some()
+                    || !c.computed.is_empty()
             })
     }
 }

@@ -3,11 +3,17 @@
 use crate::query::Param;
 use crate::url::{encode_query, encode_segment};
 
+/// The types with a URL prefix of their own, and it (V2 `url_prefix`).
+pub(crate) type OwnPrefixes = std::sync::Arc<[(&'static str, String)]>;
+
 /// What links are built from: `scheme://host`, the prefix, and the request URL (C3).
 #[derive(Clone, Debug)]
 pub(crate) struct LinkBase {
     /// `scheme://host[:port]` followed by the prefix.
     pub(crate) api: String,
+    /// `scheme://host[:port]` followed by the mount point, and the types with a prefix of
+    /// their own (V2 `url_prefix`).
+    pub(crate) own: Option<(String, OwnPrefixes)>,
     /// `scheme://host[:port]` followed by the request path.
     pub(crate) request: String,
     /// The request's parameters, in order.
@@ -49,11 +55,26 @@ impl LinkBase {
 
     /// The URL of a collection.
     pub(crate) fn collection_url(&self, type_name: &str) -> String {
-        format!("{}/{type_name}", self.api)
+        match self.own_prefix(type_name) {
+            Some((origin, prefix)) => format!("{origin}{prefix}/{type_name}"),
+            None => format!("{}/{type_name}", self.api),
+        }
     }
 
     /// The URL of one resource (C3.2).
     pub(crate) fn resource_url(&self, type_name: &str, id: &str) -> String {
-        format!("{}/{type_name}/{}", self.api, encode_segment(id))
+        let id = encode_segment(id);
+        match self.own_prefix(type_name) {
+            Some((origin, prefix)) => format!("{origin}{prefix}/{type_name}/{id}"),
+            None => format!("{}/{type_name}/{id}", self.api),
+        }
+    }
+
+    fn own_prefix(&self, type_name: &str) -> Option<(&str, &str)> {
+        let (origin, prefixes) = self.own.as_ref()?;
+        prefixes
+            .iter()
+            .find(|(t, _)| *t == type_name)
+            .map(|(_, p)| (origin.as_str(), p.as_str()))
     }
 }

@@ -129,6 +129,10 @@ pub struct Api {
     schema: Schema,
     /// Default includes per type (L1.9), resolved at registration.
     default_includes: Vec<Option<include::IncludeTree>>,
+    /// Every prefix routes start with, longest first (V2 `url_prefix`).
+    prefixes: Vec<String>,
+    /// The types with a prefix of their own, and it.
+    own_prefixes: links::OwnPrefixes,
 }
 
 impl Api {
@@ -161,11 +165,42 @@ impl Api {
             };
             default_includes.push(tree);
         }
+        let own_prefixes: Vec<(&'static str, String)> = schema
+            .types
+            .iter()
+            .filter_map(|t| {
+                let p = t
+                    .config
+                    .url_prefix
+                    .as_ref()
+                    .filter(|p| **p != config.prefix)?;
+                Some((t.meta.type_name, p.clone()))
+            })
+            .collect();
+        let mut prefixes: Vec<String> = own_prefixes.iter().map(|(_, p)| p.clone()).collect();
+        prefixes.push(config.prefix.clone());
+        prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        prefixes.dedup();
         Ok(Api {
             config,
             schema,
             default_includes,
+            prefixes,
+            own_prefixes: own_prefixes.into(),
         })
+    }
+
+    /// The path every route starts with: the prefix, or with types of their own prefix
+    /// (V2 `url_prefix`), the leading segments all prefixes share (`""` when none).
+    pub fn scope_prefix(&self) -> &str {
+        let first = self.prefixes.first().map_or("", String::as_str);
+        let mut common = first;
+        for p in &self.prefixes {
+            while !(p == common || p.starts_with(&format!("{common}/"))) {
+                common = common.rsplit_once('/').map_or("", |(head, _)| head);
+            }
+        }
+        common
     }
 
     /// The options.
@@ -269,6 +304,12 @@ impl Api {
         let base = self.config.base_url.as_deref().unwrap_or(req.base);
         let links = LinkBase {
             api: format!("{base}{}{}", req.mount, self.config.prefix),
+            own: (!self.own_prefixes.is_empty()).then(|| {
+                (
+                    format!("{base}{}", req.mount),
+                    std::sync::Arc::clone(&self.own_prefixes),
+                )
+            }),
             request: format!("{base}{}{}", req.mount, req.path),
             params: params.all.clone(),
         };

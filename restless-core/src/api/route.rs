@@ -44,10 +44,33 @@ impl Api {
     /// whose percent-decoding is not UTF-8 is kept as sent and reported beside the route: it
     /// names no resource (E4.3).
     pub(super) fn route(&self, path: &str) -> Option<(Route, Option<BadId>)> {
-        let rest = path.strip_prefix(self.config.prefix.as_str())?;
-        if rest.is_empty() || (self.config.prefix.is_empty() && rest == "/") {
+        let root = self.config.prefix.as_str();
+        if path == root || (root.is_empty() && path == "/") {
             return Some((Route::Root, None));
         }
+        // A type with a prefix of its own is served under it only (V2 `url_prefix`); the
+        // longest prefix that fits is tried first.
+        self.prefixes.iter().find_map(|prefix| {
+            let rest = path.strip_prefix(prefix.as_str())?;
+            self.route_under(rest, |t| self.prefix_of(t) == prefix)
+        })
+    }
+
+    /// The prefix type `t` is served under.
+    pub(super) fn prefix_of(&self, t: usize) -> &str {
+        self.schema.types[t]
+            .config
+            .url_prefix
+            .as_deref()
+            .unwrap_or(&self.config.prefix)
+    }
+
+    /// Routes the path after a prefix among the types `served` there.
+    fn route_under(
+        &self,
+        rest: &str,
+        served: impl Fn(usize) -> bool,
+    ) -> Option<(Route, Option<BadId>)> {
         let raw: Vec<&str> = rest.strip_prefix('/')?.split('/').collect();
         let segments: Vec<(String, bool)> = raw
             .iter()
@@ -65,12 +88,15 @@ impl Api {
         let bad = |i: usize| segments.get(i).is_some_and(|(_, valid)| !valid);
         if let ["eval", name] = segs.as_slice() {
             // Only types that allow it have the route at all (N1.1).
-            let t = self.schema.type_index(name)?;
+            let t = self.schema.type_index(name).filter(|&t| served(t))?;
             let config = &self.schema.types[t].config;
             return (config.allow_functions && config.allows(Method::Get))
                 .then_some((Route::Eval(t), None));
         }
-        let ty = self.schema.type_index(segs.first()?)?;
+        let ty = self
+            .schema
+            .type_index(segs.first()?)
+            .filter(|&t| served(t))?;
         let route = match segs.as_slice() {
             [_] => Route::Collection(ty),
             [_, _] => Route::Resource(ty, id_at(1)),

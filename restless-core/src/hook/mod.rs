@@ -419,6 +419,85 @@ impl Prospective {
     }
 }
 
+/// A resource object as a serialization hook (V6.1) sees and changes it: before sparse
+/// fieldsets, with every attribute and relationship. `type`, `id` and `links` are not the
+/// hook's, and neither is linkage: a relationship it keeps shows restless's linkage.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Serialized {
+    type_name: &'static str,
+    id: String,
+    /// The attributes (computed ones included); an added one is dropped when the request has a
+    /// `fields[TYPE]` parameter.
+    pub attributes: Map<String, Value>,
+    /// The relationship objects (`links`, `data`, and whatever else the hook adds).
+    pub relationships: Map<String, Value>,
+    /// Resource-level `meta`.
+    pub meta: Option<Map<String, Value>>,
+}
+
+impl Serialized {
+    pub(crate) fn new(
+        type_name: &'static str,
+        id: String,
+        attributes: Map<String, Value>,
+        relationships: Map<String, Value>,
+    ) -> Self {
+        Serialized {
+            type_name,
+            id,
+            attributes,
+            relationships,
+            meta: None,
+        }
+    }
+
+    /// Attributes, relationships and meta.
+    pub(crate) fn into_parts(self) -> (Map<String, Value>, Map<String, Value>, Option<Meta>) {
+        (self.attributes, self.relationships, self.meta)
+    }
+
+    /// The JSON:API type.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// The id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The resource-level `meta`, created when absent.
+    pub fn meta_mut(&mut self) -> &mut Map<String, Value> {
+        self.meta.get_or_insert_with(Map::new)
+    }
+}
+
+/// A `meta` object.
+type Meta = Map<String, Value>;
+
+/// A serialization hook's failure (V6.1, S3.4): the request answers 500
+/// `serialization_failed` for the resource, with the hook's message as the detail if it gave
+/// one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SerializeError {
+    pub(crate) detail: Option<String>,
+}
+
+impl SerializeError {
+    /// A failure with restless's detail (`Failed to serialize resource of type ...`).
+    pub fn new() -> Self {
+        SerializeError::default()
+    }
+
+    /// A failure with the hook's own detail.
+    pub fn detail(detail: impl Into<String>) -> Self {
+        SerializeError {
+            detail: Some(detail.into()),
+        }
+    }
+}
+
 /// The pre- and post-hooks of one registration point, in registration order.
 #[derive(Clone, Default)]
 pub struct Hooks {

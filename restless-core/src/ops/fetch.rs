@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
-use super::objects::{self, Batch, Shape};
+use super::objects::{self, Batch, Place, Shape};
 use super::sql::{Cond, Query};
 use super::{Db, Output};
 use crate::api::LinkBase;
@@ -54,10 +54,11 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn shape(&self) -> Shape<'_> {
+    pub(crate) fn shape(&self) -> Shape<'_> {
         Shape {
             schema: self.schema,
             fieldsets: &self.shaping.fieldsets,
+            context: self.context,
         }
     }
 
@@ -113,7 +114,7 @@ fn resources<C: Database>(
     let set = shape.set(t);
     let tree = ctx.tree();
     let batch = objects::load(db, &query, page, &set, &objects::needed(&set, &tree))?;
-    let data = objects::objects(ctx.schema, ctx.links, &batch, &set)?;
+    let data = objects::objects(&shape, ctx.links, &batch, &set, Place::Primary)?;
     let exclude = primary_ids(t, &data);
     let mut doc = Document::with_data(PrimaryData::Many(data)).self_link(ctx.links.self_url());
     if ctx.shaping.include.is_some() {
@@ -151,7 +152,7 @@ pub(crate) fn single<C: Database>(
 fn one<C: Database>(db: &mut Db<'_, C>, ctx: &Ctx<'_>, batch: &Batch) -> Result<Output, Error> {
     let shape = ctx.shape();
     let set = shape.set(batch.t);
-    let object = objects::objects(ctx.schema, ctx.links, batch, &set)?
+    let object = objects::objects(&shape, ctx.links, batch, &set, Place::Primary)?
         .into_iter()
         .next();
     let exclude = object.as_ref().map_or_else(HashSet::new, |o| {
@@ -347,7 +348,7 @@ pub(crate) fn relationship<C: Database>(
         // Only when some path names the relationship (`include=` includes nothing, L1.7).
         let follows = ctx.tree().children.iter().any(|(c, _)| *c == r);
         if let Some(b) = batch.as_ref().filter(|_| follows) {
-            for (i, o) in objects::objects(ctx.schema, ctx.links, b, &set)?
+            for (i, o) in objects::objects(&shape, ctx.links, b, &set, Place::Included)?
                 .into_iter()
                 .enumerate()
             {

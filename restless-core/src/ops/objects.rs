@@ -13,7 +13,8 @@ use crate::api::LinkBase;
 use crate::backend::{Database, Row, Sql};
 use crate::config::Method;
 use crate::document::ResourceObject;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode, Problem};
+use crate::hook::{guarded, Context, SerializeError, Serialized};
 use crate::meta::{FieldMeta, RelationshipKind};
 use crate::query::fields::FieldSet;
 use crate::query::include::IncludeTree;
@@ -28,33 +29,29 @@ pub(crate) struct Columns {
     attributes: Vec<(usize, usize)>,
     /// Position of each to-one relationship's foreign key, by relationship index.
     foreign_keys: Vec<Option<usize>>,
-    /// With computed attributes shown: every stored attribute `(index, position)`, their input.
-    inputs: Vec<(usize, usize)>,
+    /// With computed attributes shown or a serialization hook: every field of the model
+    /// `(index, position)`, their input.
+    row: Vec<(usize, usize)>,
 }
 
 impl Columns {
-    /// The key, the attributes of `set`, and every to-one foreign key of type `t`.
+    /// The key, the attributes of `set`, and every to-one foreign key of type `t`; with a
+    /// serialization hook, every field (V6.1).
     pub(crate) fn new(schema: &Schema, t: usize, set: &FieldSet) -> Self {
+        let serialized = schema.types[t].config.serialization.is_some();
+        let full;
+        let set = if serialized {
+            full = FieldSet::all(schema, t);
+            &full
+        } else {
+            set
+        };
         let meta = schema.meta(t);
         let mut fields = vec![meta.key()];
         let mut attributes = Vec::with_capacity(set.attributes.len());
         for &i in &set.attributes {
             attributes.push((i, fields.len()));
             fields.push(&meta.fields[i]);
-        }
-        // Computed attributes see every stored attribute, whatever the fieldset shows.
-        let mut inputs = Vec::new();
-        if !set.computed.is_empty() {
-            for i in FieldSet::all(schema, t).attributes {
-                let pos = match attributes.iter().find(|(a, _)| *a == i) {
-                    Some(&(_, pos)) => pos,
-                    None => {
-                        fields.push(&meta.fields[i]);
-                        fields.len() - 1
-                    }
-                };
-                inputs.push((i, pos));
-            }
         }
         let mut foreign_keys = Vec::with_capacity(schema.rels[t].len());
         for r in 0..schema.rels[t].len() {
@@ -63,13 +60,50 @@ impl Columns {
                 fields.len() - 1
             }));
         }
+        let mut row = Vec::new();
+        // Computed attributes and serialization hooks see every field, whatever is shown.
+        if serialized || !set.computed.is_empty() {
+            for (i, field) in meta.fields.iter().enumerate() {
+                let pos = match fields.iter().position(|f| std::ptr::eq(*f, field)) {
+                    Some(pos) => pos,
+                    None => {
+                        fields.push(field);
+                        fields.len() - 1
+                    }
+                };
+                row.push((i, pos));
+            }
+        }
         Columns {
             fields,
             attributes,
             foreign_keys,
-            inputs,
+            row,
         }
     }
+}
+
+/// The to-many linkage to load: `needed`, or with a serialization hook, every relationship
+/// (the hook sees the whole resource object, V6.1).
+fn widen(schema: &Schema, t: usize, needed: &[usize]) -> Vec<usize> {
+    if schema.types[t].config.serialization.is_some() {
+        (0..schema.rels[t].len())
+            .filter(|&r| schema.visible_rel(t, r))
+            .collect()
+    } else {
+        needed.to_vec()
+    }
+}
+
+/// Where resources are shown, for the serialization hook (V6.1) and its failures (S3.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Primary data.
+    Primary,
+    /// `included`.
+    Included,
+    /// Not shown: a write's comparisons and validation state (no hook runs).
+    Internal,
 }
 
 /// Rows of one type, with their to-many linkage.
@@ -148,7 +182,12 @@ pub(crate) fn load<C: Database>(
         to_many: Vec::new(),
     };
     hide_out_of_scope(db, query.schema, &mut batch)?;
-    load_linkage(db, query.schema, &mut batch, needed)?;
+    load_linkage(
+        db,
+        query.schema,
+        &mut batch,
+        &widen(query.schema, query.t, needed),
+    )?;
     Ok(batch)
 }
 
@@ -262,7 +301,7 @@ pub(crate) fn load_by_keys<C: Database>(
         to_many: Vec::new(),
     };
     hide_out_of_scope(db, schema, &mut batch)?;
-    load_linkage(db, schema, &mut batch, needed)?;
+    load_linkage(db, schema, &mut batch, &widen(schema, t, needed))?;
     Ok(batch)
 }
 
@@ -357,76 +396,168 @@ fn load_linkage<C: Database>(
     Ok(())
 }
 
-/// The resource objects of a batch, shaped by `set` (F, K).
+/// The resource objects of a batch, shaped by `set` (F, K), through the type's serialization
+/// hook when shown (V6.1).
 pub(crate) fn objects(
-    schema: &Schema,
+    shape: &Shape<'_>,
     links: &LinkBase,
     batch: &Batch,
     set: &FieldSet,
+    place: Place,
 ) -> Result<Vec<ResourceObject>, Error> {
+    let schema = shape.schema;
     let t = batch.t;
     let meta = schema.meta(t);
+    let hook = schema.types[t]
+        .config
+        .serialization
+        .as_ref()
+        .filter(|_| place != Place::Internal);
+    let full;
+    let built = if hook.is_some() {
+        full = FieldSet::all(schema, t);
+        &full
+    } else {
+        set
+    };
     let with_links = schema.types[t].config.allows(Method::Get);
-    batch
-        .rows
-        .iter()
-        .map(|row| {
-            let id = row.get(0).to_id().ok_or_else(|| {
-                Error::Internal(format!("type {} has a row without a usable key", meta.type_name))
-            })?;
-            let mut attributes = Map::with_capacity(batch.columns.attributes.len());
-            for &(i, pos) in &batch.columns.attributes {
-                attributes.insert(meta.fields[i].name.to_owned(), row.get(pos).to_json());
+    let mut failures = Vec::new();
+    let mut out = Vec::with_capacity(batch.rows.len());
+    for row in &batch.rows {
+        let id = row.get(0).to_id().ok_or_else(|| {
+            Error::Internal(format!(
+                "type {} has a row without a usable key",
+                meta.type_name
+            ))
+        })?;
+        let mut attributes = Map::with_capacity(batch.columns.attributes.len());
+        for &(i, pos) in &batch.columns.attributes {
+            attributes.insert(meta.fields[i].name.to_owned(), row.get(pos).to_json());
+        }
+        let stored: Map<String, Value> = batch
+            .columns
+            .row
+            .iter()
+            .map(|&(i, pos)| (meta.fields[i].name.to_owned(), row.get(pos).to_json()))
+            .collect();
+        for &c in &built.computed {
+            if let Some(computed) = schema.computed(t).get(c) {
+                let value = guarded("a computed attribute", || {
+                    (computed.value)(shape.context, &stored)
+                })?;
+                attributes.insert(computed.name.to_owned(), value);
             }
-            if !set.computed.is_empty() {
-                let inputs: Map<String, Value> = batch
-                    .columns
-                    .inputs
-                    .iter()
-                    .map(|&(i, pos)| (meta.fields[i].name.to_owned(), row.get(pos).to_json()))
-                    .collect();
-                for &c in &set.computed {
-                    if let Some(computed) = schema.computed(t).get(c) {
-                        attributes.insert(computed.name.to_owned(), (computed.value)(&inputs));
-                    }
+        }
+        let mut relationships = Map::with_capacity(built.relationships.len());
+        for &r in &built.relationships {
+            let rel = schema.rel(t, r);
+            let target_type = schema.meta(rel.target).type_name;
+            let identifier =
+                |key: &SqlValue| key.to_id().map(|id| json!({"type": target_type, "id": id}));
+            let data = match batch.columns.foreign_keys.get(r).copied().flatten() {
+                Some(pos) => identifier(row.get(pos)).unwrap_or(Value::Null),
+                None => {
+                    let keys = batch
+                        .to_many
+                        .get(r)
+                        .and_then(Option::as_ref)
+                        .and_then(|m| m.get(&id));
+                    Value::Array(keys.into_iter().flatten().filter_map(identifier).collect())
+                }
+            };
+            let mut object = Map::with_capacity(2);
+            if with_links {
+                object.insert("links".into(), json!({
+                    "self": format!("{}/relationships/{}", links.resource_url(meta.type_name, &id), rel.name),
+                    "related": format!("{}/{}", links.resource_url(meta.type_name, &id), rel.name),
+                }));
+            }
+            object.insert("data".into(), data);
+            relationships.insert(rel.name.to_owned(), Value::Object(object));
+        }
+        let mut resource_meta = None;
+        if let Some(hook) = hook {
+            let linkage: Map<String, Value> = relationships
+                .iter()
+                .filter_map(|(name, o)| Some((name.clone(), o.get("data")?.clone())))
+                .collect();
+            let mut object = Serialized::new(meta.type_name, id.clone(), attributes, relationships);
+            match guarded("a serialization hook", || {
+                (hook.0)(shape.context, &stored, &mut object)
+            })? {
+                Ok(()) => {}
+                Err(e) => {
+                    failures.push(serialization_failure(meta.type_name, &id, place, e));
+                    continue;
                 }
             }
-            let mut relationships = Map::with_capacity(set.relationships.len());
-            for &r in &set.relationships {
-                let rel = schema.rel(t, r);
-                let target_type = schema.meta(rel.target).type_name;
-                let identifier = |key: &SqlValue| key.to_id().map(|id| json!({"type": target_type, "id": id}));
-                let data = match batch.columns.foreign_keys.get(r).copied().flatten() {
-                    Some(pos) => identifier(row.get(pos)).unwrap_or(Value::Null),
-                    None => {
-                        let keys = batch.to_many.get(r).and_then(Option::as_ref).and_then(|m| m.get(&id));
-                        Value::Array(keys.into_iter().flatten().filter_map(identifier).collect())
-                    }
+            let (a, mut r, m) = object.into_parts();
+            // Linkage stays restless's.
+            for (name, data) in linkage {
+                if let Some(Value::Object(o)) = r.get_mut(&name) {
+                    o.insert("data".into(), data);
+                }
+            }
+            let sparse = shape.fieldsets.get(t).is_some_and(Option::is_some);
+            attributes = a;
+            relationships = r;
+            if sparse {
+                let shown = |name: &str| {
+                    set.attributes.iter().any(|&i| meta.fields[i].name == name)
+                        || set
+                            .computed
+                            .iter()
+                            .any(|&c| schema.computed(t).get(c).is_some_and(|x| x.name == name))
                 };
-                let mut object = Map::with_capacity(2);
-                if with_links {
-                    object.insert("links".into(), json!({
-                        "self": format!("{}/relationships/{}", links.resource_url(meta.type_name, &id), rel.name),
-                        "related": format!("{}/{}", links.resource_url(meta.type_name, &id), rel.name),
-                    }));
-                }
-                object.insert("data".into(), data);
-                relationships.insert(rel.name.to_owned(), Value::Object(object));
+                attributes.retain(|name, _| shown(name));
+                relationships.retain(|name, _| {
+                    set.relationships
+                        .iter()
+                        .any(|&r| schema.rel(t, r).name == name)
+                });
             }
-            let self_link = with_links.then(|| {
-                let mut m = Map::with_capacity(1);
-                m.insert("self".into(), Value::String(links.resource_url(meta.type_name, &id)));
-                m
-            });
-            Ok(ResourceObject {
-                type_name: meta.type_name,
-                id,
-                attributes: (!attributes.is_empty()).then_some(attributes),
-                relationships: (!relationships.is_empty()).then_some(relationships),
-                links: self_link,
-            })
-        })
-        .collect()
+            resource_meta = m;
+        }
+        let self_link = with_links.then(|| {
+            let mut m = Map::with_capacity(1);
+            m.insert(
+                "self".into(),
+                Value::String(links.resource_url(meta.type_name, &id)),
+            );
+            m
+        });
+        out.push(ResourceObject {
+            type_name: meta.type_name,
+            id,
+            attributes: (!attributes.is_empty()).then_some(attributes),
+            relationships: (!relationships.is_empty()).then_some(relationships),
+            links: self_link,
+            meta: resource_meta,
+        });
+    }
+    if failures.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Document(failures))
+    }
+}
+
+/// S3.4: one 500 `serialization_failed` per resource the hook refused.
+fn serialization_failure(type_name: &str, id: &str, place: Place, e: SerializeError) -> Problem {
+    let included = if place == Place::Included {
+        "included "
+    } else {
+        ""
+    };
+    let detail = e.detail.unwrap_or_else(|| {
+        format!("Failed to serialize {included}resource of type \"{type_name}\" with id \"{id}\".")
+    });
+    log::error!("serialization hook failed for {type_name} {id}: {detail}");
+    Problem {
+        code: ErrorCode::SerializationFailed,
+        pointer: None,
+        detail,
+    }
 }
 
 /// The relationships whose linkage must be loaded: those shown, and those followed.
@@ -444,6 +575,8 @@ pub(crate) fn needed(set: &FieldSet, tree: &IncludeTree) -> Vec<usize> {
 pub(crate) struct Shape<'a> {
     pub(crate) schema: &'a Schema,
     pub(crate) fieldsets: &'a [Option<FieldSet>],
+    /// The request, for serialization hooks.
+    pub(crate) context: &'a Context,
 }
 
 impl Shape<'_> {
@@ -506,7 +639,7 @@ fn follow<C: Database>(
             &set,
             &needed(&set, subtree),
         )?;
-        for (i, object) in objects(shape.schema, links, &batch, &set)?
+        for (i, object) in objects(shape, links, &batch, &set, Place::Included)?
             .into_iter()
             .enumerate()
         {

@@ -8,7 +8,7 @@ use crate::document::ResourceObject;
 use crate::error::{Error, ErrorCode};
 use crate::meta::FieldRole;
 use crate::ops::fetch::{self, Ctx};
-use crate::ops::objects::{self, Batch};
+use crate::ops::objects::{self, Batch, Place};
 use crate::ops::sql::T0;
 use crate::ops::{Db, Output};
 use crate::query::fields::FieldSet;
@@ -174,9 +174,11 @@ pub(super) fn snapshot<C: Database>(
         &set,
         &set.relationships,
     )?;
-    Ok(objects::objects(ctx.schema, ctx.links, &batch, &set)?
-        .into_iter()
-        .next())
+    Ok(
+        objects::objects(&ctx.shape(), ctx.links, &batch, &set, Place::Internal)?
+            .into_iter()
+            .next(),
+    )
 }
 
 /// The response document of a write: the resource as a GET of its URL would show it, shaped
