@@ -56,7 +56,10 @@ pub use restless_core::{
 /// # Field attributes
 ///
 /// - `#[jsonapi(rename = "name")]`: the attribute's name in documents. Default: the field name.
-/// - `#[jsonapi(skip)]`: the field does not exist for the API.
+/// - `#[jsonapi(skip)]`: the field does not exist for the API: never shown, filtered, sorted or
+///   accepted. It is still a column of the table (like every field of a Diesel model), recorded
+///   last in the metadata with role `Skipped` and the kind of its SQL type, so that a scope may
+///   name it (a tenant column) and a deserialization hook may fill it (`created_by`).
 /// - `#[jsonapi(to_one = "name", target = Type)]`: the field is the foreign key of a to-one
 ///   relationship `name` to the resource type `Type`; it is never an attribute.
 /// - `#[jsonapi(db_default)]`: the database fills the column when a POST leaves it out, so a

@@ -186,6 +186,24 @@ pub struct ResourceConfig {
     pub serialization: Option<Serialization>,
     /// The prefix of this type's routes instead of the manager's (V2 `url_prefix`).
     pub url_prefix: Option<String>,
+    /// The deserialization hook (V6.2).
+    pub deserialization: Option<Deserialization>,
+}
+
+/// A deserialization hook (V6.2): from the request context, changes to the request's
+/// resource object and values for hidden and skipped fields, or a refusal.
+#[derive(Clone)]
+pub struct Deserialization(pub(crate) Arc<DeserializationFn>);
+
+/// The function behind a [`Deserialization`].
+pub(crate) type DeserializationFn = dyn Fn(&Context, &mut crate::hook::Incoming) -> Result<(), crate::hook::DeserializeError>
+    + Send
+    + Sync;
+
+impl std::fmt::Debug for Deserialization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Deserialization(..)")
+    }
 }
 
 /// A serialization hook (V6.1): from the request context and the stored row (every field of
@@ -259,6 +277,7 @@ impl Default for ResourceConfig {
             validation: None,
             serialization: None,
             url_prefix: None,
+            deserialization: None,
         }
     }
 }
@@ -490,6 +509,44 @@ impl ResourceConfig {
         self
     }
 
+    /// Sets the deserialization hook (V6.2): it sees the resource object of each POST and PATCH
+    /// of the type after the structural, type, id and permission checks and before the field
+    /// checks, may rewrite it, may give values to hidden and skipped fields (written with the
+    /// client's), or refuses with `deserialization_failed`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use restless_core::hook::DeserializeError;
+    /// use restless_core::ResourceConfig;
+    /// use serde_json::json;
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct Caller(i32);
+    ///
+    /// let config = ResourceConfig::new().deserialize_with(|ctx, incoming| {
+    ///     let caller = ctx
+    ///         .get::<Caller>()
+    ///         .ok_or_else(|| DeserializeError::new("Sign in first.").status(401))?;
+    ///     // `created_by` is a skipped field: the client never sends it.
+    ///     if incoming.is_create() {
+    ///         incoming.set("created_by", json!(caller.0));
+    ///     }
+    ///     Ok(())
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn deserialize_with(
+        mut self,
+        hook: impl Fn(&Context, &mut crate::hook::Incoming) -> Result<(), crate::hook::DeserializeError>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.deserialization = Some(Deserialization(Arc::new(hook)));
+        self
+    }
+
     /// Enables function evaluation at `P/eval/T` (N1.1).
     pub fn allow_functions(mut self, allow: bool) -> Self {
         self.allow_functions = allow;
@@ -714,10 +771,11 @@ pub fn validate(
             });
         }
         if let Some(f) = t.meta.fields.iter().find(|f| {
-            matches!(
-                f.kind(),
-                crate::meta::ValueKind::Numeric { scale: None, .. }
-            )
+            f.role != FieldRole::Skipped
+                && matches!(
+                    f.kind(),
+                    crate::meta::ValueKind::Numeric { scale: None, .. }
+                )
         }) {
             return Err(ConfigError::MissingScale {
                 type_name: name.into(),

@@ -58,6 +58,9 @@ pub enum FieldRole {
     Attribute,
     /// A foreign-key column backing a to-one relationship: never an attribute (F2.1 b).
     ForeignKey,
+    /// A field with `#[jsonapi(skip)]`: a column the API never shows or accepts, which only
+    /// scopes (V4.3) and deserialization hooks (V6.2) name. Its kind is its SQL type's.
+    Skipped,
 }
 
 /// A declared relationship (V3.1).

@@ -80,6 +80,32 @@ fn expand(m: &Resource<'_>) -> TokenStream {
         }
     });
 
+    // Skipped fields last, so that the indices of the others stay what the model says. Their
+    // kind is their column's SQL type's: the API never reads them into the Rust type.
+    let skipped = m.skipped.iter().map(|f| {
+        let name = f.ident.to_string();
+        let column = &f.column;
+        let nullable = is_option(f.ty);
+        let st = quote!(<#table::#column as #p::diesel::Expression>::SqlType);
+        quote_spanned! {f.ident.span()=>
+            #p::FieldMeta {
+                name: #name,
+                column: <#table::#column as #p::diesel::Column>::NAME,
+                kind: #p::KindOf::Resolved(|| {
+                    static __RESTLESS_KIND: #p::OnceLock<#p::ValueKind> = #p::OnceLock::new();
+                    #p::probe::resolve(&__RESTLESS_KIND, || {
+                        #[allow(unused_imports)]
+                        use #p::probe::{KnownSql as _, OwnSql as _};
+                        (&&#p::probe::SqlProbe::<#st>::NEW).sql_kind()
+                    })
+                }),
+                nullable: #nullable,
+                has_default: false,
+                role: #p::FieldRole::Skipped,
+            }
+        }
+    });
+
     let key_check = if m.explicit_key {
         quote!()
     } else {
@@ -145,7 +171,7 @@ fn expand(m: &Resource<'_>) -> TokenStream {
                     type_name: #type_name,
                     table: #p::table!(#table::table),
                     primary_key: #primary_key,
-                    fields: &[#(#fields),*],
+                    fields: &[#(#fields,)* #(#skipped,)*],
                     relationships: &[#(#relationships,)* #(#to_many,)*],
                 };
             }

@@ -17,6 +17,16 @@ pub(crate) struct Resource<'a> {
     pub(crate) explicit_key: bool,
     pub(crate) fields: Vec<Field<'a>>,
     pub(crate) to_many: Vec<ToMany>,
+    /// The skipped fields: columns the API never shows, which scopes and deserialization hooks
+    /// may still name (V4.3, V6.2).
+    pub(crate) skipped: Vec<Skipped<'a>>,
+}
+
+/// A field with `#[jsonapi(skip)]`: still a column of the table.
+pub(crate) struct Skipped<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    pub(crate) column: Ident,
 }
 
 /// A to-many relationship declared on the container.
@@ -100,6 +110,7 @@ impl<'a> Resource<'a> {
             .unwrap_or_default();
 
         let mut fields = Vec::new();
+        let mut skipped = Vec::new();
         for f in named {
             let fa = FieldAttrs::parse(cx, &f.attrs);
             let Some(ident) = f.ident.as_ref() else {
@@ -112,6 +123,11 @@ impl<'a> Resource<'a> {
                         "a skipped field cannot also be renamed or a relationship",
                     );
                 }
+                skipped.push(Skipped {
+                    ident,
+                    ty: &f.ty,
+                    column: fa.column.unwrap_or_else(|| ident.clone()),
+                });
                 continue;
             }
             let to_one = match (fa.to_one, fa.target) {
@@ -257,6 +273,7 @@ impl<'a> Resource<'a> {
             explicit_key,
             fields,
             to_many,
+            skipped,
         };
         model.check(cx);
         Some(model)

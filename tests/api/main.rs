@@ -29,6 +29,7 @@ mod collation;
 mod collection;
 mod config;
 mod cors;
+mod deserialization;
 mod errors;
 mod eval;
 mod filtering;

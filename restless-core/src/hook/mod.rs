@@ -473,6 +473,67 @@ impl Serialized {
     }
 }
 
+/// A request's resource object as a deserialization hook (V6.2) sees it: the `data` member of
+/// a POST or PATCH document, after the structural, type, id and permission checks and before
+/// the field checks. The hook may rewrite it, and may give values to the model's hidden
+/// (V2 `only`/`exclude`) and skipped fields, which are written with the client's.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Incoming {
+    create: bool,
+    /// The resource object (`type`, `id`, `attributes`, `relationships`).
+    pub resource: Map<String, Value>,
+    pub(crate) values: Vec<(String, Value)>,
+}
+
+impl Incoming {
+    pub(crate) fn new(create: bool, resource: Map<String, Value>) -> Self {
+        Incoming {
+            create,
+            resource,
+            values: Vec::new(),
+        }
+    }
+
+    /// Whether the request creates the resource (POST) rather than updating it (PATCH).
+    pub fn is_create(&self) -> bool {
+        self.create
+    }
+
+    /// Writes `value` to the hidden or skipped field `field` (by its field name), in the
+    /// column's JSON form (G); a field that is neither, or a value of the wrong type, is a
+    /// server bug (500).
+    pub fn set(&mut self, field: impl Into<String>, value: Value) {
+        let field = field.into();
+        self.values.retain(|(f, _)| *f != field);
+        self.values.push((field, value));
+    }
+}
+
+/// A deserialization hook's refusal (V6.2): an error `deserialization_failed` with the hook's
+/// status (default 400) and detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeserializeError {
+    pub(crate) status: u16,
+    pub(crate) detail: String,
+}
+
+impl DeserializeError {
+    /// A 400 with `detail`.
+    pub fn new(detail: impl Into<String>) -> Self {
+        DeserializeError {
+            status: 400,
+            detail: detail.into(),
+        }
+    }
+
+    /// Another status (400–599; anything else answers 500).
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+}
+
 /// A `meta` object.
 type Meta = Map<String, Value>;
 

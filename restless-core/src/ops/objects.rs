@@ -15,7 +15,7 @@ use crate::config::Method;
 use crate::document::ResourceObject;
 use crate::error::{Error, ErrorCode, Problem};
 use crate::hook::{guarded, Context, SerializeError, Serialized};
-use crate::meta::{FieldMeta, RelationshipKind};
+use crate::meta::{FieldMeta, FieldRole, RelationshipKind};
 use crate::query::fields::FieldSet;
 use crate::query::include::IncludeTree;
 use crate::query::Page;
@@ -63,7 +63,11 @@ impl Columns {
         let mut row = Vec::new();
         // Computed attributes and serialization hooks see every field, whatever is shown.
         if serialized || !set.computed.is_empty() {
+            // Skipped columns stay unread: their SQL types may be ones restless cannot decode.
             for (i, field) in meta.fields.iter().enumerate() {
+                if field.role == FieldRole::Skipped {
+                    continue;
+                }
                 let pos = match fields.iter().position(|f| std::ptr::eq(*f, field)) {
                     Some(pos) => pos,
                     None => {

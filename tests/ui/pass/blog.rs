@@ -56,7 +56,14 @@ struct Tag {
 fn main() {
     use restless::JsonApiResource;
     assert_eq!(Article::META.type_name, "post");
-    assert_eq!(Article::META.fields.len(), 3);
+    // The skipped field comes last, as a column only scopes and deserialization hooks name.
+    assert_eq!(Article::META.fields.len(), 4);
+    assert_eq!(Article::META.fields[3].name, "secret");
+    assert_eq!(
+        Article::META.fields[3].role,
+        restless::core::FieldRole::Skipped
+    );
+    assert_eq!(Article::META.fields[2].name, "author_id");
     assert_eq!(Person::META.fields[2].name, "birthday");
     assert_eq!(Tag::META.key().name, "code");
     assert!(Tag::META.fields[1].has_default);

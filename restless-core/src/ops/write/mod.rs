@@ -13,11 +13,13 @@ use crate::request::{self, Linkage, RelInput};
 use crate::schema::Schema;
 use crate::value::SqlValue;
 
+mod deserialize;
 mod outcome;
 mod rows;
 mod to_many;
 mod validate;
 
+use deserialize::deserialize;
 use outcome::{classify, explain, read_back, snapshot, unchanged_but_sent};
 use rows::{check_write_scope, existing, insert, resolve_targets, update_row};
 use to_many::{fk_nullable, inverse_name, members, set_to_many};
@@ -48,6 +50,21 @@ fn not_found(schema: &Schema, t: usize, id: &str) -> Error {
         type_name: schema.meta(t).type_name.into(),
         id: id.into(),
     }
+}
+
+/// P2.1 step 4: the document's id is the URL's.
+fn check_id(sent: Option<&str>, id: &str) -> Result<(), Error> {
+    if sent == Some(id) {
+        return Ok(());
+    }
+    Err(Error::problem(
+        ErrorCode::IdConflict,
+        "/data/id",
+        format!(
+            "The id \"{}\" in the document does not match the id \"{id}\" in the URL.",
+            sent.unwrap_or_default()
+        ),
+    ))
 }
 
 /// `POST P/T` (O).
@@ -85,7 +102,18 @@ pub(crate) fn create<C: Database>(
             )
         })?),
     };
-    let input = request::resource_input(schema, t, &raw, true)?;
+    // Step 12: the deserialization hook (V6.2).
+    let hooked = deserialize(ctx, t, doc, true)?;
+    let (raw, values) = match &hooked {
+        Some((doc, values)) => {
+            let raw = request::raw_resource(doc, false)?;
+            request::check_type(meta.type_name, raw.type_name, "/data/type")?;
+            (raw, values.clone())
+        }
+        None => (raw, Vec::new()),
+    };
+    let mut input = request::resource_input(schema, t, &raw, true)?;
+    input.attributes.extend(values);
     if let (Some(key), Some(id)) = (&client_key, raw.id) {
         if !existing(db, schema, t, std::slice::from_ref(key))?.is_empty() {
             return Err(Error::problem(
@@ -159,16 +187,7 @@ pub(crate) fn update<C: Database>(
     let meta = schema.meta(t);
     let raw = request::raw_resource(doc, true)?;
     request::check_type(meta.type_name, raw.type_name, "/data/type")?;
-    if raw.id != Some(id) {
-        return Err(Error::problem(
-            ErrorCode::IdConflict,
-            "/data/id",
-            format!(
-                "The id \"{}\" in the document does not match the id \"{id}\" in the URL.",
-                raw.id.unwrap_or_default()
-            ),
-        ));
-    }
+    check_id(raw.id, id)?;
     let key = SqlValue::parse_id(meta.key().kind(), id).ok_or_else(|| not_found(schema, t, id))?;
     let before = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
     check_write_scope(db, schema, t, std::slice::from_ref(&key))?;
@@ -187,7 +206,19 @@ pub(crate) fn update<C: Database>(
             }
         }
     }
-    let input = request::resource_input(schema, t, &raw, false)?;
+    // Step 7: the deserialization hook (V6.2).
+    let hooked = deserialize(ctx, t, doc, false)?;
+    let (raw, values) = match &hooked {
+        Some((doc, values)) => {
+            let raw = request::raw_resource(doc, true)?;
+            request::check_type(meta.type_name, raw.type_name, "/data/type")?;
+            check_id(raw.id, id)?;
+            (raw, values.clone())
+        }
+        None => (raw, Vec::new()),
+    };
+    let mut input = request::resource_input(schema, t, &raw, false)?;
+    input.attributes.extend(values);
     if input.attributes.is_empty() && input.relationships.is_empty() {
         return Ok(Written::NoContent { was_deleted: false });
     }
@@ -226,7 +257,9 @@ pub(crate) fn update<C: Database>(
     });
     explain(db, schema, t, Some(&key), &raw, written)?;
     let after = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
-    if unchanged_but_sent(&before, &after, &raw, &input, schema, t) {
+    // What the client sent, before any deserialization hook: its view of the resource (P4.1).
+    let sent = request::raw_resource(doc, true)?;
+    if unchanged_but_sent(&before, &after, &sent, &input, schema, t) {
         return Ok(Written::NoContent { was_deleted: false });
     }
     Ok(Written::Document {
