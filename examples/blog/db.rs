@@ -107,7 +107,10 @@ pub(crate) fn manager<C: Database>(
     };
     let config = |name: &str| own(name, resource_config(options));
     let mut manager = ApiManager::new(pool)
-        .resource_with::<Person>(config("person").exclude(options.person_exclude.iter().copied()))
+        .resource_with::<Person>(own(
+            "person",
+            resource_config(options).exclude(options.person_exclude.iter().copied()),
+        ))
         .resource_with::<Article>(own("article", article_config(options)))
         .resource_with::<Comment>(config("comment"))
         .resource_with::<Tag>(config("tag"))

@@ -342,7 +342,7 @@ async fn post_hooks_change_the_document_u4_2_u4_3() {
 }
 
 #[actix_web::test]
-async fn a_post_hook_error_rolls_the_write_back_u4_4() {
+async fn post_hooks_run_before_commit_and_their_errors_roll_back_u4_1_u4_4() {
     let srv = Server::start_custom(
         true,
         types(|name, config| match name {
@@ -479,8 +479,9 @@ async fn every_kind_runs_where_the_catalog_says_u1_1() {
 
 #[actix_web::test]
 async fn hooks_see_the_request_context_u1_1() {
+    /// What an authentication middleware leaves in actix's request extensions.
     #[derive(Clone)]
-    struct Marker(&'static str);
+    struct User(&'static str);
     let mut hooks = Hooks::default();
     hooks.post(PostKind::GetResource, |res| {
         let ctx = res.context();
@@ -489,7 +490,7 @@ async fn hooks_see_the_request_context_u1_1() {
             "path": ctx.path(),
             "header": ctx.header("x-test"),
             "query": ctx.query("fields[person]"),
-            "marker": ctx.get::<Marker>().map(|m| m.0),
+            "user": ctx.get::<User>().map(|u| u.0),
         });
         res.document
             .as_mut()
@@ -501,13 +502,29 @@ async fn hooks_see_the_request_context_u1_1() {
     let custom = Custom {
         hooks,
         context: Some(Arc::new(|req, ctx| {
-            if req.headers().contains_key("x-test") {
-                ctx.insert(Marker("from the extractor"));
+            use actix_web::HttpMessage as _;
+            if let Some(user) = req.extensions().get::<User>() {
+                ctx.insert(user.clone());
             }
         })),
         ..Custom::default()
     };
-    let srv = Server::start_custom(false, custom);
+    let (api, lock) = Server::custom_api(false, custom);
+    let srv = Server::started_with(
+        actix_test::start(move || {
+            use actix_web::dev::Service as _;
+            use actix_web::HttpMessage as _;
+            actix_web::App::new()
+                .wrap_fn(|req, srv| {
+                    if req.headers().contains_key("x-test") {
+                        req.extensions_mut().insert(User("ann"));
+                    }
+                    srv.call(req)
+                })
+                .service(api.scope())
+        }),
+        lock,
+    );
     let res = srv
         .request(
             Method::GET,
@@ -519,6 +536,27 @@ async fn hooks_see_the_request_context_u1_1() {
     assert_eq!(
         res.json()["meta"]["echo"],
         json!({"method": "GET", "path": "/api/person/1", "header": "yes", "query": "name",
-            "marker": "from the extractor"})
+            "user": "ann"})
     );
+    let res = srv.get("/api/person/1").await;
+    assert_eq!(res.json()["meta"]["echo"]["user"], Value::Null);
+}
+
+#[actix_web::test]
+async fn a_post_hook_panic_is_500_and_rolls_back_a3_2() {
+    let srv = Server::start_custom(
+        true,
+        types(|name, config| match name {
+            "tag" => config.post(PostKind::PostResource, |_| panic!("a post-hook's bug")),
+            _ => config,
+        }),
+    );
+    let doc = json!({"data": {"type": "tag", "attributes": {"name": "go"}}});
+    let res = srv.write(Method::POST, "/api/tag", &doc).await;
+    assert_eq!(res.status, 500);
+    assert_eq!(internal_error(&mut res.json()), internal());
+    assert_eq!(ids(&srv.get("/api/tag").await.json()), ["1", "2", "3"]);
+    // The connection went back to the pool usable.
+    let res = srv.get("/api/tag/1").await;
+    assert_eq!(res.status, 200);
 }

@@ -281,3 +281,31 @@ async fn the_write_scope_forbids_changes_v4_4() {
         .await;
     assert_eq!(res.status, 204, "{}", res.body);
 }
+
+#[actix_web::test]
+async fn a_scope_is_a_function_of_the_request_v4_1() {
+    // Tags whose name the request's `X-Tag` header names; all tags without it.
+    let srv = Server::start_custom(
+        false,
+        types(|name, config| match name {
+            "tag" => config.scope(|ctx| {
+                let tag = ctx.header("x-tag")?;
+                Some(json!({"name": "name", "op": "eq", "val": tag}))
+            }),
+            _ => config,
+        }),
+    );
+    let json = "application/vnd.api+json";
+    let res = srv
+        .request(
+            Method::GET,
+            "/api/tag",
+            &[("Accept", json), ("X-Tag", "web")],
+        )
+        .await;
+    assert_eq!(ids(&res.json()), ["2"]);
+    let res = srv
+        .request(Method::GET, "/api/tag", &[("Accept", json)])
+        .await;
+    assert_eq!(ids(&res.json()), ["1", "2", "3"]);
+}

@@ -1,5 +1,6 @@
 //! Compound documents (L), sparse fieldsets (K) and statement counts (H8.2).
 
+use actix_web::http::Method;
 use serde_json::{json, Value};
 
 use crate::common::fixture::{relationships_at, ro, ros};
@@ -351,6 +352,64 @@ async fn hidden_fields_do_not_exist_for_the_api_v2() {
     assert_eq!(
         srv.get("/api/comment/2").await.json()["data"],
         ro("comment", 2)
+    );
+}
+
+#[actix_web::test]
+async fn hidden_fields_cannot_be_written_or_evaluated_v2() {
+    let hidden = crate::db::Custom {
+        types: Some(std::sync::Arc::new(
+            |name: &str, config: restless::ResourceConfig| match name {
+                "person" => config.exclude(["birthday", "comments"]),
+                _ => config,
+            },
+        )),
+        ..crate::db::Custom::default()
+    };
+    let srv = Server::start_custom(true, hidden);
+    let unknown = |pointer: &str, detail: &str| {
+        error_doc(
+            json!({"status": "400", "code": "unknown_field", "title": "Unknown field",
+            "detail": detail, "source": {"pointer": pointer}}),
+        )
+    };
+    let post = json!({"data": {"type": "person", "attributes": {"name": "Dave", "birthday": "2000-01-01"}}});
+    let res = srv.write(Method::POST, "/api/person", &post).await;
+    assert_eq!(
+        (res.status, res.json()),
+        (
+            400,
+            unknown(
+                "/data/attributes/birthday",
+                "Type \"person\" has no attribute \"birthday\"."
+            )
+        )
+    );
+    let patch = json!({"data": {"type": "person", "id": "1",
+        "relationships": {"comments": {"data": []}}}});
+    let res = srv.write(Method::PATCH, "/api/person/1", &patch).await;
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["errors"][0]["code"], "unknown_field");
+    assert_eq!(
+        res.json()["errors"][0]["source"]["pointer"],
+        "/data/relationships/comments"
+    );
+    let link = json!({"data": [{"type": "comment", "id": "4"}]});
+    let res = srv
+        .write(Method::POST, "/api/person/1/relationships/comments", &link)
+        .await;
+    assert_eq!(res.status, 404);
+    assert_eq!(res.json()["errors"][0]["code"], "relationship_not_found");
+    let q = crate::common::query(&[("eval_functions", r#"[{"name":"min","field":"birthday"}]"#)]);
+    let res = srv.get(&format!("/api/eval/person{q}")).await;
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json()["errors"][0]["code"], "invalid_functions");
+    // Nothing was written.
+    let res = srv.get("/api/person/1").await;
+    assert_eq!(res.json()["data"]["attributes"]["name"], "Alice");
+    assert_eq!(
+        crate::common::ids(&srv.get("/api/person").await.json()),
+        ["1", "2", "3"]
     );
 }
 

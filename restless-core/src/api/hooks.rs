@@ -329,17 +329,26 @@ impl Api {
         Ok(scopes)
     }
 
-    /// Whether any hook, scope or validation needs the request context: the glue then fills
-    /// it with the request's headers and the application's values.
+    /// Whether any hook, scope, validation or computed attribute needs the request context:
+    /// the glue then fills it with the request's headers and the application's values.
     pub fn needs_context(&self) -> bool {
-        !self.config.hooks.is_empty()
-            || self.schema.types.iter().any(|t| {
+        self.needs_context
+    }
+
+    /// Works out [`needs_context`](Self::needs_context) once, at build time.
+    pub(super) fn uses_context(
+        config: &crate::config::ApiConfig,
+        schema: &crate::schema::Schema,
+    ) -> bool {
+        !config.hooks.is_empty()
+            || schema.types.iter().any(|t| {
                 let c = &t.config;
                 !c.hooks.is_empty()
                     || c.scope.is_some()
                     || c.write_scope.is_some()
                     || c.validation.is_some()
                     || c.serialization.is_some()
+                    || c.deserialization.is_some()
                     || !c.computed.is_empty()
             })
     }

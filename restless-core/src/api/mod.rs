@@ -133,6 +133,8 @@ pub struct Api {
     prefixes: Vec<String>,
     /// The types with a prefix of their own, and it.
     own_prefixes: links::OwnPrefixes,
+    /// Whether hooks, scopes or computed attributes read the request context.
+    needs_context: bool,
 }
 
 impl Api {
@@ -181,12 +183,14 @@ impl Api {
         prefixes.push(config.prefix.clone());
         prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
         prefixes.dedup();
+        let needs_context = Api::uses_context(&config, &schema);
         Ok(Api {
             config,
             schema,
             default_includes,
             prefixes,
             own_prefixes: own_prefixes.into(),
+            needs_context,
         })
     }
 

@@ -49,6 +49,77 @@ pub use error::HookError;
 use crate::document::JsonApi;
 
 /// The kinds of pre-hooks, one per endpoint (U1.1; FR's names in SCREAMING_SNAKE_CASE).
+///
+/// # Examples
+///
+/// What each kind may change:
+///
+/// ```
+/// use restless_core::{HookError, PreKind, ResourceConfig};
+/// use serde_json::json;
+///
+/// let config = ResourceConfig::new()
+///     // Collections: filters (AND-ed with the client's), sort, group_by, single.
+///     .pre(PreKind::GetCollection, |req| {
+///         req.filters.push(json!({"name": "age", "op": "is_not_null"}));
+///         req.sort.get_or_insert_with(|| "-id".into());
+///         Ok(())
+///     })
+///     // A resource: its id (`/api/person/me` serves the caller's).
+///     .pre(PreKind::GetResource, |req| {
+///         if req.id.as_deref() == Some("me") {
+///             req.id = Some("1".into());
+///         }
+///         Ok(())
+///     })
+///     // Related resources: id, relationship name and the collection values.
+///     .pre(PreKind::GetRelation, |req| {
+///         if req.relationship.as_deref() == Some("posts") {
+///             req.relationship = Some("articles".into());
+///         }
+///         Ok(())
+///     })
+///     // A member of a to-many relationship: id, name, related id.
+///     .pre(PreKind::GetRelatedResource, |req| {
+///         req.related_id = req.related_id.take().map(|id| id.trim().to_owned());
+///         Ok(())
+///     })
+///     // Relationship URLs: id and name (and the collection values for to-many).
+///     .pre(PreKind::GetRelationship, |req| {
+///         req.single = false;
+///         Ok(())
+///     })
+///     // Writes: the parsed request document.
+///     .pre(PreKind::PostResource, |req| {
+///         if let Some(doc) = req.document.as_mut() {
+///             doc["data"]["attributes"]["name"] = json!("set by the server");
+///         }
+///         Ok(())
+///     })
+///     .pre(PreKind::PatchResource, |req| match req.context().header("If-Match") {
+///         Some(_) => Ok(()),
+///         None => Err(HookError::new(428).detail("Send If-Match.")),
+///     })
+///     .pre(PreKind::DeleteResource, |req| match req.id.as_deref() {
+///         Some("1") => Err(HookError::new(403).detail("Person 1 stays.")),
+///         _ => Ok(()),
+///     })
+///     .pre(PreKind::PostRelationship, |req| {
+///         let members = req.document.as_ref().and_then(|d| d["data"].as_array()).map_or(0, Vec::len);
+///         if members > 10 {
+///             return Err(HookError::new(400).detail("At most 10 at a time."));
+///         }
+///         Ok(())
+///     })
+///     .pre(PreKind::PatchRelationship, |_| Ok(()))
+///     .pre(PreKind::DeleteRelationship, |_| Ok(()))
+///     // Function evaluation: filters and the function list.
+///     .pre(PreKind::Eval, |req| {
+///         req.filters.push(json!({"name": "age", "op": "is_not_null"}));
+///         Ok(())
+///     });
+/// # let _ = config;
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PreKind {
@@ -79,6 +150,58 @@ pub enum PreKind {
 }
 
 /// The kinds of post-hooks (U1.1).
+///
+/// # Examples
+///
+/// What each kind sees:
+///
+/// ```
+/// use restless_core::{HookError, PostKind, ResourceConfig};
+/// use serde_json::json;
+///
+/// let mut config = ResourceConfig::new();
+/// // Documents: change `data`, `included`, `links` and `meta`.
+/// for kind in [
+///     PostKind::GetCollection,
+///     PostKind::GetResource,
+///     PostKind::GetToOneRelation,
+///     PostKind::GetToManyRelation,
+///     PostKind::GetRelatedResource,
+///     PostKind::GetRelationship, // both relationship URL kinds
+///     PostKind::PostResource,
+///     PostKind::PatchResource, // a document only when the answer is 200
+///     PostKind::Eval,
+/// ] {
+///     config = config.post(kind, |res| {
+///         let sort = res.sort().map(str::to_owned); // read-only, for collections
+///         if let Some(doc) = res.document.as_mut() {
+///             doc.meta_mut().insert("sorted_by".into(), json!(sort));
+///         }
+///         Ok(())
+///     });
+/// }
+/// let config = config
+///     // 204 answers: what was written, and whether a deletion removed anything.
+///     .post(PostKind::DeleteResource, |res| {
+///         assert_eq!(res.was_deleted(), Some(true));
+///         Ok(())
+///     })
+///     .post(PostKind::DeleteRelationship, |res| {
+///         let _removed_any = res.was_deleted();
+///         Ok(())
+///     })
+///     .post(PostKind::PostRelationship, |res| {
+///         let _ = (res.id(), res.relationship());
+///         Ok(())
+///     })
+///     // An error from a write's post-hook rolls the write back (U4.4).
+///     .post(PostKind::PatchRelationship, |_| {
+///         Err(HookError::new(409).detail("Relationships are frozen."))
+///     })
+///     .post(PostKind::GetToOneRelationship, |_| Ok(()))
+///     .post(PostKind::GetToManyRelationship, |_| Ok(()));
+/// # let _ = config;
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PostKind {
