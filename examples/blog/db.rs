@@ -38,6 +38,21 @@ pub(crate) enum BlogApi {
 }
 
 impl BlogApi {
+    /// The API for `App::configure`: one scope per prefix.
+    #[allow(
+        dead_code,
+        reason = "the tests mount the API with it; the examples use scope()"
+    )]
+    pub(crate) fn configure(&self) -> Box<dyn FnOnce(&mut actix_web::web::ServiceConfig)> {
+        match self {
+            BlogApi::Sqlite(api) => Box::new(api.configure()),
+            #[cfg(feature = "postgres")]
+            BlogApi::Postgres(api) => Box::new(api.configure()),
+            #[cfg(feature = "mysql")]
+            BlogApi::Mysql(api) => Box::new(api.configure()),
+        }
+    }
+
     /// The actix-web scope serving the API.
     pub(crate) fn scope(&self) -> actix_web::Scope {
         match self {

@@ -310,31 +310,52 @@ impl<C: Database> ApiService<C> {
     /// (dynamic segments too), and under the application's own `.wrap(...)` middleware. Routing
     /// looks only at the part of the path under the mount point, and links keep the path the
     /// request arrived under (C3.1).
+    ///
+    /// With types under prefixes of their own (`ResourceConfig::url_prefix`), the scope is
+    /// mounted at the leading path all prefixes share: `""` for `/api` and `/v2`, where it
+    /// answers every path of its parent. Use [`configure`](Self::configure) then, which
+    /// mounts one scope per prefix.
     pub fn scope(&self) -> Scope {
-        let prefix = self.inner.api.scope_prefix().to_owned();
-        web::scope(&prefix)
-            .service(web::resource("").route(self.handler()))
-            .default_service(self.handler())
+        self.scope_at(self.inner.api.scope_prefix())
     }
 
-    /// The same scope, for `App::configure` or `Scope::configure`:
-    /// `web::scope("/v1").configure(api.configure())`.
+    /// The API for `App::configure` or `Scope::configure`:
+    /// `web::scope("/v1").configure(api.configure())`. It registers one scope per distinct
+    /// prefix (the manager's and the types' own), so that the application's other routes
+    /// stay its own.
     pub fn configure(&self) -> impl FnOnce(&mut web::ServiceConfig) {
-        let scope = self.scope();
+        // Longest first: `/api/v2` before `/api`.
+        let scopes: Vec<Scope> = self
+            .inner
+            .api
+            .prefixes()
+            .iter()
+            .map(|p| self.scope_at(p))
+            .collect();
         move |cfg| {
-            cfg.service(scope);
+            for scope in scopes {
+                cfg.service(scope);
+            }
         }
     }
 
-    fn handler(&self) -> actix_web::Route {
+    fn scope_at(&self, prefix: &str) -> Scope {
+        let prefix: Arc<str> = prefix.into();
+        web::scope(&prefix)
+            .service(web::resource("").route(self.handler(Arc::clone(&prefix))))
+            .default_service(self.handler(prefix))
+    }
+
+    fn handler(&self, prefix: Arc<str>) -> actix_web::Route {
         let svc = self.clone();
         web::to(move |req: HttpRequest, payload: web::Payload| {
             let svc = svc.clone();
-            async move { svc.handle(req, payload).await }
+            let prefix = Arc::clone(&prefix);
+            async move { svc.handle(req, payload, &prefix).await }
         })
     }
 
-    async fn handle(&self, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    async fn handle(&self, req: HttpRequest, payload: web::Payload, prefix: &str) -> HttpResponse {
         // Read at most one byte past the limit: core answers 413 for that (A3.5).
         // Only the methods that carry a document have their body read (a CONNECT tunnel or a
         // GET body is never waited for).
@@ -344,7 +365,7 @@ impl<C: Database> ApiService<C> {
             _ => Vec::new(),
         };
         let base = link_base(&req, self.inner.api.config().trust_forwarded_headers);
-        let (mount, path) = split_mount(&req, self.inner.api.scope_prefix());
+        let (mount, path) = split_mount(&req, prefix);
         let accept = joined(&req, ACCEPT);
         let content_type = req
             .headers()
@@ -368,7 +389,12 @@ impl<C: Database> ApiService<C> {
                 }
             }
             for extract in &self.inner.extractors {
-                extract(&req, &mut ctx);
+                // Application code on the worker: a panic is a 500, not a dropped connection.
+                let run = std::panic::AssertUnwindSafe(|| extract(&req, &mut ctx));
+                if std::panic::catch_unwind(run).is_err() {
+                    let e = Error::Internal("a context extractor panicked".into());
+                    return respond(self.inner.api.error_reply(&e, None));
+                }
             }
             ctx
         } else {

@@ -176,6 +176,7 @@ async fn only_authors_change_their_articles() {
     // Unowned articles change at nobody's hands.
     let res = as_(&srv, "alice-token", Method::DELETE, "/api/article/4", None).await;
     assert_eq!(res.status, 403);
+    assert_eq!(res.json()["errors"][0]["code"], "forbidden");
     let res = as_(&srv, "alice-token", Method::GET, "/api/article/1", None).await;
     assert_eq!(res.json()["data"], ro("article", 1));
     // The author may.
@@ -209,4 +210,8 @@ async fn new_articles_belong_to_their_callers() {
         "relationships": {"author": {"data": {"type": "person", "id": "1"}}}}});
     let res = as_(&srv, "bob-token", Method::POST, "/api/article", Some(post)).await;
     assert_eq!(res.status, 404);
+    assert_eq!(
+        res.json()["errors"][0]["source"]["pointer"],
+        "/data/relationships/author/data"
+    );
 }

@@ -153,6 +153,7 @@ async fn the_hook_fills_skipped_and_hidden_fields_v6_2() {
     )
     .await;
     assert_eq!(res.status, 400);
+    assert_eq!(res.json()["errors"][0]["code"], "invalid_filter");
 }
 
 #[actix_web::test]

@@ -377,6 +377,11 @@ async fn post_hooks_see_only_success_documents_u4_5() {
             Ok(())
         });
     }
+    // A pre-hook's error document passes through no post-hook either.
+    hooks.pre(PreKind::GetResource, |req| match req.type_name() {
+        "tag" => Err(HookError::new(403)),
+        _ => Ok(()),
+    });
     let srv = Server::start_custom(
         false,
         Custom {
@@ -384,14 +389,15 @@ async fn post_hooks_see_only_success_documents_u4_5() {
             ..Custom::default()
         },
     );
-    for path in [
-        "/api",
-        "/api/person/9",
-        "/api/nothing",
-        "/api/person?sort=bogus",
+    for (path, status) in [
+        ("/api", 200),
+        ("/api/person/9", 404),
+        ("/api/nothing", 404),
+        ("/api/person?sort=bogus", 400),
+        ("/api/tag/1", 403),
     ] {
         let res = srv.get(path).await;
-        assert!(matches!(res.status, 200 | 400 | 404), "{path}");
+        assert_eq!(res.status, status, "{path}");
     }
     assert_eq!(calls.load(Ordering::SeqCst), 0);
     srv.get("/api/person/1").await;
@@ -556,7 +562,33 @@ async fn a_post_hook_panic_is_500_and_rolls_back_a3_2() {
     assert_eq!(res.status, 500);
     assert_eq!(internal_error(&mut res.json()), internal());
     assert_eq!(ids(&srv.get("/api/tag").await.json()), ["1", "2", "3"]);
-    // The connection went back to the pool usable.
-    let res = srv.get("/api/tag/1").await;
-    assert_eq!(res.status, 200);
+    // Both of the pool's connections are still usable, for reads and writes.
+    let ok = json!({"data": {"type": "person", "attributes": {"name": "Dave"}}});
+    assert_eq!(
+        srv.write(Method::POST, "/api/person", &ok).await.status,
+        201
+    );
+    for _ in 0..4 {
+        assert_eq!(srv.get("/api/tag/1").await.status, 200);
+        assert_eq!(srv.write(Method::POST, "/api/tag", &doc).await.status, 500);
+    }
+}
+
+#[actix_web::test]
+async fn a_panicking_context_extractor_is_500_a3_2() {
+    let mut hooks = Hooks::default();
+    hooks.pre(PreKind::GetResource, |_| Ok(()));
+    let custom = Custom {
+        hooks,
+        context: Some(Arc::new(|req, _| {
+            assert!(!req.headers().contains_key("x-boom"), "an extractor's bug");
+        })),
+        ..Custom::default()
+    };
+    let srv = Server::start_custom(false, custom);
+    let headers = [("Accept", "application/vnd.api+json"), ("X-Boom", "1")];
+    let res = srv.request(Method::GET, "/api/person/1", &headers).await;
+    assert_eq!(res.status, 500);
+    assert_eq!(internal_error(&mut res.json()), internal());
+    assert_eq!(srv.get("/api/person/1").await.status, 200);
 }

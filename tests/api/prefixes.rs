@@ -101,3 +101,24 @@ async fn prefixes_share_the_mount_point_e5_2() {
     );
     assert_eq!(srv.get("/m/api/tag/3").await.status, 404);
 }
+
+#[actix_web::test]
+async fn configure_mounts_one_scope_per_prefix_e5_2() {
+    // `/api` and `/v2` share no leading segment: `configure` leaves other routes alone.
+    let (api, lock) = Server::custom_api(false, tags_under("/v2"));
+    let srv = Server::started_with(
+        actix_test::start(move || {
+            App::new()
+                .configure(api.configure())
+                .route("/health", web::get().to(|| async { "ok" }))
+        }),
+        lock,
+    );
+    assert_eq!(srv.get("/v2/tag/1").await.status, 200);
+    assert_eq!(srv.get("/api/person/1").await.status, 200);
+    assert_eq!(srv.get("/api/tag/1").await.status, 404);
+    let res = srv
+        .send_unchecked(actix_web::http::Method::GET, "/health", &[], Vec::new())
+        .await;
+    assert_eq!((res.status, res.body.as_str()), (200, "ok"));
+}

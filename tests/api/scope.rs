@@ -105,6 +105,44 @@ async fn out_of_scope_rows_are_absent_everywhere_v4_2() {
     )]);
     let res = srv.get(&format!("/api/comment{q}")).await;
     assert_eq!(ids(&res.json()), Vec::<String>::new());
+    // A hidden person is no author: not by id, not as a sort key (nulls first, J1.7).
+    for (q, expected) in [
+        (
+            query(&[(
+                "filter[objects]",
+                r#"[{"name":"author","op":"eq","val":"2"}]"#,
+            )]),
+            vec![],
+        ),
+        (query(&[("filter[author]", "2")]), vec![]),
+        (
+            query(&[("filter[objects]", r#"[{"name":"author","op":"is_null"}]"#)]),
+            vec!["1", "4"],
+        ),
+        (
+            query(&[(
+                "filter[objects]",
+                r#"[{"name":"author","op":"is_not_null"}]"#,
+            )]),
+            vec!["2", "3"],
+        ),
+        (
+            query(&[("sort", "author.name,id")]),
+            vec!["1", "4", "2", "3"],
+        ),
+        // As with a NULL foreign key, `not` of a comparison with a hidden target is unknown.
+        (
+            query(&[(
+                "filter[objects]",
+                r#"[{"not":{"name":"author","op":"eq","val":"1"}}]"#,
+            )]),
+            vec!["3"],
+        ),
+    ] {
+        let res = srv.get(&format!("/api/comment{q}")).await;
+        assert_eq!(res.status, 200, "{q}: {}", res.body);
+        assert_eq!(ids(&res.json()), expected, "{q}");
+    }
     // Function evaluation and totals.
     let q = query(&[("eval_functions", r#"[{"name":"count","field":"id"}]"#)]);
     let res = srv.get(&format!("/api/eval/person{q}")).await;
@@ -194,12 +232,12 @@ async fn writes_cannot_reach_out_of_scope_rows_v4_2() {
     let res = srv.write(Method::PATCH, "/api/person/2", &patch).await;
     assert_eq!((res.status, res.json()), (404, not_found("person", "2")));
     let res = srv.request(Method::DELETE, "/api/person/2", &[]).await;
-    assert_eq!(res.status, 404);
+    assert_eq!((res.status, res.json()), (404, not_found("person", "2")));
     let link = json!({"data": [{"type": "comment", "id": "3"}]});
     let res = srv
         .write(Method::POST, "/api/person/2/relationships/comments", &link)
         .await;
-    assert_eq!(res.status, 404);
+    assert_eq!((res.status, res.json()), (404, not_found("person", "2")));
     // Linkage to an out-of-scope person is linkage to nobody.
     let post = json!({"data": {"type": "article", "attributes": {"title": "t"},
         "relationships": {"author": {"data": {"type": "person", "id": "2"}}}}});
@@ -214,8 +252,19 @@ async fn writes_cannot_reach_out_of_scope_rows_v4_2() {
         )
     );
     // Nothing was written.
-    let check = srv.get("/api/comment/3").await;
-    assert_eq!(check.json()["data"], ro("comment", 3));
+    let all = unscoped();
+    assert_eq!(
+        all.get("/api/person/2").await.json()["data"],
+        ro("person", 2)
+    );
+    assert_eq!(
+        all.get("/api/comment/3").await.json()["data"],
+        ro("comment", 3)
+    );
+    assert_eq!(
+        ids(&all.get("/api/article").await.json()),
+        ["1", "2", "3", "4"]
+    );
 }
 
 /// Articles change only when `author_id` is 1; comments only when theirs is 1.
@@ -308,4 +357,88 @@ async fn a_scope_is_a_function_of_the_request_v4_1() {
         .request(Method::GET, "/api/tag", &[("Accept", json)])
         .await;
     assert_eq!(ids(&res.json()), ["1", "2", "3"]);
+}
+
+/// The write database as it is, without scopes (to see what scoped writes left).
+fn unscoped() -> Server {
+    let options = crate::db::Options {
+        base_url: Some("http://localhost:8080"),
+        ..crate::db::Options::default()
+    };
+    let api = crate::db::open(crate::common::write_url(), options, 1).expect("write database");
+    Server::serve_scope(move || api.scope(), None)
+}
+
+#[actix_web::test]
+async fn writes_leave_out_of_scope_members_alone_v4_2() {
+    let srv = Server::start_custom(true, hidden_members());
+    // Article 1's tags are 1 and 2; tag 2 does not exist for the request.
+    let link = json!({"data": [{"type": "tag", "id": "3"}]});
+    let res = srv
+        .write(Method::PATCH, "/api/article/1/relationships/tags", &link)
+        .await;
+    assert_eq!(res.status, 204, "{}", res.body);
+    assert_eq!(
+        srv.get("/api/article/1/relationships/tags").await.json()["data"],
+        json!([{"type": "tag", "id": "3"}])
+    );
+    // Article 1's comments are 1 and 2; comment 2 does not exist for the request.
+    let link = json!({"data": []});
+    let res = srv
+        .write(
+            Method::PATCH,
+            "/api/article/1/relationships/comments",
+            &link,
+        )
+        .await;
+    assert_eq!(res.status, 204, "{}", res.body);
+    let all = unscoped();
+    assert_eq!(
+        all.get("/api/article/1/relationships/tags").await.json()["data"],
+        json!([{"type": "tag", "id": "2"}, {"type": "tag", "id": "3"}])
+    );
+    assert_eq!(
+        all.get("/api/article/1/relationships/comments")
+            .await
+            .json()["data"],
+        json!([{"type": "comment", "id": "2"}])
+    );
+}
+
+#[actix_web::test]
+async fn writes_cannot_take_rows_out_of_the_scope_v4_2() {
+    let srv = Server::start_custom(true, aged());
+    let post = json!({"data": {"type": "person", "attributes": {"name": "Dave"}}});
+    let res = srv.write(Method::POST, "/api/person", &post).await;
+    assert_eq!(
+        (res.status, res.json()),
+        (
+            403,
+            error_doc(
+                json!({"status": "403", "code": "forbidden", "title": "Forbidden",
+                "detail": "The resource of type \"person\" this request creates would be outside its scope."})
+            )
+        )
+    );
+    let patch = json!({"data": {"type": "person", "id": "1", "attributes": {"age": null}}});
+    let res = srv.write(Method::PATCH, "/api/person/1", &patch).await;
+    assert_eq!(
+        (res.status, res.json()),
+        (
+            403,
+            error_doc(
+                json!({"status": "403", "code": "forbidden", "title": "Forbidden",
+                "detail": "The resource of type \"person\" with id \"1\" cannot be changed by this request."})
+            )
+        )
+    );
+    let all = unscoped();
+    assert_eq!(
+        all.get("/api/person/1").await.json()["data"],
+        ro("person", 1)
+    );
+    assert_eq!(ids(&all.get("/api/person").await.json()), ["1", "2", "3"]);
+    let post = json!({"data": {"type": "person", "attributes": {"name": "Dave", "age": 40}}});
+    let res = srv.write(Method::POST, "/api/person", &post).await;
+    assert_eq!(res.status, 201);
 }

@@ -30,6 +30,11 @@ fn hooked() -> Custom {
                 person.attributes.insert("nickname".into(), json!("Al"));
                 person.relationships.remove("comments");
                 person.relationships["articles"]["data"] = json!([]);
+                // Linkage is restless's: a relationship of the hook's own is dropped.
+                person.relationships.insert(
+                    "mentor".into(),
+                    json!({"data": {"type": "person", "id": "9"}}),
+                );
                 person.meta_mut().insert("abbreviated".into(), json!(true));
                 Ok(())
             }),

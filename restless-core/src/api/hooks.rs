@@ -293,7 +293,7 @@ impl Api {
             Target::RelationshipWrite(t, id, r, change, _) => {
                 let kind = match change {
                     Change::Add => PostKind::PostRelationship,
-                    Change::Replace => PostKind::PatchRelationship,
+                    Change::Replace | Change::Clear => PostKind::PatchRelationship,
                     Change::Remove => PostKind::DeleteRelationship,
                 };
                 (kind, *t, Some(id), Some(*r))

@@ -207,6 +207,12 @@ impl Api {
         common
     }
 
+    /// Every distinct prefix routes start with, longest first: the manager's and the types'
+    /// own (V2 `url_prefix`).
+    pub fn prefixes(&self) -> &[String] {
+        &self.prefixes
+    }
+
     /// The options.
     pub fn config(&self) -> &ApiConfig {
         &self.config

@@ -74,6 +74,7 @@ impl Ctx<'_> {
             conds.push(Cond::Filter(scope.clone()));
         }
         Query {
+            scopes: &self.scopes.read,
             schema: self.schema,
             t,
             conds,
@@ -249,6 +250,7 @@ pub(crate) fn related_single<C: Database>(
     }
     let set = ctx.shape().set(rel.target);
     let query = Query {
+        scopes: &[],
         schema: ctx.schema,
         t: rel.target,
         conds,

@@ -219,6 +219,7 @@ pub(crate) fn scoped_keys<C: Database>(
         let mut all = vec![Cond::In(key.column, chunk.to_vec())];
         all.extend(conds.iter().cloned());
         let query = Query {
+            scopes: &[],
             schema,
             t,
             conds: all,
@@ -288,6 +289,7 @@ pub(crate) fn load_by_keys<C: Database>(
         let mut conds = vec![Cond::In(key, chunk.to_vec())];
         conds.extend(scope.clone().map(Cond::Filter));
         let query = Query {
+            scopes: &[],
             schema,
             t,
             conds,
@@ -307,6 +309,36 @@ pub(crate) fn load_by_keys<C: Database>(
     hide_out_of_scope(db, schema, &mut batch)?;
     load_linkage(db, schema, &mut batch, &widen(schema, t, needed))?;
     Ok(batch)
+}
+
+/// ` AND` the member (column `member_col` of the relationship's table, aliased `t0`) is within
+/// the target's read scope `scope` (V4.2).
+pub(crate) fn push_member_scope(
+    sql: &mut Sql,
+    schema: &Schema,
+    rel: &crate::schema::Rel,
+    member_col: &str,
+    scope: &crate::query::filter::Filter,
+    now: Option<&crate::query::filter::Now>,
+) {
+    sql.push(" AND ");
+    if let RelationshipKind::ManyToMany { .. } = rel.kind {
+        // The join table's row: its target must be in scope.
+        let inner = sql.next_alias("s");
+        let target = schema.meta(rel.target);
+        sql.column(T0, member_col).push(" IN (SELECT ");
+        sql.column(&inner, target.key().column)
+            .push(" FROM ")
+            .table(target.table)
+            .push(" AS ")
+            .ident(&inner)
+            .push(" WHERE ");
+        push_filter(sql, scope, &inner, now);
+        sql.push(")");
+    } else {
+        // The target's own table.
+        push_filter(sql, scope, T0, now);
+    }
 }
 
 /// One statement per needed to-many relationship for all rows of the batch (H8.2).
@@ -368,22 +400,7 @@ fn load_linkage<C: Database>(
             super::sql::push_cond(&mut sql, &Cond::In(owner_col, chunk.to_vec()), None);
             // Out-of-scope members are left out (V4.2).
             if let Some(scope) = &scope {
-                sql.push(" AND ");
-                if let RelationshipKind::ManyToMany { .. } = rel.kind {
-                    let inner = sql.next_alias("s");
-                    let target = schema.meta(rel.target);
-                    sql.column(T0, target_col).push(" IN (SELECT ");
-                    sql.column(&inner, target_key.column)
-                        .push(" FROM ")
-                        .table(target.table)
-                        .push(" AS ")
-                        .ident(&inner)
-                        .push(" WHERE ");
-                    push_filter(&mut sql, scope, &inner, now.as_ref());
-                    sql.push(")");
-                } else {
-                    push_filter(&mut sql, scope, T0, now.as_ref());
-                }
+                push_member_scope(&mut sql, schema, rel, target_col, scope, now.as_ref());
             }
             sql.push(" ORDER BY ");
             push_sort_value(&mut sql, T0, owner_col, owner_kind, false);
@@ -496,7 +513,17 @@ pub(crate) fn objects(
                 }
             }
             let (a, mut r, m) = object.into_parts();
-            // Linkage stays restless's.
+            // Linkage stays restless's: no relationship of the hook's own, and every kept one
+            // shows restless's linkage.
+            r.retain(|name, _| linkage.contains_key(name));
+            if r.values().any(|o| !o.is_object()) {
+                let e = SerializeError::detail(format!(
+                    "A serialization hook of type \"{}\" left a relationship that is no object.",
+                    meta.type_name
+                ));
+                failures.push(serialization_failure(meta.type_name, &id, place, e));
+                continue;
+            }
             for (name, data) in linkage {
                 if let Some(Value::Object(o)) = r.get_mut(&name) {
                     o.insert("data".into(), data);

@@ -51,6 +51,14 @@ pub(crate) fn push_filter(sql: &mut Sql, filter: &Filter, alias: &str, now: Opti
             }
             sql.push(")");
         }
+        Filter::ToOne { filter, .. } => push_filter(sql, filter, alias, now),
+        Filter::When { cond, then } => {
+            sql.push("(CASE WHEN ");
+            push_filter(sql, cond, alias, now);
+            sql.push(" THEN ");
+            push_filter(sql, then, alias, now);
+            sql.push(" END)");
+        }
         Filter::Not(inner) => {
             sql.push("NOT (");
             push_filter(sql, inner, alias, now);

@@ -52,6 +52,9 @@ pub(crate) struct Query<'a> {
     pub(crate) ignore_case: bool,
     /// The database clock, when a filter uses current-time markers.
     pub(crate) now: Option<Now>,
+    /// Read scopes by type index: a sort or group join to an out-of-scope row finds nothing
+    /// (V4.2). Empty when no type has one.
+    pub(crate) scopes: &'a [Option<Filter>],
 }
 
 /// One LEFT JOIN along a to-one path.
@@ -100,6 +103,10 @@ impl Query<'_> {
             sql.column(&j.alias, target.key().column)
                 .push(" = ")
                 .column(parent_alias, fk.column);
+            if let Some(scope) = self.scopes.get(rel.target).and_then(Option::as_ref) {
+                sql.push(" AND ");
+                push_filter(sql, scope, &j.alias, self.now.as_ref());
+            }
         }
     }
 
@@ -526,6 +533,7 @@ mod tests {
             desc: false,
         }];
         let query = Query {
+            scopes: &[],
             schema: &schema,
             t: 0,
             conds: Vec::new(),
@@ -578,6 +586,7 @@ mod tests {
             desc: true,
         }];
         let query = |sort: &'static [SortTerm]| Query {
+            scopes: &[],
             schema: &schema,
             t: 0,
             conds: vec![Cond::Eq("id", SqlValue::Integer(1))],

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::fetch::{self, Ctx};
-use super::{Db, Output};
+use super::{objects, Db, Output};
 use crate::backend::{Database, Sql};
 use crate::error::{Error, ErrorCode};
 use crate::meta::RelationshipKind;
@@ -43,6 +43,8 @@ pub(crate) enum Change {
     Replace,
     Add,
     Remove,
+    /// Every member goes, in scope or not: a deletion's dependents (Q1.3).
+    Clear,
 }
 
 fn not_found(schema: &Schema, t: usize, id: &str) -> Error {
@@ -67,6 +69,34 @@ fn check_id(sent: Option<&str>, id: &str) -> Result<(), Error> {
     ))
 }
 
+/// O2.1 steps 10–11: the client's id, if the type accepts one and it is a valid one.
+fn client_key(schema: &Schema, t: usize, sent: Option<&str>) -> Result<Option<SqlValue>, Error> {
+    let meta = schema.meta(t);
+    match sent {
+        None => Ok(None),
+        Some(_) if !schema.types[t].config.allow_client_generated_ids => Err(Error::problem(
+            ErrorCode::ClientIdForbidden,
+            "/data/id",
+            format!(
+                "Client-generated ids are not allowed for type \"{}\".",
+                meta.type_name
+            ),
+        )),
+        Some(id) => SqlValue::parse_id(meta.key().kind(), id)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::problem(
+                    ErrorCode::InvalidDocument,
+                    "/data/id",
+                    format!(
+                        "\"{id}\" is not a valid id for type \"{}\".",
+                        meta.type_name
+                    ),
+                )
+            }),
+    }
+}
+
 /// `POST P/T` (O).
 pub(crate) fn create<C: Database>(
     db: &mut Db<'_, C>,
@@ -76,33 +106,10 @@ pub(crate) fn create<C: Database>(
 ) -> Result<Written, Error> {
     let schema = ctx.schema;
     let meta = schema.meta(t);
-    let config = &schema.types[t].config;
     let raw = request::raw_resource(doc, false)?;
     request::check_type(meta.type_name, raw.type_name, "/data/type")?;
-    let client_key = match raw.id {
-        None => None,
-        Some(_) if !config.allow_client_generated_ids => {
-            return Err(Error::problem(
-                ErrorCode::ClientIdForbidden,
-                "/data/id",
-                format!(
-                    "Client-generated ids are not allowed for type \"{}\".",
-                    meta.type_name
-                ),
-            ))
-        }
-        Some(id) => Some(SqlValue::parse_id(meta.key().kind(), id).ok_or_else(|| {
-            Error::problem(
-                ErrorCode::InvalidDocument,
-                "/data/id",
-                format!(
-                    "\"{id}\" is not a valid id for type \"{}\".",
-                    meta.type_name
-                ),
-            )
-        })?),
-    };
-    // Step 12: the deserialization hook (V6.2).
+    client_key(schema, t, raw.id)?;
+    // Step 12: the deserialization hook (V6.2); steps 9–11 again on what it left.
     let hooked = deserialize(ctx, t, doc, true)?;
     let (raw, values) = match &hooked {
         Some((doc, values)) => {
@@ -112,6 +119,7 @@ pub(crate) fn create<C: Database>(
         }
         None => (raw, Vec::new()),
     };
+    let client_key = client_key(schema, t, raw.id)?;
     let mut input = request::resource_input(schema, t, &raw, true)?;
     input.attributes.extend(values);
     if let (Some(key), Some(id)) = (&client_key, raw.id) {
@@ -161,6 +169,18 @@ pub(crate) fn create<C: Database>(
         Ok(key)
     });
     let key = explain(db, schema, t, None, &raw, key)?;
+    // A resource the request could not see afterwards is not for it to create (V4.2).
+    if db.scopes.read(t).is_some()
+        && objects::scoped_keys(db, schema, t, std::slice::from_ref(&key), false)?.is_empty()
+    {
+        return Err(Error::Missing {
+            code: ErrorCode::Forbidden,
+            detail: format!(
+                "The resource of type \"{}\" this request creates would be outside its scope.",
+                meta.type_name
+            ),
+        });
+    }
 
     let id = key
         .to_id()
@@ -256,7 +276,14 @@ pub(crate) fn update<C: Database>(
         update_row(db, schema, t, &key, &input, &targets, now.as_ref())
     });
     explain(db, schema, t, Some(&key), &raw, written)?;
-    let after = snapshot(db, ctx, t, &key)?.ok_or_else(|| not_found(schema, t, id))?;
+    // A change that takes the resource out of the request's scope is not the request's to make.
+    let after = snapshot(db, ctx, t, &key)?.ok_or_else(|| Error::Missing {
+        code: ErrorCode::Forbidden,
+        detail: format!(
+            "The resource of type \"{}\" with id \"{id}\" cannot be changed by this request.",
+            meta.type_name
+        ),
+    })?;
     // What the client sent, before any deserialization hook: its view of the resource (P4.1).
     let sent = request::raw_resource(doc, true)?;
     if unchanged_but_sent(&before, &after, &sent, &input, schema, t) {
@@ -286,25 +313,33 @@ pub(crate) fn delete<C: Database>(
     for (r, rel) in schema.rels[t].iter().enumerate() {
         match rel.kind {
             RelationshipKind::ToMany { .. } => {
-                let members = members(db, schema, t, r, &key, None)?;
-                if let Some(first) = members.first() {
-                    if !fk_nullable(schema, t, r) {
-                        let target = schema.meta(rel.target).type_name;
-                        return Err(Error::Missing {
-                            code: ErrorCode::RequiredRelationship,
-                            detail: format!(
-                                "Cannot delete \"{}\" \"{id}\": \"{target}\" \"{}\" requires its \"{}\".",
-                                meta.type_name,
-                                first.to_id().unwrap_or_default(),
-                                inverse_name(schema, t, r)
-                            ),
-                        });
-                    }
+                if !fk_nullable(schema, t, r)
+                    && !members(db, schema, t, r, &key, None, false)?.is_empty()
+                {
+                    // Name a dependent only if the request may see it (V4.2).
+                    let visible = members(db, schema, t, r, &key, None, true)?;
+                    let target = schema.meta(rel.target).type_name;
+                    let detail = match visible.first() {
+                        Some(first) => format!(
+                            "Cannot delete \"{}\" \"{id}\": \"{target}\" \"{}\" requires its \"{}\".",
+                            meta.type_name,
+                            first.to_id().unwrap_or_default(),
+                            inverse_name(schema, t, r)
+                        ),
+                        None => format!(
+                            "Cannot delete \"{}\" \"{id}\": other resources require it.",
+                            meta.type_name
+                        ),
+                    };
+                    return Err(Error::Missing {
+                        code: ErrorCode::RequiredRelationship,
+                        detail,
+                    });
                 }
-                set_to_many(db, schema, t, r, &key, &[], Change::Replace, None)?;
+                set_to_many(db, schema, t, r, &key, &[], Change::Clear, None)?;
             }
             RelationshipKind::ManyToMany { .. } => {
-                set_to_many(db, schema, t, r, &key, &[], Change::Replace, None)?;
+                set_to_many(db, schema, t, r, &key, &[], Change::Clear, None)?;
             }
             RelationshipKind::ToOne { .. } => {}
         }
@@ -380,7 +415,7 @@ pub(crate) fn relationship<C: Database>(
             .and_then(|m| m.get(rel.name))
             .and_then(|o| o.get("data"));
         let linkage = match change {
-            Change::Replace => data.clone(),
+            Change::Replace | Change::Clear => data.clone(),
             Change::Add => changed_linkage(current, data, true),
             Change::Remove => changed_linkage(current, data, false),
         };

@@ -96,20 +96,30 @@ pub(super) fn check_write_scope<C: Database>(
         .iter()
         .filter_map(SqlValue::to_id)
         .collect();
-    match keys
+    let Some(key) = keys
         .iter()
         .find(|k| k.to_id().is_none_or(|id| !allowed.contains(&id)))
-    {
-        None => Ok(()),
-        Some(key) => Err(Error::Missing {
-            code: crate::error::ErrorCode::Forbidden,
-            detail: format!(
-                "The resource of type \"{}\" with id \"{}\" cannot be changed by this request.",
-                schema.meta(t).type_name,
-                key.to_id().unwrap_or_default()
-            ),
-        }),
-    }
+    else {
+        return Ok(());
+    };
+    let type_name = schema.meta(t).type_name;
+    // A row the request cannot see is not named (V4.2).
+    let visible =
+        !objects::scoped_keys(db, schema, t, std::slice::from_ref(key), false)?.is_empty();
+    let detail = if visible {
+        format!(
+            "The resource of type \"{type_name}\" with id \"{}\" cannot be changed by this request.",
+            key.to_id().unwrap_or_default()
+        )
+    } else {
+        format!(
+            "A resource of type \"{type_name}\" it would change cannot be changed by this request."
+        )
+    };
+    Err(Error::Missing {
+        code: crate::error::ErrorCode::Forbidden,
+        detail,
+    })
 }
 
 /// The column values of an INSERT or UPDATE: attributes, then to-one foreign keys.

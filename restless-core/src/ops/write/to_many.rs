@@ -52,8 +52,13 @@ pub(super) fn members<C: Database>(
     r: usize,
     owner: &SqlValue,
     among: Option<&[SqlValue]>,
+    scoped: bool,
 ) -> Result<Vec<SqlValue>, Error> {
     let rel = schema.rel(t, r);
+    // Out-of-scope members do not exist for the request (V4.2), except to a deletion that
+    // must clear every dependent row.
+    let scope = db.scopes.read(rel.target).filter(|_| scoped).cloned();
+    let now = db.now;
     let target = schema.meta(rel.target);
     let (table, owner_col, member_col, kind) = match rel.kind {
         RelationshipKind::ToMany { table, foreign_key } => {
@@ -88,6 +93,16 @@ pub(super) fn members<C: Database>(
             sql.push(" AND ");
             push_cond(&mut sql, &Cond::In(member_col, among.to_vec()), None);
         }
+        if let Some(scope) = &scope {
+            crate::ops::objects::push_member_scope(
+                &mut sql,
+                schema,
+                rel,
+                member_col,
+                scope,
+                now.as_ref(),
+            );
+        }
         sql.push(" ORDER BY ").column(T0, member_col);
         out.extend(db.load(sql)?.into_iter().map(|r| r.get(0).clone()));
     }
@@ -112,6 +127,9 @@ pub(super) fn set_to_many<C: Database>(
     let rel = *schema.rel(t, r);
     let target = schema.meta(rel.target);
     let ids: HashSet<String> = keys.iter().filter_map(SqlValue::to_id).collect();
+    // A deletion clears every member, in scope or not; otherwise only in-scope members exist.
+    let scoped = change != Change::Clear;
+    let change = if scoped { change } else { Change::Replace };
     match rel.kind {
         RelationshipKind::ToOne { .. } => Ok(0),
         RelationshipKind::ToMany { table, foreign_key } => {
@@ -119,14 +137,14 @@ pub(super) fn set_to_many<C: Database>(
                 Change::Add if db.scopes.write(rel.target).is_none() || keys.is_empty() => {
                     Vec::new()
                 }
-                Change::Add => members(db, schema, t, r, owner, Some(keys))?,
-                Change::Replace => members(db, schema, t, r, owner, None)?,
+                Change::Add => members(db, schema, t, r, owner, Some(keys), scoped)?,
+                Change::Replace | Change::Clear => members(db, schema, t, r, owner, None, scoped)?,
                 Change::Remove if keys.is_empty() => Vec::new(),
-                Change::Remove => members(db, schema, t, r, owner, Some(keys))?,
+                Change::Remove => members(db, schema, t, r, owner, Some(keys), scoped)?,
             };
             let removed: Vec<SqlValue> = match change {
                 Change::Add => Vec::new(),
-                Change::Replace => current
+                Change::Replace | Change::Clear => current
                     .iter()
                     .filter(|k| k.to_id().is_none_or(|id| !ids.contains(&id)))
                     .cloned()
@@ -190,16 +208,27 @@ pub(super) fn set_to_many<C: Database>(
         } => {
             let mut removed = 0;
             let to_insert: Vec<SqlValue> = match change {
-                Change::Replace => {
+                Change::Replace | Change::Clear
+                    if scoped && db.scopes.read(rel.target).is_some() =>
+                {
+                    // Links to out-of-scope targets stay.
+                    let current = members(db, schema, t, r, owner, None, true)?;
+                    for chunk in current.chunks(IN_CHUNK) {
+                        removed += unlink(db, (table, local), owner, Some((remote, chunk)))?;
+                    }
+                    keys.to_vec()
+                }
+                Change::Replace | Change::Clear => {
                     removed = unlink(db, (table, local), owner, None)?;
                     keys.to_vec()
                 }
                 Change::Add if keys.is_empty() => Vec::new(),
                 Change::Add => {
-                    let present: HashSet<String> = members(db, schema, t, r, owner, Some(keys))?
-                        .iter()
-                        .filter_map(SqlValue::to_id)
-                        .collect();
+                    let present: HashSet<String> =
+                        members(db, schema, t, r, owner, Some(keys), scoped)?
+                            .iter()
+                            .filter_map(SqlValue::to_id)
+                            .collect();
                     keys.iter()
                         .filter(|k| k.to_id().is_none_or(|id| !present.contains(&id)))
                         .cloned()

@@ -213,6 +213,18 @@ pub(crate) enum Filter {
         hop: Hop,
         filter: Box<Filter>,
     },
+    /// A comparison of a to-one relationship's linkage (its foreign key on the owner's row);
+    /// `hop` lets a read scope on the target hide targets it excludes (V4.2).
+    ToOne {
+        hop: Hop,
+        filter: Box<Filter>,
+    },
+    /// `then` where `cond` holds, unknown (NULL) elsewhere: a comparison with a foreign key
+    /// whose target is out of scope behaves as one with a NULL foreign key.
+    When {
+        cond: Box<Filter>,
+        then: Box<Filter>,
+    },
     Custom {
         field: &'static FieldMeta,
         template: &'static str,
@@ -230,6 +242,28 @@ impl Filter {
             }
             Filter::Or(parts) => Filter::Or(parts.into_iter().map(|p| p.scoped(scopes)).collect()),
             Filter::Not(inner) => Filter::Not(Box::new(inner.scoped(scopes))),
+            // An out-of-scope target is no target: the linkage is null (V4.2).
+            Filter::ToOne { hop, filter } => match scopes.get(hop.target).cloned().flatten() {
+                Some(scope) => {
+                    let target = Filter::Related {
+                        hop: hop.clone(),
+                        filter: Box::new(scope),
+                    };
+                    match *filter {
+                        // `is_null` holds for a hidden target, `is_not_null` does not.
+                        Filter::Null { negated: false, .. } => {
+                            Filter::Or(vec![*filter, Filter::Not(Box::new(target))])
+                        }
+                        Filter::Null { negated: true, .. } => Filter::And(vec![*filter, target]),
+                        // A comparison with a hidden target is unknown, as with NULL (M2.4).
+                        other => Filter::When {
+                            cond: Box::new(target),
+                            then: Box::new(other),
+                        },
+                    }
+                }
+                None => Filter::ToOne { hop, filter },
+            },
             Filter::Related { hop, filter } => {
                 let inner = filter.scoped(scopes);
                 let filter = match scopes.get(hop.target).cloned().flatten() {
@@ -249,7 +283,10 @@ impl Filter {
     pub(crate) fn has_markers(&self) -> bool {
         match self {
             Filter::And(fs) | Filter::Or(fs) => fs.iter().any(Filter::has_markers),
-            Filter::Not(f) | Filter::Related { filter: f, .. } => f.has_markers(),
+            Filter::Not(f)
+            | Filter::Related { filter: f, .. }
+            | Filter::ToOne { filter: f, .. } => f.has_markers(),
+            Filter::When { cond, then } => cond.has_markers() || then.has_markers(),
             Filter::Compare {
                 operand: Operand::Marker(..),
                 ..
@@ -426,14 +463,6 @@ pub(crate) fn parse_simple(
         let rel = *schema.rel(t, r);
         let target = schema.meta(rel.target);
         let keys = ids(target.key().kind());
-        if let Some(fk) = schema.fk_field(t, r) {
-            return Ok(Filter::In {
-                column: fk.column,
-                kind: fk.kind(),
-                values: keys,
-                negated: false,
-            });
-        }
         let resolver = Resolver {
             schema,
             limits,
@@ -441,6 +470,17 @@ pub(crate) fn parse_simple(
             objects: 0,
             all_fields: false,
         };
+        if let Some(fk) = schema.fk_field(t, r) {
+            return Ok(Filter::ToOne {
+                hop: resolver.hop(t, r),
+                filter: Box::new(Filter::In {
+                    column: fk.column,
+                    kind: fk.kind(),
+                    values: keys,
+                    negated: false,
+                }),
+            });
+        }
         let inner = Filter::In {
             column: target.key().column,
             kind: target.key().kind(),

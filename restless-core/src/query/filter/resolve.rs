@@ -257,9 +257,12 @@ impl Resolver<'_> {
                             .fk_field(t, r)
                             .map(|f| f.column)
                             .unwrap_or_default();
-                        Ok(Filter::Null {
-                            column,
-                            negated: op == Op::IsNotNull,
+                        Ok(Filter::ToOne {
+                            hop: self.hop(t, r),
+                            filter: Box::new(Filter::Null {
+                                column,
+                                negated: op == Op::IsNotNull,
+                            }),
                         })
                     }
                     Op::Cmp(Cmp::Eq | Cmp::Ne) | Op::In | Op::NotIn => {
@@ -281,19 +284,24 @@ impl Resolver<'_> {
                             _ => 1,
                         };
                         let values = self.id_values(key_kind, val, list, op_name, path, name)?;
-                        if values.is_empty() && sent > 0 {
+                        let compare = if values.is_empty() && sent > 0 {
                             // Only ids that cannot exist: compared with them, a NULL foreign
                             // key stays unknown, as in SQL (M2.4, M4.7).
-                            return Ok(Filter::SelfCompare {
+                            Filter::SelfCompare {
                                 column: fk.column,
                                 holds: negated,
-                            });
-                        }
-                        Ok(Filter::In {
-                            column: fk.column,
-                            kind: fk.kind(),
-                            values,
-                            negated,
+                            }
+                        } else {
+                            Filter::In {
+                                column: fk.column,
+                                kind: fk.kind(),
+                                values,
+                                negated,
+                            }
+                        };
+                        Ok(Filter::ToOne {
+                            hop: self.hop(t, r),
+                            filter: Box::new(compare),
                         })
                     }
                     _ => Err(not_applicable("to-one relationship")),
