@@ -11,7 +11,7 @@
 //!   article answer 403 `forbidden`. A new article without an `author` is the caller's.
 //! - Every document's `meta.caller` is the caller's person id.
 //!
-//! Environment as the blog example's: `DATABASE_URL` (default `auth.db`), `PORT` (default
+//! Environment as the blog example's (`--seed bench` included): `DATABASE_URL` (default `auth.db`), `PORT` (default
 //! 8080), `SEED=0` or `--no-seed`.
 
 mod access;
@@ -31,13 +31,19 @@ use actix_web::{App, HttpServer};
 #[actix_web::main]
 async fn main() -> Result<(), db::BoxError> {
     env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
-    let settings::Settings { url, port, seed } = settings::Settings::from_env("auth.db")?;
+    let settings::Settings {
+        url,
+        port,
+        seed,
+        bench,
+    } = settings::Settings::from_env("auth.db")?;
     let tokens = std::env::var("API_TOKENS").unwrap_or_else(|_| "alice-token:1,bob-token:2".into());
     let tokens = access::parse_tokens(&tokens)?;
     let api = db::open_custom(
         &url,
         db::Options {
             seed,
+            bench,
             functions: true,
             writes: true,
             to_many_writes: true,

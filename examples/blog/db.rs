@@ -13,7 +13,7 @@ use restless::{
 };
 
 use crate::models::{Article, Comment, Person, Tag};
-use crate::seed::{seed, Dialect};
+use crate::seed::{seed, seed_bench, Dialect};
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("examples/blog/migrations/sqlite");
 #[cfg(feature = "postgres")]
@@ -70,6 +70,8 @@ impl BlogApi {
 pub(crate) struct Options {
     /// Insert fixture F when the schema is created (first start).
     pub(crate) seed: bool,
+    /// Seed the bench-scale data set instead of fixture F (`--seed bench`).
+    pub(crate) bench: bool,
     /// Drop and recreate the schema first (tests only).
     pub(crate) reset: bool,
     /// Fixed `scheme://host[:port]` for links instead of the request's.
@@ -208,7 +210,11 @@ where
     let applied = conn.run_pending_migrations(migrations())?;
     let first_start = applied.iter().any(|v| v.to_string() == "20240101000000");
     if first_start && options.seed {
-        seed(&mut *conn, dialect)?;
+        if options.bench {
+            seed_bench(&mut *conn, dialect)?;
+        } else {
+            seed(&mut *conn, dialect)?;
+        }
     }
     Ok(())
 }

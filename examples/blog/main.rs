@@ -3,8 +3,9 @@
 //!
 //! Environment: `DATABASE_URL` (default `blog.db`; `postgres://...` and `mysql://...` need the
 //! `postgres` / `mysql` features), `PORT` (default 8080), `SEED=0` or `--no-seed` to start on an
-//! empty database, `RESTLESS_SERVER_TIMING=1` to add `Server-Timing` headers with statement
-//! counts.
+//! empty database, `--seed bench` or `SEED=bench` for the bench-scale data set (1,000 people,
+//! 10,000 articles, 50,000 comments) instead of fixture F, `RESTLESS_SERVER_TIMING=1` to add
+//! `Server-Timing` headers with statement counts.
 
 mod db;
 mod models;
@@ -17,11 +18,17 @@ use actix_web::{App, HttpServer};
 #[actix_web::main]
 async fn main() -> Result<(), db::BoxError> {
     env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
-    let settings::Settings { url, port, seed } = settings::Settings::from_env("blog.db")?;
+    let settings::Settings {
+        url,
+        port,
+        seed,
+        bench,
+    } = settings::Settings::from_env("blog.db")?;
     let api = db::open(
         &url,
         db::Options {
             seed,
+            bench,
             reset: false,
             base_url: None,
             server_timing: std::env::var("RESTLESS_SERVER_TIMING").is_ok_and(|v| v == "1"),

@@ -1,4 +1,5 @@
-//! Fixture F: the blog's example data, inserted on first start.
+//! Fixture F, the blog's example data, inserted on first start; or the bench-scale data set
+//! (`--seed bench`) the load harness measures.
 
 /// The fixture rows, with explicit ids; the same SQL runs on every dialect.
 ///
@@ -71,6 +72,145 @@ pub(crate) fn seed<C: diesel::connection::SimpleConnection>(
     dialect: Dialect,
 ) -> diesel::QueryResult<()> {
     conn.batch_execute(SEED_SQL)?;
+    if dialect == Dialect::Postgres {
+        conn.batch_execute(POSTGRES_SEQUENCES_SQL)?;
+    }
+    Ok(())
+}
+
+/// The bench-scale data set's sizes (issue 12): people, articles, comments, tags.
+pub(crate) const BENCH_SIZES: (u32, u32, u32, u32) = (1_000, 10_000, 50_000, 50);
+
+/// SplitMix64: a small deterministic generator, so that every run seeds the same rows.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: u32) -> u32 {
+        u32::try_from(self.next() % u64::from(n)).unwrap_or(0)
+    }
+}
+
+const WORDS: [&str; 16] = [
+    "rust", "diesel", "actix", "json", "api", "query", "filter", "sort", "page", "include",
+    "serde", "tokio", "async", "schema", "index", "cache",
+];
+
+fn words(rng: &mut Rng, n: u32) -> String {
+    (0..n)
+        .map(|_| WORDS[rng.below(16) as usize])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn timestamp(rng: &mut Rng) -> String {
+    format!(
+        "'2023-{:02}-{:02} {:02}:{:02}:{:02}'",
+        1 + rng.below(12),
+        1 + rng.below(28),
+        rng.below(24),
+        rng.below(60),
+        rng.below(60)
+    )
+}
+
+fn or_null(null: bool, value: impl FnOnce() -> String) -> String {
+    if null {
+        "NULL".into()
+    } else {
+        value()
+    }
+}
+
+/// `INSERT INTO table (columns) VALUES ...` in statements of at most 500 rows.
+fn inserts(table: &str, columns: &str, rows: &[String]) -> String {
+    rows.chunks(500)
+        .map(|chunk| {
+            format!(
+                "INSERT INTO {table} ({columns}) VALUES {};\n",
+                chunk.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// Inserts the bench-scale data set into an empty blog schema: 1,000 people, 10,000 articles,
+/// 50,000 comments, 50 tags and about 3 tags per article, with some NULL ages, birthdays,
+/// bodies, ratings, dates and foreign keys. Deterministic: every run writes the same rows.
+///
+/// # Errors
+/// Fails when a statement fails (for example on a database that already holds rows).
+pub(crate) fn seed_bench<C: diesel::connection::SimpleConnection>(
+    conn: &mut C,
+    dialect: Dialect,
+) -> diesel::QueryResult<()> {
+    let (people, articles, comments, tags) = BENCH_SIZES;
+    let mut rng = Rng(0x5EED);
+    let mut sql = String::from("BEGIN;\n");
+    let rows: Vec<String> = (1..=people)
+        .map(|i| {
+            let age = or_null(i % 10 == 0, || (18 + rng.below(60)).to_string());
+            let birthday = or_null(i % 7 == 0, || {
+                format!(
+                    "'{}-{:02}-{:02}'",
+                    1950 + rng.below(55),
+                    1 + rng.below(12),
+                    1 + rng.below(28)
+                )
+            });
+            let created = or_null(i % 13 == 0, || timestamp(&mut rng));
+            format!("({i}, 'person{i:04}', {age}, {birthday}, {created})")
+        })
+        .collect();
+    sql += &inserts("person", "id, name, age, birthday, created_at", &rows);
+    let rows: Vec<String> = (1..=tags).map(|i| format!("({i}, 'tag{i:02}')")).collect();
+    sql += &inserts("tag", "id, name", &rows);
+    let mut links = Vec::new();
+    let rows: Vec<String> = (1..=articles)
+        .map(|i| {
+            let title = format!("'Article {i}: {}'", words(&mut rng, 3));
+            let body = or_null(i % 4 == 0, || format!("'{}'", words(&mut rng, 16)));
+            let rating = or_null(i % 6 == 0, || {
+                format!("{:.1}", f64::from(rng.below(50)) / 10.0)
+            });
+            let published = or_null(i % 5 == 0, || timestamp(&mut rng));
+            let author = or_null(i % 50 == 0, || (1 + rng.below(people)).to_string());
+            let mut chosen = Vec::new();
+            for _ in 0..2 + rng.below(3) {
+                let tag = 1 + rng.below(tags);
+                if !chosen.contains(&tag) {
+                    chosen.push(tag);
+                    links.push(format!("({i}, {tag})"));
+                }
+            }
+            format!("({i}, {title}, {body}, {rating}, {published}, {author})")
+        })
+        .collect();
+    sql += &inserts(
+        "article",
+        "id, title, body, rating, published_at, author_id",
+        &rows,
+    );
+    sql += &inserts("article_tag", "article_id, tag_id", &links);
+    let rows: Vec<String> = (1..=comments)
+        .map(|i| {
+            let content = format!("'Comment {i}: {}'", words(&mut rng, 6));
+            let article = or_null(i % 100 == 0, || (1 + rng.below(articles)).to_string());
+            let author = or_null(i % 97 == 0, || (1 + rng.below(people)).to_string());
+            format!("({i}, {content}, {article}, {author})")
+        })
+        .collect();
+    sql += &inserts("comment", "id, content, article_id, author_id", &rows);
+    sql += "COMMIT;\n";
+    conn.batch_execute(&sql)?;
     if dialect == Dialect::Postgres {
         conn.batch_execute(POSTGRES_SEQUENCES_SQL)?;
     }

@@ -10,6 +10,8 @@ pub(crate) struct Settings {
     pub(crate) port: u16,
     /// Seed fixture F on first start, unless `--no-seed` or `SEED=0`.
     pub(crate) seed: bool,
+    /// Seed the bench-scale data set instead: `--seed bench` or `SEED=bench`.
+    pub(crate) bench: bool,
 }
 
 impl Settings {
@@ -22,10 +24,15 @@ impl Settings {
         };
         let no_seed = std::env::args().any(|a| a == "--no-seed")
             || std::env::var("SEED").is_ok_and(|v| v == "0");
+        let args: Vec<String> = std::env::args().collect();
+        let bench = args.windows(2).any(|w| w[0] == "--seed" && w[1] == "bench")
+            || args.iter().any(|a| a == "--seed=bench")
+            || std::env::var("SEED").is_ok_and(|v| v == "bench");
         Ok(Settings {
             url,
             port,
             seed: !no_seed,
+            bench,
         })
     }
 }

@@ -7,7 +7,7 @@
 //! documents included, carries the CORS headers (W1.4). The settings are in `browser.rs`
 //! (W1.3).
 //!
-//! Environment as the blog example's: `DATABASE_URL` (default `cors.db`), `PORT` (default
+//! Environment as the blog example's (`--seed bench` included): `DATABASE_URL` (default `cors.db`), `PORT` (default
 //! 8080), `SEED=0` or `--no-seed`.
 
 mod browser;
@@ -27,12 +27,18 @@ use actix_web::{App, HttpServer};
 #[actix_web::main]
 async fn main() -> Result<(), db::BoxError> {
     env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
-    let settings::Settings { url, port, seed } = settings::Settings::from_env("cors.db")?;
+    let settings::Settings {
+        url,
+        port,
+        seed,
+        bench,
+    } = settings::Settings::from_env("cors.db")?;
     let origin = std::env::var("CORS_ORIGIN").unwrap_or_else(|_| "http://localhost:3000".into());
     let api = db::open(
         &url,
         db::Options {
             seed,
+            bench,
             functions: true,
             writes: true,
             to_many_writes: true,

@@ -25,6 +25,7 @@ mod seed;
 mod common;
 
 mod auth;
+mod bench_seed;
 mod collation;
 mod collection;
 mod config;

@@ -20,6 +20,7 @@ use crate::db::{self, BlogApi, Options};
 pub(crate) const CATALOG: Options = Options {
     base_url: Some("http://localhost:8080"),
     seed: false,
+    bench: false,
     reset: false,
     server_timing: false,
     article_includes: &[],
@@ -132,6 +133,20 @@ pub(crate) fn shop_url() -> &'static str {
         _ => {
             let dir = tempfile::tempdir().expect("temporary directory");
             let path = dir.path().join("shop.db");
+            (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
+        }
+    })
+    .0
+}
+
+/// The database of the bench-scale data set's test: its own, seeded once per run.
+pub(crate) fn bench_url() -> &'static str {
+    static URL: OnceLock<(String, Option<tempfile::TempDir>)> = OnceLock::new();
+    &URL.get_or_init(|| match std::env::var("RESTLESS_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => (create_database(&url, "_bench"), None),
+        _ => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let path = dir.path().join("bench.db");
             (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
         }
     })
