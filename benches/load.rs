@@ -1,222 +1,450 @@
-//! Load benchmark: restless against a hand-written actix-web + Diesel handler that serves the
-//! same JSON:API document (`GET /api/article/1`: the article, its author linkage, its comments
-//! and tags linkage, in one read transaction), on a seeded SQLite database, over loopback.
+//! The load harness (issue 12): the release blog example (restless) and the hand-written
+//! actix-web + Diesel baseline (`benches/baseline/`), each started out of process on the
+//! bench-scale data set (`--seed bench`), checked to answer alike, then loaded with Debian's
+//! `wrk` side by side, alternating the servers over several rounds.
 //!
-//! Run with `cargo bench --bench load`; `LOAD_REQUESTS` (default 20000) and `LOAD_CONCURRENCY`
-//! (default 16) tune it. It prints requests per second for both and restless's share of the
-//! baseline's throughput. Nothing here asserts a speed: numbers belong to the reader.
+//! `cargo bench --bench load` (installs `wrk` with apt when missing). Environment:
+//! `DATABASE_URL` (default: a fresh SQLite file; `postgres://...` benches PostgreSQL, built with
+//! the `postgres` feature), `LOAD_ROUNDS` (3), `LOAD_SECONDS` (10), `LOAD_THREADS` (2),
+//! `LOAD_CONNECTIONS` (32). It prints, per scenario, the median requests/s of each server,
+//! p50/p99 latency, non-2xx answers, SQL statements per request (restless's `Server-Timing`),
+//! and the restless/baseline ratio, then each server's peak RSS. Nothing here asserts a speed.
 
 #![allow(
     missing_docs,
     unreachable_pub,
     clippy::print_stdout,
+    clippy::print_stderr,
     reason = "a benchmark binary"
 )]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    reason = "a benchmark binary"
+    clippy::panic,
+    reason = "a benchmark binary: any failure ends the run"
 )]
 
-#[path = "../examples/blog/db.rs"]
-mod db;
-#[path = "../examples/blog/models.rs"]
-mod models;
-#[path = "../examples/blog/schema.rs"]
-mod schema;
-#[path = "../examples/blog/seed.rs"]
-mod seed;
-
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, Pool};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use schema::{article, article_tag, comment};
-
-type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
-
-/// An article row: id, title, body, rating, published_at, author_id.
-type ArticleRow = (
-    i32,
-    String,
-    Option<String>,
-    Option<f64>,
-    Option<chrono::NaiveDateTime>,
-    Option<i32>,
-);
-
-/// The hand-written handler: Diesel's typed queries, the same three statements and the same
-/// document restless builds.
-async fn baseline(
-    req: HttpRequest,
-    pool: web::Data<SqlitePool>,
-    id: web::Path<i32>,
-) -> HttpResponse {
-    let id = id.into_inner();
-    let base = {
-        let info = req.connection_info();
-        format!("{}://{}/api/article", info.scheme(), info.host())
-    };
-    let pool = pool.into_inner();
-    let doc = web::block(move || -> QueryResult<Option<Value>> {
-        let mut conn = pool.get().map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
-        conn.transaction(|conn| {
-            let row: Option<ArticleRow> = article::table
-                .find(id)
-                .select((article::id, article::title, article::body, article::rating, article::published_at, article::author_id))
-                .first(conn)
-                .optional()?;
-            let Some((id, title, body, rating, published_at, author)) = row else { return Ok(None) };
-            let comments: Vec<i32> = comment::table
-                .filter(comment::article_id.eq(id))
-                .select(comment::id)
-                .order(comment::id)
-                .load(conn)?;
-            let tags: Vec<i32> = article_tag::table
-                .filter(article_tag::article_id.eq(id))
-                .select(article_tag::tag_id)
-                .order(article_tag::tag_id)
-                .load(conn)?;
-            let rel = |name: &str, data: Value| {
-                json!({"links": {"self": format!("{base}/{id}/relationships/{name}"), "related": format!("{base}/{id}/{name}")}, "data": data})
-            };
-            let ids = |t: &str, v: &[i32]| Value::Array(v.iter().map(|i| json!({"type": t, "id": i.to_string()})).collect());
-            Ok(Some(json!({
-                "data": {
-                    "type": "article",
-                    "id": id.to_string(),
-                    "attributes": {
-                        "title": title,
-                        "body": body,
-                        "rating": rating,
-                        "published_at": published_at.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()),
-                    },
-                    "relationships": {
-                        "author": rel("author", author.map_or(Value::Null, |a| json!({"type": "person", "id": a.to_string()}))),
-                        "comments": rel("comments", ids("comment", &comments)),
-                        "tags": rel("tags", ids("tag", &tags)),
-                    },
-                    "links": {"self": format!("{base}/{id}")},
-                },
-                "links": {"self": format!("{base}/{id}")},
-                "jsonapi": {"version": "1.0"},
-            })))
-        })
-    })
-    .await;
-    match doc {
-        Ok(Ok(Some(doc))) => HttpResponse::Ok()
-            .content_type("application/vnd.api+json")
-            .body(doc.to_string()),
-        Ok(Ok(None)) => HttpResponse::NotFound().finish(),
-        _ => HttpResponse::InternalServerError().finish(),
-    }
+/// One scenario: a name, the request, and whether the baseline serves it.
+struct Scenario {
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    body: Option<&'static str>,
+    baseline: bool,
 }
 
-/// Sends `total` GETs to `url` from `concurrency` clients; requests per second.
-async fn load(url: &str, total: usize, concurrency: usize) -> f64 {
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .finish();
-    let per_client = total / concurrency;
-    let start = Instant::now();
-    let workers = (0..concurrency).map(|_| {
-        let client = client.clone();
-        async move {
-            for _ in 0..per_client {
-                let mut res = client
-                    .get(url)
-                    .insert_header(("Accept", "application/vnd.api+json"))
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(res.status().is_success());
-                res.body().await.unwrap();
-            }
-        }
-    });
-    futures_util::future::join_all(workers).await;
-    (per_client * concurrency) as f64 / start.elapsed().as_secs_f64()
-}
+const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "S1 GET /api/article/7",
+        method: "GET",
+        path: "/api/article/7",
+        body: None,
+        baseline: true,
+    },
+    Scenario {
+        name: "S2 page of 10",
+        method: "GET",
+        path: "/api/article",
+        body: None,
+        baseline: true,
+    },
+    Scenario {
+        name: "S3 page + include=author,comments",
+        method: "GET",
+        path: "/api/article?include=author,comments",
+        body: None,
+        baseline: false,
+    },
+    Scenario {
+        name: "S5 page of 100",
+        method: "GET",
+        path: "/api/article?page[size]=100",
+        body: None,
+        baseline: true,
+    },
+    Scenario {
+        name: "S6 POST /api/comment",
+        method: "POST",
+        path: "/api/comment",
+        body: Some(
+            r#"{"data":{"type":"comment","attributes":{"content":"load"},"relationships":{"article":{"data":{"type":"article","id":"7"}}}}}"#,
+        ),
+        baseline: false,
+    },
+];
 
-fn env(name: &str, default: usize) -> usize {
+fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
 
-#[actix_web::main]
-async fn main() -> std::io::Result<()> {
-    let total = env("LOAD_REQUESTS", 20_000);
-    let concurrency = env("LOAD_CONCURRENCY", 16).max(1);
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("bench.db");
-    let url = path.to_str().unwrap().to_owned();
-    let options = db::Options {
-        seed: true,
-        ..db::Options::default()
+/// A server process, killed when dropped.
+struct Server {
+    name: &'static str,
+    port: u16,
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(name: &'static str, binary: &Path, port: u16, url: &str, args: &[&str]) -> Server {
+        let child = Command::new(binary)
+            .args(args)
+            .env("DATABASE_URL", url)
+            .env("PORT", port.to_string())
+            .env("RESTLESS_SERVER_TIMING", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+        let server = Server { name, port, child };
+        let start = Instant::now();
+        while request(port, "GET", "/api/article/1", None).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "{name} did not start"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        server
+    }
+
+    /// Peak resident memory in MiB (`VmHWM`).
+    fn peak_rss(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+}
+
+/// A response: status, headers (lower-case names) and body.
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection (no client library between us and the
+/// servers).
+fn request(port: u16, method: &str, path: &str, body: Option<&str>) -> std::io::Result<Response> {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let body = body.unwrap_or("");
+    let content_type = if body.is_empty() {
+        String::new()
+    } else {
+        "Content-Type: application/vnd.api+json\r\n".into()
     };
-    let api = db::open(&url, options, 4).expect("database");
-    let pool: SqlitePool = Pool::builder()
-        .max_size(4)
-        .build(ConnectionManager::new(&url))
-        .expect("pool");
-
-    let restless = HttpServer::new(move || App::new().service(api.scope()))
-        .workers(1)
-        .bind(("127.0.0.1", 0))?;
-    let restless_addr = restless.addrs()[0];
-    let restless = restless.run();
-    let restless_handle = restless.handle();
-    actix_web::rt::spawn(restless);
-
-    let data = web::Data::new(pool);
-    let baseline_server = HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .route("/api/article/{id}", web::get().to(baseline))
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/vnd.api+json\r\n{content_type}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect::<Vec<_>>();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    Ok(Response {
+        status,
+        headers,
+        body,
     })
-    .workers(1)
-    .bind(("127.0.0.1", 0))?;
-    let baseline_addr = baseline_server.addrs()[0];
-    let baseline_server = baseline_server.run();
-    let baseline_handle = baseline_server.handle();
-    actix_web::rt::spawn(baseline_server);
+}
 
-    // Warm both up, then measure each alone.
-    load(
-        &format!("http://{restless_addr}/api/article/1"),
-        500,
-        concurrency,
-    )
-    .await;
-    load(
-        &format!("http://{baseline_addr}/api/article/1"),
-        500,
-        concurrency,
-    )
-    .await;
-    let r = load(
-        &format!("http://{restless_addr}/api/article/1"),
-        total,
-        concurrency,
-    )
-    .await;
-    let b = load(
-        &format!("http://{baseline_addr}/api/article/1"),
-        total,
-        concurrency,
-    )
-    .await;
-    println!("GET /api/article/1, {total} requests, {concurrency} concurrent clients, 1 server worker each");
-    println!("restless: {r:>10.0} req/s");
-    println!("baseline: {b:>10.0} req/s");
-    println!("restless / baseline: {:.1}%", 100.0 * r / b);
-    restless_handle.stop(true).await;
-    baseline_handle.stop(true).await;
-    Ok(())
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, tail)) = rest.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if n == 0 || tail.len() < n {
+            break;
+        }
+        out.push_str(&tail[..n]);
+        rest = tail[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// The JSON of a body with the server's own origin replaced, for comparing two servers.
+fn normalized(res: &Response, port: u16) -> Value {
+    let text = res
+        .body
+        .replace(&format!("http://127.0.0.1:{port}"), "http://SERVER");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// What one `wrk` run measured.
+#[derive(Clone, Copy, Default)]
+struct Run {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    non_2xx: u64,
+}
+
+fn millis(text: &str) -> f64 {
+    let text = text.trim();
+    let (number, factor) = if let Some(v) = text.strip_suffix("us") {
+        (v, 0.001)
+    } else if let Some(v) = text.strip_suffix("ms") {
+        (v, 1.0)
+    } else if let Some(v) = text.strip_suffix('s') {
+        (v, 1000.0)
+    } else {
+        (text, 1.0)
+    };
+    number.parse::<f64>().unwrap_or(0.0) * factor
+}
+
+fn wrk(port: u16, scenario: &Scenario, seconds: u64, script: &Path) -> Run {
+    let threads = env_or("LOAD_THREADS", 2);
+    let connections = env_or("LOAD_CONNECTIONS", 32);
+    let mut cmd = Command::new("wrk");
+    cmd.arg(format!("-t{threads}"))
+        .arg(format!("-c{connections}"))
+        .arg(format!("-d{seconds}s"))
+        .arg("--latency")
+        .arg("-H")
+        .arg("Accept: application/vnd.api+json");
+    if scenario.body.is_some() {
+        cmd.arg("-s").arg(script);
+    }
+    let url = format!(
+        "http://127.0.0.1:{port}{}",
+        scenario.path.replace('[', "%5B").replace(']', "%5D")
+    );
+    let out = cmd.arg(url).output().expect("wrk");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut run = Run::default();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(v) = line.strip_prefix("Requests/sec:") {
+            run.rps = v.trim().parse().unwrap_or(0.0);
+        } else if let Some(v) = line.strip_prefix("50%") {
+            run.p50_ms = millis(v);
+        } else if let Some(v) = line.strip_prefix("99%") {
+            run.p99_ms = millis(v);
+        } else if let Some(v) = line.strip_prefix("Non-2xx or 3xx responses:") {
+            run.non_2xx = v.trim().parse().unwrap_or(0);
+        }
+    }
+    run
+}
+
+fn median(mut runs: Vec<Run>) -> Run {
+    runs.sort_by(|a, b| a.rps.total_cmp(&b.rps));
+    runs.get(runs.len() / 2).copied().unwrap_or_default()
+}
+
+fn ensure_wrk() {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return;
+    }
+    eprintln!("installing wrk (Debian's package)");
+    let ok = Command::new("apt-get")
+        .args(["install", "-y", "-qq", "wrk"])
+        .status();
+    if !ok.is_ok_and(|s| s.success()) {
+        let _ = Command::new("apt-get").args(["update", "-qq"]).status();
+        let status = Command::new("apt-get")
+            .args(["install", "-y", "-qq", "wrk"])
+            .status()
+            .expect("apt-get");
+        assert!(status.success(), "wrk could not be installed");
+    }
+}
+
+/// Builds the release blog example and the baseline; their paths.
+fn build(postgres: bool) -> (PathBuf, PathBuf) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args([
+        "build",
+        "--release",
+        "--example",
+        "blog",
+        "--example",
+        "baseline",
+    ]);
+    if postgres {
+        cmd.args(["--features", "postgres"]);
+    }
+    let status = cmd.status().expect("cargo build");
+    assert!(status.success(), "the release build failed");
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let examples = target.join("release").join("examples");
+    (examples.join("blog"), examples.join("baseline"))
+}
+
+fn main() {
+    let rounds = env_or("LOAD_ROUNDS", 3).max(1);
+    let seconds = env_or("LOAD_SECONDS", 10).max(1);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| dir.path().join("bench.db").to_string_lossy().into_owned());
+    let postgres = url.starts_with("postgres");
+    ensure_wrk();
+    let (blog, baseline) = build(postgres);
+    // restless first: it creates and seeds the schema on first start.
+    let restless = Server::start("restless", &blog, 18_101, &url, &["--seed", "bench"]);
+    let hand = Server::start("baseline", &baseline, 18_102, &url, &[]);
+    let script = dir.path().join("post.lua");
+
+    println!(
+        "load: {} (bench-scale data set), wrk -t{} -c{}, {rounds} rounds of {seconds} s, medians",
+        if postgres { "PostgreSQL" } else { "SQLite" },
+        env_or("LOAD_THREADS", 2),
+        env_or("LOAD_CONNECTIONS", 32)
+    );
+    println!(
+        "{:<36} {:>10} {:>10} {:>6} {:>15} {:>15} {:>8} {:>6}",
+        "scenario",
+        "restless/s",
+        "baseline/s",
+        "ratio",
+        "p50/p99 ms (r)",
+        "p50/p99 ms (b)",
+        "non-2xx",
+        "stmts"
+    );
+    for scenario in SCENARIOS {
+        // Both answer alike before either is measured.
+        let ours = request(restless.port, scenario.method, scenario.path, scenario.body)
+            .expect("restless answers");
+        assert!(
+            (200..300).contains(&ours.status),
+            "{}: restless answered {}: {}",
+            scenario.name,
+            ours.status,
+            ours.body
+        );
+        if scenario.baseline && scenario.method == "GET" {
+            let theirs = request(hand.port, scenario.method, scenario.path, scenario.body)
+                .expect("the baseline answers");
+            assert_eq!(ours.status, theirs.status, "{}", scenario.name);
+            assert_eq!(
+                ours.header("content-type"),
+                theirs.header("content-type"),
+                "{}",
+                scenario.name
+            );
+            assert_eq!(
+                normalized(&ours, restless.port),
+                normalized(&theirs, hand.port),
+                "{}: the documents differ",
+                scenario.name
+            );
+        }
+        let statements = ours
+            .header("server-timing")
+            .and_then(|v| v.split("desc=\"").nth(1))
+            .and_then(|v| v.split(' ').next())
+            .unwrap_or("-")
+            .to_owned();
+        if let Some(body) = scenario.body {
+            std::fs::write(
+                &script,
+                format!(
+                    "wrk.method = \"{}\"\nwrk.body = '{body}'\nwrk.headers[\"Content-Type\"] = \"application/vnd.api+json\"\n",
+                    scenario.method
+                ),
+            )
+            .expect("wrk script");
+        }
+        let servers: Vec<&Server> = if scenario.baseline && scenario.method == "GET" {
+            vec![&restless, &hand]
+        } else {
+            vec![&restless]
+        };
+        let mut runs: Vec<Vec<Run>> = vec![Vec::new(); servers.len()];
+        for round in 0..rounds {
+            // Alternate which server goes first.
+            let order: Vec<usize> = if round % 2 == 0 {
+                (0..servers.len()).collect()
+            } else {
+                (0..servers.len()).rev().collect()
+            };
+            for i in order {
+                runs[i].push(wrk(servers[i].port, scenario, seconds, &script));
+            }
+        }
+        let medians: Vec<Run> = runs.into_iter().map(median).collect();
+        let r = medians[0];
+        let (b, ratio) = match medians.get(1) {
+            Some(b) => (
+                format!("{:.0}", b.rps),
+                format!("{:.2}", r.rps / b.rps.max(f64::MIN_POSITIVE)),
+            ),
+            None => ("-".into(), "-".into()),
+        };
+        let b_latency = medians
+            .get(1)
+            .map_or("-".into(), |b| format!("{:.1}/{:.1}", b.p50_ms, b.p99_ms));
+        let non_2xx: u64 = medians.iter().map(|m| m.non_2xx).sum();
+        println!(
+            "{:<36} {:>10.0} {:>10} {:>6} {:>15} {:>15} {:>8} {:>6}",
+            scenario.name,
+            r.rps,
+            b,
+            ratio,
+            format!("{:.1}/{:.1}", r.p50_ms, r.p99_ms),
+            b_latency,
+            non_2xx,
+            statements
+        );
+    }
+    for server in [&restless, &hand] {
+        println!("peak RSS {}: {:.1} MiB", server.name, server.peak_rss());
+    }
 }
