@@ -9,6 +9,7 @@ mod hooks;
 mod links;
 mod resolve;
 mod route;
+mod turnstile;
 
 use hooks::Body;
 pub(crate) use links::LinkBase;
@@ -135,6 +136,8 @@ pub struct Api {
     own_prefixes: links::OwnPrefixes,
     /// Whether hooks, scopes or computed attributes read the request context.
     needs_context: bool,
+    /// SQLite's writers, in arrival order.
+    writers: turnstile::Turnstile,
 }
 
 impl Api {
@@ -191,6 +194,7 @@ impl Api {
             prefixes,
             own_prefixes: own_prefixes.into(),
             needs_context,
+            writers: turnstile::Turnstile::default(),
         })
     }
 
@@ -436,6 +440,9 @@ impl Api {
                 }
                 pragmas += 1;
             }
+            // SQLite takes one writer at a time: this process's queue in arrival order rather
+            // than retry in SQLite's busy handler.
+            let _pass = (C::DIALECT == Dialect::Sqlite).then(|| self.writers.enter());
             // A deadlock or serialization failure undid everything: try again, a few times,
             // before answering 503 (S3.2).
             let mut work = work;
