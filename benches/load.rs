@@ -6,7 +6,7 @@
 //! `cargo bench --bench load` (installs `wrk` with apt when missing). Environment:
 //! `DATABASE_URL` (default: a fresh SQLite file; `postgres://...` benches PostgreSQL, built with
 //! the `postgres` feature), `LOAD_ROUNDS` (3), `LOAD_SECONDS` (10), `LOAD_THREADS` (2),
-//! `LOAD_CONNECTIONS` (32). It prints, per scenario, the median requests/s of each server,
+//! `LOAD_CONNECTIONS` (32), `LOAD_SCENARIOS` (e.g. `S1,S6`; default all). It prints, per scenario, the median requests/s of each server,
 //! p50/p99 latency, non-2xx answers, SQL statements per request (restless's `Server-Timing`),
 //! and the restless/baseline ratio, then each server's peak RSS. Nothing here asserts a speed.
 
@@ -358,7 +358,14 @@ fn main() {
         "non-2xx",
         "stmts"
     );
-    for scenario in SCENARIOS {
+    let only = std::env::var("LOAD_SCENARIOS").unwrap_or_default();
+    let chosen = |s: &Scenario| {
+        only.is_empty()
+            || only
+                .split(',')
+                .any(|w| s.name.split(' ').next() == Some(w.trim()))
+    };
+    for scenario in SCENARIOS.iter().filter(|s| chosen(s)) {
         // Both answer alike before either is measured.
         let ours = request(restless.port, scenario.method, scenario.path, scenario.body)
             .expect("restless answers");

@@ -2,35 +2,46 @@
 //! busy handler sleep and retry in growing steps, so under load some wait far longer than
 //! others. Writers of one process queue here instead, in arrival order, parked.
 
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-/// A FIFO lock (a ticket lock).
+/// A FIFO lock (a ticket lock) that wakes only the caller whose turn it is.
 #[derive(Debug, Default)]
 pub(crate) struct Turnstile {
-    /// The next ticket to hand out, and the ticket being served.
-    tickets: Mutex<(u64, u64)>,
-    turn: Condvar,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// The next ticket to hand out.
+    next: u64,
+    /// The ticket being served.
+    serving: u64,
+    /// Each waiting caller's own wake-up, by ticket.
+    waiting: HashMap<u64, Arc<Condvar>>,
 }
 
 /// The right to write, until dropped.
 pub(crate) struct Pass<'a>(&'a Turnstile);
 
 impl Turnstile {
-    fn lock(&self) -> MutexGuard<'_, (u64, u64)> {
+    fn lock(&self) -> MutexGuard<'_, State> {
         // The counters stay consistent whatever panicked while they were held.
-        self.tickets.lock().unwrap_or_else(PoisonError::into_inner)
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Waits for this caller's turn.
     pub(crate) fn enter(&self) -> Pass<'_> {
-        let mut tickets = self.lock();
-        let mine = tickets.0;
-        tickets.0 = tickets.0.wrapping_add(1);
-        while tickets.1 != mine {
-            tickets = self
-                .turn
-                .wait(tickets)
-                .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
+        let mine = state.next;
+        state.next = state.next.wrapping_add(1);
+        if state.serving != mine {
+            let turn = Arc::new(Condvar::new());
+            state.waiting.insert(mine, Arc::clone(&turn));
+            while state.serving != mine {
+                state = turn.wait(state).unwrap_or_else(PoisonError::into_inner);
+            }
+            state.waiting.remove(&mine);
         }
         Pass(self)
     }
@@ -38,10 +49,13 @@ impl Turnstile {
 
 impl Drop for Pass<'_> {
     fn drop(&mut self) {
-        let mut tickets = self.0.lock();
-        tickets.1 = tickets.1.wrapping_add(1);
-        drop(tickets);
-        self.0.turn.notify_all();
+        let mut state = self.0.lock();
+        state.serving = state.serving.wrapping_add(1);
+        let next = state.waiting.get(&state.serving).cloned();
+        drop(state);
+        if let Some(turn) = next {
+            turn.notify_one();
+        }
     }
 }
 
@@ -63,7 +77,7 @@ mod tests {
                 o.lock().unwrap().push(i);
             }));
             // Each takes its ticket before the next starts.
-            while gate.lock().0 != i + 2 {
+            while gate.lock().next != i + 2 {
                 std::thread::yield_now();
             }
         }
