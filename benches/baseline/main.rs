@@ -294,6 +294,24 @@ macro_rules! handlers {
                 respond(body.unwrap_or_else(|e| Err(e.to_string())))
             }
 
+            /// Serves both routes from a pool of 8 connections to `url`.
+            pub async fn serve(url: &str, port: u16) -> std::io::Result<()> {
+                let pool = Pool::builder()
+                    .max_size(8)
+                    .build(diesel::r2d2::ConnectionManager::new(url))
+                    .map_err(std::io::Error::other)?;
+                let data = web::Data::new(pool);
+                HttpServer::new(move || {
+                    App::new()
+                        .app_data(data.clone())
+                        .route("/api/article", web::get().to(page))
+                        .route("/api/article/{id}", web::get().to(single))
+                })
+                .bind(("127.0.0.1", port))?
+                .run()
+                .await
+            }
+
             /// S2 and S5: the first page of articles.
             pub async fn page(req: HttpRequest, pool: web::Data<Pool>) -> HttpResponse {
                 let base = base(&req);
@@ -374,33 +392,7 @@ async fn main() -> std::io::Result<()> {
         .unwrap_or(8081);
     #[cfg(feature = "postgres")]
     if url.starts_with("postgres") {
-        let pool = pg::Pool::builder()
-            .max_size(8)
-            .build(diesel::r2d2::ConnectionManager::new(&url))
-            .map_err(std::io::Error::other)?;
-        let data = web::Data::new(pool);
-        return HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .route("/api/article", web::get().to(pg::page))
-                .route("/api/article/{id}", web::get().to(pg::single))
-        })
-        .bind(("127.0.0.1", port))?
-        .run()
-        .await;
+        return pg::serve(&url, port).await;
     }
-    let pool = sqlite::Pool::builder()
-        .max_size(8)
-        .build(diesel::r2d2::ConnectionManager::new(&url))
-        .map_err(std::io::Error::other)?;
-    let data = web::Data::new(pool);
-    HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .route("/api/article", web::get().to(sqlite::page))
-            .route("/api/article/{id}", web::get().to(sqlite::single))
-    })
-    .bind(("127.0.0.1", port))?
-    .run()
-    .await
+    sqlite::serve(&url, port).await
 }

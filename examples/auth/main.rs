@@ -41,14 +41,7 @@ async fn main() -> Result<(), db::BoxError> {
     let tokens = access::parse_tokens(&tokens)?;
     let api = db::open_custom(
         &url,
-        db::Options {
-            seed,
-            bench,
-            functions: true,
-            writes: true,
-            to_many_writes: true,
-            ..db::Options::default()
-        },
+        db::Options::served(seed, bench),
         8,
         access::rules(tokens),
     )?;

@@ -112,6 +112,25 @@ pub(crate) struct Custom {
     pub(crate) context: Option<Extract>,
 }
 
+impl Options {
+    /// What the examples serve: every method, to-many writes, function evaluation, links
+    /// from the request; fixture F (or the bench-scale set) on first start when `seed`.
+    #[allow(
+        dead_code,
+        reason = "the examples' mains use it, the tests and bench do not"
+    )]
+    pub(crate) fn served(seed: bool, bench: bool) -> Self {
+        Options {
+            seed,
+            bench,
+            functions: true,
+            writes: true,
+            to_many_writes: true,
+            ..Options::default()
+        }
+    }
+}
+
 /// Registers the four blog types (EC, catalog A1.4) over any pool.
 pub(crate) fn manager<C: Database>(
     pool: impl ConnectionPool<Connection = C>,

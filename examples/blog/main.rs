@@ -27,18 +27,8 @@ async fn main() -> Result<(), db::BoxError> {
     let api = db::open(
         &url,
         db::Options {
-            seed,
-            bench,
-            reset: false,
-            base_url: None,
             server_timing: std::env::var("RESTLESS_SERVER_TIMING").is_ok_and(|v| v == "1"),
-            article_includes: &[],
-            functions: true,
-            writes: true,
-            to_many_writes: true,
-            client_ids: false,
-            trust_forwarded_headers: false,
-            person_exclude: &[],
+            ..db::Options::served(seed, bench)
         },
         8,
     )?;

@@ -34,18 +34,7 @@ async fn main() -> Result<(), db::BoxError> {
         bench,
     } = settings::Settings::from_env("cors.db")?;
     let origin = std::env::var("CORS_ORIGIN").unwrap_or_else(|_| "http://localhost:3000".into());
-    let api = db::open(
-        &url,
-        db::Options {
-            seed,
-            bench,
-            functions: true,
-            writes: true,
-            to_many_writes: true,
-            ..db::Options::default()
-        },
-        8,
-    )?;
+    let api = db::open(&url, db::Options::served(seed, bench), 8)?;
     log::info!("serving {url} on http://127.0.0.1:{port}/api for pages from {origin}");
     HttpServer::new(move || App::new().service(api.scope().wrap(browser::cors(&origin))))
         .bind(("127.0.0.1", port))?

@@ -153,3 +153,25 @@ async fn every_answer_carries_the_cors_headers_w1_4() {
         }
     }
 }
+
+#[actix_web::test]
+async fn restless_itself_adds_no_cors_headers_w1_1() {
+    // The blog without middleware: an Origin changes nothing.
+    let srv = Server::start();
+    let res = srv
+        .request(
+            Method::GET,
+            "/api/tag/1",
+            &[("Accept", "application/vnd.api+json"), ("Origin", ORIGIN)],
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("vary"), Some("Accept"));
+    assert!(
+        res.headers
+            .keys()
+            .all(|name| !name.as_str().starts_with("access-control-")),
+        "{:?}",
+        res.headers
+    );
+}

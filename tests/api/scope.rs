@@ -1,22 +1,12 @@
 //! Scopes (V4): rows outside a type's scope do not exist for the API, and rows outside its
 //! write scope cannot be changed.
 
-use std::sync::Arc;
-
 use actix_web::http::Method;
-use restless::ResourceConfig;
 use serde_json::{json, Value};
 
 use crate::common::fixture::{ro, ros};
-use crate::common::{error_doc, ids, query, Server, B};
+use crate::common::{error_doc, ids, not_found, query, types, Server, B};
 use crate::db::Custom;
-
-fn types(f: impl Fn(&str, ResourceConfig) -> ResourceConfig + Send + Sync + 'static) -> Custom {
-    Custom {
-        types: Some(Arc::new(f)),
-        ..Custom::default()
-    }
-}
 
 /// V4.2's example: persons without an age do not exist.
 fn aged() -> Custom {
@@ -35,13 +25,6 @@ fn hidden_members() -> Custom {
         "tag" => config.scope(|_| Some(json!([{"name": "name", "op": "ne", "val": "web"}]))),
         _ => config,
     })
-}
-
-fn not_found(type_name: &str, id: &str) -> Value {
-    error_doc(
-        json!({"status": "404", "code": "resource_not_found", "title": "Resource not found",
-        "detail": format!("No resource of type \"{type_name}\" with id \"{id}\".")}),
-    )
 }
 
 /// `doc` with the linkage of relationship `rel` replaced.
@@ -441,4 +424,20 @@ async fn writes_cannot_take_rows_out_of_the_scope_v4_2() {
     let post = json!({"data": {"type": "person", "attributes": {"name": "Dave", "age": 40}}});
     let res = srv.write(Method::POST, "/api/person", &post).await;
     assert_eq!(res.status, 201);
+}
+
+#[actix_web::test]
+async fn included_resources_outside_the_scope_are_left_out_l1_10_v4_2() {
+    let srv = Server::start_custom(false, aged());
+    // Comment 1's author (person 2) is out of scope: linkage null, nothing included.
+    let res = srv.get("/api/comment/1?include=author,article").await;
+    assert_eq!(res.status, 200);
+    let mut comment = ro("comment", 1);
+    comment["relationships"]["author"]["data"] = Value::Null;
+    assert_eq!(
+        res.json(),
+        json!({"data": comment, "included": [ro("article", 1)],
+            "links": {"self": format!("{B}/comment/1?include=author,article")},
+            "jsonapi": {"version": "1.0"}})
+    );
 }

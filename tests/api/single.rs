@@ -4,7 +4,7 @@ use actix_web::http::Method;
 use serde_json::json;
 
 use crate::common::fixture::ro;
-use crate::common::{error_doc, Server};
+use crate::common::{error_doc, not_found, Server};
 
 #[actix_web::test]
 async fn person_1_h2_1() {
@@ -32,13 +32,6 @@ async fn every_fixture_resource_is_canonical_f6() {
             );
         }
     }
-}
-
-fn not_found(type_name: &str, id: &str) -> serde_json::Value {
-    error_doc(
-        json!({"status": "404", "code": "resource_not_found", "title": "Resource not found",
-        "detail": format!("No resource of type \"{type_name}\" with id \"{id}\".")}),
-    )
 }
 
 #[actix_web::test]

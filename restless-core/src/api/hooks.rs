@@ -304,10 +304,7 @@ impl Api {
     /// The request's scopes (V4), from its context; empty when no type has one.
     pub(super) fn scopes(&self, context: &Context) -> Result<Scopes, Error> {
         let types = &self.schema.types;
-        if types
-            .iter()
-            .all(|t| t.config.scope.is_none() && t.config.write_scope.is_none())
-        {
+        if !self.has_scopes {
             return Ok(Scopes::default());
         }
         let resolve = |t: usize, scope: Option<&Scope>| -> Result<Option<Filter>, Error> {

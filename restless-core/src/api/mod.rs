@@ -136,6 +136,8 @@ pub struct Api {
     own_prefixes: links::OwnPrefixes,
     /// Whether hooks, scopes or computed attributes read the request context.
     needs_context: bool,
+    /// Whether some type has a scope or a write scope (V4).
+    has_scopes: bool,
     /// SQLite's writers, in arrival order.
     writers: turnstile::Turnstile,
 }
@@ -187,6 +189,10 @@ impl Api {
         prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
         prefixes.dedup();
         let needs_context = Api::uses_context(&config, &schema);
+        let has_scopes = schema
+            .types
+            .iter()
+            .any(|t| t.config.scope.is_some() || t.config.write_scope.is_some());
         Ok(Api {
             config,
             schema,
@@ -194,6 +200,7 @@ impl Api {
             prefixes,
             own_prefixes: own_prefixes.into(),
             needs_context,
+            has_scopes,
             writers: turnstile::Turnstile::default(),
         })
     }

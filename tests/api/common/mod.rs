@@ -628,6 +628,46 @@ pub(crate) fn assert_valid_request(kind: RequestKind, doc: &Value) {
     );
 }
 
+/// The blog's types with per-type options changed by `f` (by type name).
+pub(crate) fn types(
+    f: impl Fn(&str, restless::ResourceConfig) -> restless::ResourceConfig + Send + Sync + 'static,
+) -> db::Custom {
+    db::Custom {
+        types: Some(std::sync::Arc::new(f)),
+        ..db::Custom::default()
+    }
+}
+
+/// The 404 of E4.1 / H2.2 for `type_name` and `id`.
+pub(crate) fn not_found(type_name: &str, id: &str) -> Value {
+    error_doc(
+        serde_json::json!({"status": "404", "code": "resource_not_found",
+        "title": "Resource not found",
+        "detail": format!("No resource of type \"{type_name}\" with id \"{id}\".")}),
+    )
+}
+
+/// A 500 answer's document (S3.1) with its random `id` checked and taken out.
+pub(crate) fn internal_error(res: &Response) -> Value {
+    assert_eq!(res.status, 500, "{}", res.body);
+    let mut doc = res.json();
+    let id = doc["errors"][0]
+        .as_object_mut()
+        .and_then(|o| o.remove("id"))
+        .expect("an error id (S3.1)");
+    assert!(uuid::Uuid::parse_str(id.as_str().unwrap()).is_ok(), "{id}");
+    doc
+}
+
+/// S3.1's 500 document without its `id`.
+pub(crate) fn internal() -> Value {
+    error_doc(
+        serde_json::json!({"status": "500", "code": "internal_error",
+        "title": "Internal server error",
+        "detail": "The server encountered an unexpected condition."}),
+    )
+}
+
 /// An error document with one error object (S1).
 pub(crate) fn error_doc(error: Value) -> Value {
     serde_json::json!({"errors": [error], "jsonapi": {"version": "1.0"}})
