@@ -3,7 +3,10 @@
 //! bench-scale data set (`--seed bench`), checked to answer alike, then loaded with Debian's
 //! `wrk` side by side, alternating the servers over several rounds.
 //!
-//! `cargo bench --bench load` (installs `wrk` with apt when missing). Environment:
+//! `cargo bench --bench load` (installs `wrk` with apt when missing). With `-- --callgrind`
+//! it counts instead the instructions each server runs per request, under valgrind's
+//! callgrind (installed with apt when missing; `CALLGRIND_REQUESTS`, 200, requests per
+//! scenario after a warm-up). Environment:
 //! `DATABASE_URL` (default: a fresh SQLite file; `postgres://...` benches PostgreSQL, built with
 //! the `postgres` feature), `LOAD_ROUNDS` (3), `LOAD_SECONDS` (10), `LOAD_THREADS` (2),
 //! `LOAD_CONNECTIONS` (32), `LOAD_SCENARIOS` (e.g. `S1,S6`; default all). It prints, per scenario, the median requests/s of each server,
@@ -59,7 +62,7 @@ const SCENARIOS: &[Scenario] = &[
         method: "GET",
         path: "/api/article?include=author,comments",
         body: None,
-        baseline: false,
+        baseline: true,
     },
     Scenario {
         name: "S5 page of 100",
@@ -75,7 +78,7 @@ const SCENARIOS: &[Scenario] = &[
         body: Some(
             r#"{"data":{"type":"comment","attributes":{"content":"load"},"relationships":{"article":{"data":{"type":"article","id":"7"}}}}}"#,
         ),
-        baseline: false,
+        baseline: true,
     },
 ];
 
@@ -102,7 +105,27 @@ impl Drop for Server {
 
 impl Server {
     fn start(name: &'static str, binary: &Path, port: u16, url: &str, args: &[&str]) -> Server {
-        let child = Command::new(binary)
+        Server::start_in(name, &[], binary, port, url, args)
+    }
+
+    /// Starts `binary` under `wrapper` (e.g. valgrind and its options), if any.
+    fn start_in(
+        name: &'static str,
+        wrapper: &[String],
+        binary: &Path,
+        port: u16,
+        url: &str,
+        args: &[&str],
+    ) -> Server {
+        let mut command = match wrapper.split_first() {
+            Some((program, options)) => {
+                let mut c = Command::new(program);
+                c.args(options).arg(binary);
+                c
+            }
+            None => Command::new(binary),
+        };
+        let child = command
             .args(args)
             .env("DATABASE_URL", url)
             .env("PORT", port.to_string())
@@ -115,7 +138,7 @@ impl Server {
         let start = Instant::now();
         while request(port, "GET", "/api/article/1", None).is_err() {
             assert!(
-                start.elapsed() < Duration::from_secs(120),
+                start.elapsed() < Duration::from_secs(300),
                 "{name} did not start"
             );
             std::thread::sleep(Duration::from_millis(200));
@@ -212,12 +235,50 @@ fn dechunk(mut rest: &str) -> String {
     out
 }
 
-/// The JSON of a body with the server's own origin replaced, for comparing two servers.
-fn normalized(res: &Response, port: u16) -> Value {
-    let text = res
+/// The JSON of a body with the server's own origin replaced, and a created resource's id
+/// (which differs between two servers), for comparing two servers; and the `Location`
+/// header likewise.
+fn normalized(res: &Response, port: u16) -> (Value, Option<String>) {
+    let mut text = res
         .body
         .replace(&format!("http://127.0.0.1:{port}"), "http://SERVER");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
+    let mut location = res
+        .header("location")
+        .map(|l| l.replace(&format!("http://127.0.0.1:{port}"), "http://SERVER"));
+    if res.status == 201 {
+        let doc: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if let (Some(t), Some(id)) = (doc["data"]["type"].as_str(), doc["data"]["id"].as_str()) {
+            let (from, to) = (format!("/{t}/{id}"), format!("/{t}/ID"));
+            text = text
+                .replace(&from, &to)
+                .replace(&format!("\"id\":\"{id}\""), "\"id\":\"ID\"");
+            location = location.map(|l| l.replace(&from, &to));
+        }
+    }
+    (serde_json::from_str(&text).unwrap_or(Value::Null), location)
+}
+
+/// The JSON pointer of the first place where `a` and `b` differ, with both values there.
+fn first_difference(a: &Value, b: &Value, at: String) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().find_map(|k| {
+                let (u, v) = (x.get(k), y.get(k));
+                match (u, v) {
+                    (Some(u), Some(v)) => first_difference(u, v, format!("{at}/{k}")),
+                    _ => Some(format!("{at}/{k}: {u:?} / {v:?}")),
+                }
+            })
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (u, v))| first_difference(u, v, format!("{at}/{i}"))),
+        _ if a == b => None,
+        _ => Some(format!("{at}: {a} / {b}")),
+    }
 }
 
 /// What one `wrk` run measured.
@@ -283,21 +344,27 @@ fn median(mut runs: Vec<Run>) -> Run {
     runs.get(runs.len() / 2).copied().unwrap_or_default()
 }
 
-fn ensure_wrk() {
-    if Command::new("wrk").arg("--version").output().is_ok() {
+/// Installs Debian's package `package` when `program` is not on the path.
+fn ensure(program: &str, package: &str) {
+    if Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok()
+    {
         return;
     }
-    eprintln!("installing wrk (Debian's package)");
+    eprintln!("installing {package} (Debian's package)");
     let ok = Command::new("apt-get")
-        .args(["install", "-y", "-qq", "wrk"])
+        .args(["install", "-y", "-qq", package])
         .status();
     if !ok.is_ok_and(|s| s.success()) {
         let _ = Command::new("apt-get").args(["update", "-qq"]).status();
         let status = Command::new("apt-get")
-            .args(["install", "-y", "-qq", "wrk"])
+            .args(["install", "-y", "-qq", package])
             .status()
             .expect("apt-get");
-        assert!(status.success(), "wrk could not be installed");
+        assert!(status.success(), "{package} could not be installed");
     }
 }
 
@@ -325,6 +392,119 @@ fn build(postgres: bool) -> (PathBuf, PathBuf) {
     (examples.join("blog"), examples.join("baseline"))
 }
 
+/// `--callgrind`: instructions per request of each server and scenario under valgrind's
+/// callgrind, which counts the same on a busy machine as on an idle one. Each server runs
+/// alone; per scenario, a warm-up, the counters zeroed (`callgrind_control -z`), then
+/// `CALLGRIND_REQUESTS` (200) requests one after another, the counters dumped and divided.
+fn callgrind(blog: &Path, baseline: &Path, url: &str, dir: &Path, scenarios: &[&Scenario]) {
+    let n = env_or("CALLGRIND_REQUESTS", 200).max(1);
+    // The data set, seeded at full speed.
+    drop(Server::start(
+        "restless",
+        blog,
+        18_101,
+        url,
+        &["--seed", "bench"],
+    ));
+    println!(
+        "callgrind: {} (bench-scale data set), instructions per request over {n} sequential requests after a warm-up",
+        if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+    );
+    let mut counts: Vec<[Option<f64>; 2]> = vec![[None, None]; scenarios.len()];
+    for (which, (name, binary, port)) in
+        [("restless", blog, 18_101), ("baseline", baseline, 18_102)]
+            .into_iter()
+            .enumerate()
+    {
+        let out = dir.join(format!("callgrind.{name}"));
+        let wrapper = vec![
+            "valgrind".to_owned(),
+            "--tool=callgrind".to_owned(),
+            format!("--callgrind-out-file={}", out.display()),
+        ];
+        let server = Server::start_in(name, &wrapper, binary, port, url, &["--no-seed"]);
+        let pid = server.child.id().to_string();
+        for (k, scenario) in scenarios.iter().enumerate() {
+            if which == 1 && !scenario.baseline {
+                continue;
+            }
+            let send = || {
+                let res = request(port, scenario.method, scenario.path, scenario.body)
+                    .expect("the server answers");
+                assert!((200..300).contains(&res.status), "{name}: {}", res.status);
+            };
+            for _ in 0..20 {
+                send();
+            }
+            let control = |flag: &str| {
+                let status = Command::new("callgrind_control")
+                    .args([flag, &pid])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .expect("callgrind_control");
+                assert!(status.success(), "callgrind_control {flag} failed");
+            };
+            control("-z");
+            for _ in 0..n {
+                send();
+            }
+            let before = dumps(dir, name);
+            control("-d");
+            let file = dumps(dir, name)
+                .into_iter()
+                .find(|f| !before.contains(f))
+                .expect("a new callgrind dump");
+            counts[k][which] = Some(instructions(&file) as f64 / n as f64);
+        }
+    }
+    println!(
+        "{:<36} {:>14} {:>14} {:>6}",
+        "scenario", "restless Ir/req", "baseline Ir/req", "ratio"
+    );
+    for (scenario, [r, b]) in scenarios.iter().zip(counts) {
+        let show = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0}"));
+        let ratio = match (r, b) {
+            (Some(r), Some(b)) => format!("{:.2}", r / b),
+            _ => "-".into(),
+        };
+        println!(
+            "{:<36} {:>14} {:>14} {:>6}",
+            scenario.name,
+            show(r),
+            show(b),
+            ratio
+        );
+    }
+}
+
+/// The callgrind dumps of server `name` in `dir`.
+fn dumps(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let prefix = format!("callgrind.{name}");
+    std::fs::read_dir(dir)
+        .expect("the temporary directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix))
+        })
+        .collect()
+}
+
+/// The instructions a callgrind dump counted (its `summary:` or `totals:` line).
+fn instructions(file: &Path) -> u64 {
+    let text = std::fs::read_to_string(file).expect("the callgrind dump");
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("summary:")
+                .or_else(|| l.strip_prefix("totals:"))
+        })
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .expect("a total in the callgrind dump")
+}
+
 fn main() {
     let rounds = env_or("LOAD_ROUNDS", 3).max(1);
     let seconds = env_or("LOAD_SECONDS", 10).max(1);
@@ -334,7 +514,21 @@ fn main() {
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| dir.path().join("bench.db").to_string_lossy().into_owned());
     let postgres = url.starts_with("postgres");
-    ensure_wrk();
+    let only = std::env::var("LOAD_SCENARIOS").unwrap_or_default();
+    let chosen = |s: &Scenario| {
+        only.is_empty()
+            || only
+                .split(',')
+                .any(|w| s.name.split(' ').next() == Some(w.trim()))
+    };
+    let scenarios: Vec<&Scenario> = SCENARIOS.iter().filter(|s| chosen(s)).collect();
+    if std::env::args().any(|a| a == "--callgrind") {
+        ensure("valgrind", "valgrind");
+        let (blog, baseline) = build(postgres);
+        callgrind(&blog, &baseline, &url, dir.path(), &scenarios);
+        return;
+    }
+    ensure("wrk", "wrk");
     let (blog, baseline) = build(postgres);
     // restless first: it creates and seeds the schema on first start.
     let restless = Server::start("restless", &blog, 18_101, &url, &["--seed", "bench"]);
@@ -358,14 +552,7 @@ fn main() {
         "non-2xx",
         "stmts"
     );
-    let only = std::env::var("LOAD_SCENARIOS").unwrap_or_default();
-    let chosen = |s: &Scenario| {
-        only.is_empty()
-            || only
-                .split(',')
-                .any(|w| s.name.split(' ').next() == Some(w.trim()))
-    };
-    for scenario in SCENARIOS.iter().filter(|s| chosen(s)) {
+    for scenario in scenarios {
         // Both answer alike before either is measured.
         let ours = request(restless.port, scenario.method, scenario.path, scenario.body)
             .expect("restless answers");
@@ -376,7 +563,7 @@ fn main() {
             ours.status,
             ours.body
         );
-        if scenario.baseline && scenario.method == "GET" {
+        if scenario.baseline {
             let theirs = request(hand.port, scenario.method, scenario.path, scenario.body)
                 .expect("the baseline answers");
             assert_eq!(ours.status, theirs.status, "{}", scenario.name);
@@ -386,12 +573,14 @@ fn main() {
                 "{}",
                 scenario.name
             );
-            assert_eq!(
+            let (a, b) = (
                 normalized(&ours, restless.port),
                 normalized(&theirs, hand.port),
-                "{}: the documents differ",
-                scenario.name
             );
+            assert_eq!(a.1, b.1, "{}: the Location headers differ", scenario.name);
+            if let Some(at) = first_difference(&a.0, &b.0, String::new()) {
+                panic!("{}: the documents differ at {at}", scenario.name);
+            }
         }
         let statements = ours
             .header("server-timing")
@@ -409,7 +598,7 @@ fn main() {
             )
             .expect("wrk script");
         }
-        let servers: Vec<&Server> = if scenario.baseline && scenario.method == "GET" {
+        let servers: Vec<&Server> = if scenario.baseline {
             vec![&restless, &hand]
         } else {
             vec![&restless]

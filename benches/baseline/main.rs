@@ -3,7 +3,8 @@
 //! would write them without restless. Typed queries, one read transaction per request, the
 //! linkage of a page in one statement per relationship, typed `Serialize` documents.
 //!
-//! Routes: `GET /api/article/{id}` (S1) and `GET /api/article` with `page[size]` (S2, S5).
+//! Routes: `GET /api/article/{id}` (S1), `GET /api/article` with `page[size]` (S2, S5) and
+//! with `include=author,comments` (S3), and `POST /api/comment` (S6).
 //! `DATABASE_URL` names the database (a SQLite file, or `postgres://...` with the `postgres`
 //! feature), `PORT` the port.
 
@@ -16,9 +17,9 @@ use std::collections::HashMap;
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use schema::{article, article_tag, comment};
+use schema::{article, article_tag, comment, person};
 
 /// An article row: id, title, body, rating, published_at, author_id.
 type ArticleRow = (
@@ -122,6 +123,200 @@ struct Many {
     jsonapi: JsonApi,
 }
 
+/// A person row: id, name, age, birthday, created_at.
+type PersonRow = (
+    i32,
+    String,
+    Option<i32>,
+    Option<chrono::NaiveDate>,
+    Option<chrono::NaiveDateTime>,
+);
+
+/// A comment row: id, content, article_id, author_id.
+type CommentRow = (i32, String, Option<i32>, Option<i32>);
+
+#[derive(Serialize)]
+struct PersonAttributes {
+    name: String,
+    age: Option<i32>,
+    birthday: Option<String>,
+    created_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PersonRelationships {
+    articles: ToMany,
+    comments: ToMany,
+}
+
+#[derive(Serialize)]
+struct CommentAttributes {
+    content: String,
+}
+
+#[derive(Serialize)]
+struct CommentRelationships {
+    article: ToOne,
+    author: ToOne,
+}
+
+/// A resource object of any of the three types.
+#[derive(Serialize)]
+struct Object<A, R> {
+    #[serde(rename = "type")]
+    type_name: &'static str,
+    id: String,
+    attributes: A,
+    relationships: R,
+    links: SelfLink,
+}
+
+/// An included resource.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum IncludedObject {
+    Comment(Object<CommentAttributes, CommentRelationships>),
+    Person(Object<PersonAttributes, PersonRelationships>),
+}
+
+#[derive(Serialize)]
+struct Compound {
+    data: Vec<Resource>,
+    links: PageLinks,
+    meta: Total,
+    included: Vec<IncludedObject>,
+    jsonapi: JsonApi,
+}
+
+#[derive(Serialize)]
+struct Created {
+    data: Object<CommentAttributes, CommentRelationships>,
+    jsonapi: JsonApi,
+}
+
+/// `{"data": {"type": ..., "id": ...}}` in a request.
+#[derive(Deserialize)]
+struct LinkageIn {
+    data: Option<IdentifierIn>,
+}
+
+#[derive(Deserialize)]
+struct IdentifierIn {
+    #[serde(rename = "type")]
+    type_name: String,
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct NewCommentRelationships {
+    article: Option<LinkageIn>,
+    author: Option<LinkageIn>,
+}
+
+#[derive(Deserialize)]
+struct NewCommentAttributes {
+    content: String,
+}
+
+#[derive(Deserialize)]
+struct NewComment {
+    #[serde(rename = "type")]
+    type_name: String,
+    attributes: NewCommentAttributes,
+    relationships: Option<NewCommentRelationships>,
+}
+
+#[derive(Deserialize)]
+struct NewCommentDocument {
+    data: NewComment,
+}
+
+fn timestamp(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+}
+
+/// The links of relationship `name` of the resource at `url`.
+fn rel_links(url: &str, name: &str) -> RelLinks {
+    RelLinks {
+        self_: format!("{url}/relationships/{name}"),
+        related: format!("{url}/{name}"),
+    }
+}
+
+fn identifiers(type_name: &'static str, keys: &[i32]) -> Vec<Identifier> {
+    keys.iter()
+        .map(|k| Identifier {
+            type_name,
+            id: k.to_string(),
+        })
+        .collect()
+}
+
+fn to_one(url: &str, name: &str, type_name: &'static str, key: Option<i32>) -> ToOne {
+    ToOne {
+        links: rel_links(url, name),
+        data: key.map(|k| Identifier {
+            type_name,
+            id: k.to_string(),
+        }),
+    }
+}
+
+/// A person's resource object, its linkage given.
+fn person_object(base: &str, row: PersonRow, articles: &[i32], comments: &[i32]) -> IncludedObject {
+    let (id, name, age, birthday, created_at) = row;
+    let url = format!("{base}/person/{id}");
+    IncludedObject::Person(Object {
+        type_name: "person",
+        id: id.to_string(),
+        attributes: PersonAttributes {
+            name,
+            age,
+            birthday: birthday.map(|d| d.format("%Y-%m-%d").to_string()),
+            created_at: created_at.map(timestamp),
+        },
+        relationships: PersonRelationships {
+            articles: ToMany {
+                links: rel_links(&url, "articles"),
+                data: identifiers("article", articles),
+            },
+            comments: ToMany {
+                links: rel_links(&url, "comments"),
+                data: identifiers("comment", comments),
+            },
+        },
+        links: SelfLink { self_: url },
+    })
+}
+
+/// A comment's resource object.
+fn comment_object(base: &str, row: CommentRow) -> Object<CommentAttributes, CommentRelationships> {
+    let (id, content, article, author) = row;
+    let url = format!("{base}/comment/{id}");
+    Object {
+        type_name: "comment",
+        id: id.to_string(),
+        attributes: CommentAttributes { content },
+        relationships: CommentRelationships {
+            article: to_one(&url, "article", "article", article),
+            author: to_one(&url, "author", "person", author),
+        },
+        links: SelfLink { self_: url },
+    }
+}
+
+/// A JSON:API error document with one error.
+fn error(status: actix_web::http::StatusCode, detail: &str) -> HttpResponse {
+    let body = serde_json::json!({
+        "errors": [{"status": status.as_str(), "detail": detail}],
+        "jsonapi": {"version": "1.0"}
+    });
+    HttpResponse::build(status)
+        .content_type("application/vnd.api+json")
+        .insert_header(("Vary", "Accept"))
+        .body(body.to_string())
+}
+
 /// An article's resource object, its linkage given.
 fn resource(base: &str, row: ArticleRow, comments: &[i32], tags: &[i32]) -> Resource {
     let (id, title, body, rating, published_at, author) = row;
@@ -145,7 +340,7 @@ fn resource(base: &str, row: ArticleRow, comments: &[i32], tags: &[i32]) -> Reso
             title,
             body,
             rating,
-            published_at: published_at.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()),
+            published_at: published_at.map(timestamp),
         },
         relationships: Relationships {
             author: ToOne {
@@ -174,13 +369,20 @@ fn base(req: &HttpRequest) -> String {
     format!("{}://{}/api", info.scheme(), info.host())
 }
 
-/// The page size of `page[size]`, 10 by default, at most 100.
-fn page_size(req: &HttpRequest) -> i64 {
-    web::Query::<HashMap<String, String>>::from_query(req.query_string())
-        .ok()
+/// The page size of `page[size]`, 10 by default, at most 100, and whether
+/// `include=author,comments` was asked for.
+fn page_query(req: &HttpRequest) -> (i64, bool) {
+    let query = web::Query::<HashMap<String, String>>::from_query(req.query_string()).ok();
+    let size = query
+        .as_ref()
         .and_then(|q| q.get("page[size]").and_then(|v| v.parse().ok()))
         .unwrap_or(10)
-        .clamp(1, 100)
+        .clamp(1, 100);
+    let include = query
+        .as_ref()
+        .and_then(|q| q.get("include"))
+        .is_some_and(|v| v == "author,comments");
+    (size, include)
 }
 
 fn respond(body: Result<Option<String>, String>) -> HttpResponse {
@@ -196,7 +398,7 @@ fn respond(body: Result<Option<String>, String>) -> HttpResponse {
 
 /// The handlers for one connection type.
 macro_rules! handlers {
-    ($module:ident, $conn:ty) => {
+    ($module:ident, $conn:ty, $write_transaction:path, $customizer:expr) => {
         mod $module {
             use super::*;
 
@@ -298,6 +500,7 @@ macro_rules! handlers {
             pub async fn serve(url: &str, port: u16) -> std::io::Result<()> {
                 let pool = Pool::builder()
                     .max_size(8)
+                    .connection_customizer(Box::new($customizer))
                     .build(diesel::r2d2::ConnectionManager::new(url))
                     .map_err(std::io::Error::other)?;
                 let data = web::Data::new(pool);
@@ -306,27 +509,31 @@ macro_rules! handlers {
                         .app_data(data.clone())
                         .route("/api/article", web::get().to(page))
                         .route("/api/article/{id}", web::get().to(single))
+                        .route("/api/comment", web::post().to(create))
                 })
                 .bind(("127.0.0.1", port))?
                 .run()
                 .await
             }
 
-            /// S2 and S5: the first page of articles.
+            /// S2, S3 and S5: the first page of articles, with their authors and comments
+            /// when asked.
             pub async fn page(req: HttpRequest, pool: web::Data<Pool>) -> HttpResponse {
                 let base = base(&req);
-                let size = page_size(&req);
-                let self_url = match req.query_string() {
+                let (size, include) = page_query(&req);
+                let query = req
+                    .query_string()
+                    .replace('[', "%5B")
+                    .replace(']', "%5D");
+                let self_url = match query.as_str() {
                     "" => format!("{base}/article"),
-                    q => format!(
-                        "{base}/article?{}",
-                        q.replace('[', "%5B").replace(']', "%5D")
-                    ),
+                    q => format!("{base}/article?{q}"),
                 };
+                let kept = if include { "include=author,comments&" } else { "" };
                 let pool = pool.into_inner();
                 let body = web::block(move || -> Result<Option<String>, String> {
                     let mut conn = pool.get().map_err(|e| e.to_string())?;
-                    let (total, rows, comments, tags) = conn
+                    let (total, rows, comments, tags, included) = conn
                         .transaction(|conn| {
                             let total: i64 = article::table.count().get_result(conn)?;
                             let rows: Vec<ArticleRow> = article::table
@@ -336,7 +543,15 @@ macro_rules! handlers {
                                 .load(conn)?;
                             let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
                             let (comments, tags) = linkage(conn, &ids)?;
-                            Ok::<_, diesel::result::Error>((total, rows, comments, tags))
+                            let included = if include {
+                                let authors: Vec<i32> = rows.iter().filter_map(|r| r.5).collect();
+                                let members: Vec<i32> =
+                                    comments.values().flatten().copied().collect();
+                                Some(included(conn, &authors, &members)?)
+                            } else {
+                                None
+                            };
+                            Ok::<_, diesel::result::Error>((total, rows, comments, tags, included))
                         })
                         .map_err(|e| e.to_string())?;
                     drop(conn);
@@ -354,34 +569,241 @@ macro_rules! handlers {
                         .collect();
                     let last = (total + size - 1).max(size) / size;
                     let page = |n: i64| {
-                        format!("{base}/article?page%5Bnumber%5D={n}&page%5Bsize%5D={size}")
+                        format!(
+                            "{base}/article?{kept}page%5Bnumber%5D={n}&page%5Bsize%5D={size}"
+                        )
                     };
-                    let doc = Many {
-                        data,
-                        links: PageLinks {
-                            self_: self_url,
-                            first: page(1),
-                            last: page(last),
-                            prev: None,
-                            next: (last > 1).then(|| page(2)),
-                        },
-                        meta: Total { total },
-                        jsonapi: JsonApi { version: "1.0" },
+                    let links = PageLinks {
+                        self_: self_url,
+                        first: page(1),
+                        last: page(last),
+                        prev: None,
+                        next: (last > 1).then(|| page(2)),
                     };
-                    serde_json::to_string(&doc)
-                        .map(Some)
-                        .map_err(|e| e.to_string())
+                    let text = match included {
+                        None => serde_json::to_string(&Many {
+                            data,
+                            links,
+                            meta: Total { total },
+                            jsonapi: JsonApi { version: "1.0" },
+                        }),
+                        Some((comment_rows, people, articles_of, comments_of)) => {
+                            // By type name, then key.
+                            let mut included: Vec<IncludedObject> = comment_rows
+                                .into_iter()
+                                .map(|row| IncludedObject::Comment(comment_object(&base, row)))
+                                .collect();
+                            included.extend(people.into_iter().map(|row| {
+                                let id = row.0;
+                                person_object(
+                                    &base,
+                                    row,
+                                    articles_of.get(&id).map_or(&[], Vec::as_slice),
+                                    comments_of.get(&id).map_or(&[], Vec::as_slice),
+                                )
+                            }));
+                            serde_json::to_string(&Compound {
+                                data,
+                                links,
+                                meta: Total { total },
+                                included,
+                                jsonapi: JsonApi { version: "1.0" },
+                            })
+                        }
+                    };
+                    text.map(Some).map_err(|e| e.to_string())
                 })
                 .await;
                 respond(body.unwrap_or_else(|e| Err(e.to_string())))
+            }
+
+            /// The included authors (with their own linkage) and comments of a page.
+            #[allow(clippy::type_complexity, reason = "the four parts of `included`")]
+            fn included(
+                conn: &mut $conn,
+                authors: &[i32],
+                comments: &[i32],
+            ) -> QueryResult<(
+                Vec<CommentRow>,
+                Vec<PersonRow>,
+                HashMap<i32, Vec<i32>>,
+                HashMap<i32, Vec<i32>>,
+            )> {
+                let people: Vec<PersonRow> = person::table
+                    .filter(person::id.eq_any(authors))
+                    .select((
+                        person::id,
+                        person::name,
+                        person::age,
+                        person::birthday,
+                        person::created_at,
+                    ))
+                    .order(person::id)
+                    .load(conn)?;
+                let ids: Vec<i32> = people.iter().map(|p| p.0).collect();
+                let mut articles_of: HashMap<i32, Vec<i32>> = HashMap::new();
+                let rows: Vec<(Option<i32>, i32)> = article::table
+                    .filter(article::author_id.eq_any(&ids))
+                    .select((article::author_id, article::id))
+                    .order((article::author_id, article::id))
+                    .load(conn)?;
+                for (author, id) in rows {
+                    if let Some(author) = author {
+                        articles_of.entry(author).or_default().push(id);
+                    }
+                }
+                let mut comments_of: HashMap<i32, Vec<i32>> = HashMap::new();
+                let rows: Vec<(Option<i32>, i32)> = comment::table
+                    .filter(comment::author_id.eq_any(&ids))
+                    .select((comment::author_id, comment::id))
+                    .order((comment::author_id, comment::id))
+                    .load(conn)?;
+                for (author, id) in rows {
+                    if let Some(author) = author {
+                        comments_of.entry(author).or_default().push(id);
+                    }
+                }
+                let comment_rows: Vec<CommentRow> = comment::table
+                    .filter(comment::id.eq_any(comments))
+                    .select((
+                        comment::id,
+                        comment::content,
+                        comment::article_id,
+                        comment::author_id,
+                    ))
+                    .order(comment::id)
+                    .load(conn)?;
+                Ok((comment_rows, people, articles_of, comments_of))
+            }
+
+            /// S6: a new comment. The database checks that its article and author exist.
+            pub async fn create(
+                req: HttpRequest,
+                pool: web::Data<Pool>,
+                body: web::Bytes,
+            ) -> HttpResponse {
+                use actix_web::http::StatusCode;
+                let Ok(doc) = serde_json::from_slice::<NewCommentDocument>(&body) else {
+                    return error(StatusCode::BAD_REQUEST, "The body is no comment document.");
+                };
+                let new = doc.data;
+                if new.type_name != "comment" {
+                    return error(StatusCode::CONFLICT, "The type is not comment.");
+                }
+                let key = |linkage: Option<LinkageIn>, type_name: &str| match linkage
+                    .and_then(|l| l.data)
+                {
+                    None => Ok(None),
+                    Some(i) if i.type_name == type_name => i.id.parse::<i32>().map(Some).ok().ok_or(()),
+                    Some(_) => Err(()),
+                };
+                let rels = new.relationships;
+                let (article, author) = match rels {
+                    None => (Ok(None), Ok(None)),
+                    Some(r) => (key(r.article, "article"), key(r.author, "person")),
+                };
+                let (Ok(article), Ok(author)) = (article, author) else {
+                    return error(StatusCode::NOT_FOUND, "A related resource does not exist.");
+                };
+                let base = base(&req);
+                let pool = pool.into_inner();
+                let content = new.attributes.content;
+                let created = web::block(move || {
+                    let mut conn = pool.get().map_err(|e| e.to_string())?;
+                    let row = $write_transaction(&mut conn, |conn| {
+                        diesel::insert_into(comment::table)
+                            .values((
+                                comment::content.eq(content),
+                                comment::article_id.eq(article),
+                                comment::author_id.eq(author),
+                            ))
+                            .returning((
+                                comment::id,
+                                comment::content,
+                                comment::article_id,
+                                comment::author_id,
+                            ))
+                            .get_result::<CommentRow>(conn)
+                    });
+                    drop(conn);
+                    match row {
+                        Ok(row) => {
+                            let object = comment_object(&base, row);
+                            let location = object.links.self_.clone();
+                            let doc = Created {
+                                data: object,
+                                jsonapi: JsonApi { version: "1.0" },
+                            };
+                            let text = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
+                            Ok(Ok((location, text)))
+                        }
+                        Err(diesel::result::Error::DatabaseError(
+                            diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                            _,
+                        )) => Ok(Err(())),
+                        Err(e) => Err(e.to_string()),
+                    }
+                })
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r);
+                match created {
+                    Ok(Ok((location, text))) => HttpResponse::Created()
+                        .content_type("application/vnd.api+json")
+                        .insert_header(("Location", location))
+                        .insert_header(("Vary", "Accept"))
+                        .body(text),
+                    Ok(Err(())) => error(StatusCode::NOT_FOUND, "A related resource does not exist."),
+                    Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+                }
             }
         }
     };
 }
 
-handlers!(sqlite, diesel::SqliteConnection);
+/// SQLite: take the write lock at BEGIN (the busy timeout waits for it) and check foreign keys.
+fn sqlite_write<T>(
+    conn: &mut diesel::SqliteConnection,
+    f: impl FnOnce(&mut diesel::SqliteConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    conn.immediate_transaction(f)
+}
+
 #[cfg(feature = "postgres")]
-handlers!(pg, diesel::PgConnection);
+fn pg_write<T>(
+    conn: &mut diesel::PgConnection,
+    f: impl FnOnce(&mut diesel::PgConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    conn.transaction(f)
+}
+
+/// SQLite connections check foreign keys and wait for the write lock, as the blog's do.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl diesel::r2d2::CustomizeConnection<diesel::SqliteConnection, diesel::r2d2::Error>
+    for SqlitePragmas
+{
+    fn on_acquire(&self, conn: &mut diesel::SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        use diesel::connection::SimpleConnection as _;
+        conn.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+handlers!(
+    sqlite,
+    diesel::SqliteConnection,
+    sqlite_write,
+    SqlitePragmas
+);
+#[cfg(feature = "postgres")]
+handlers!(
+    pg,
+    diesel::PgConnection,
+    pg_write,
+    diesel::r2d2::NopConnectionCustomizer
+);
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {

@@ -23,7 +23,8 @@ use restless_core::hook::{Hooks, Post, Pre};
 use restless_core::query::{FilterLimits, IncludeLimits};
 use restless_core::{
     Api, ApiConfig, ConfigError, Context, CustomOperator, Database, Error, HookError,
-    JsonApiResource, PostKind, PreKind, Prepared, Registered, Reply, Request, ResourceConfig,
+    JsonApiResource, Operation, PostKind, PreKind, Prepared, Ran, Registered, Reply, Request,
+    ResourceConfig,
 };
 
 /// Copies what the application knows of a request into the hooks' [`Context`].
@@ -406,10 +407,15 @@ impl<C: Database> ApiService<C> {
         };
         let callback = op.callback().map(str::to_owned);
         let inner = Arc::clone(&self.inner);
-        let work: Work<C> = Box::new(move |conn: &mut C| inner.api.run(conn, &op));
-        let reply = self.inner.pool.run_boxed(work).await;
-        match reply {
-            Ok(reply) => respond(reply),
+        // Only the database work runs with the connection, off the async workers; the
+        // document is written from the rows here, once the connection is back in the pool.
+        let work: Work<C> = Box::new(move |conn: &mut C| {
+            let ran = inner.api.run_database(conn, &op);
+            (op, ran)
+        });
+        let ran = self.inner.pool.run_boxed(work).await;
+        match ran {
+            Ok((op, ran)) => respond(self.inner.api.finish(&op, ran)),
             Err(e) => {
                 let error = match e {
                     PoolError::Unavailable(cause) => Error::Unavailable(cause),
@@ -550,21 +556,24 @@ where
 }
 
 /// The database work of one request.
-type Work<C> = Box<dyn FnOnce(&mut C) -> Reply + Send>;
+type Work<C> = Box<dyn FnOnce(&mut C) -> Worked + Send>;
+
+/// The operation back from its database work, with what the work left to do.
+type Worked = (Box<Operation>, Ran);
 
 /// [`ConnectionPool`] for one connection type, whatever the pool's own type.
 trait ErasedPool<C>: Send + Sync {
     fn run_boxed(
         &self,
         work: Work<C>,
-    ) -> Pin<Box<dyn Future<Output = Result<Reply, PoolError>> + '_>>;
+    ) -> Pin<Box<dyn Future<Output = Result<Worked, PoolError>> + '_>>;
 }
 
 impl<P: ConnectionPool> ErasedPool<P::Connection> for P {
     fn run_boxed(
         &self,
         work: Work<P::Connection>,
-    ) -> Pin<Box<dyn Future<Output = Result<Reply, PoolError>> + '_>> {
+    ) -> Pin<Box<dyn Future<Output = Result<Worked, PoolError>> + '_>> {
         Box::pin(self.run(work))
     }
 }

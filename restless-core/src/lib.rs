@@ -33,7 +33,7 @@ pub mod temporal;
 pub mod url;
 pub mod value;
 
-pub use api::{Api, Operation, Prepared, Reply, Request};
+pub use api::{Api, Operation, Prepared, Ran, Reply, Request};
 pub use backend::Database;
 pub use config::{ApiConfig, ConfigError, CustomOperator, Method, Registered, ResourceConfig};
 pub use error::{Error, ErrorCode, ErrorObject, Problem};

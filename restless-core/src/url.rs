@@ -46,6 +46,11 @@ pub fn encode_segment(segment: &str) -> String {
     utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
+/// Appends `segment`, percent-encoded as [`encode_segment`] does, to `out`.
+pub fn push_segment(out: &mut String, segment: &str) {
+    out.extend(utf8_percent_encode(segment, SEGMENT));
+}
+
 /// Appends `name=value` in canonical query encoding (C3.3).
 pub fn push_query_pair(out: &mut String, name: &str, value: &str) {
     out.extend(utf8_percent_encode(name, QUERY));

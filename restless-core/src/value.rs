@@ -3,7 +3,10 @@
 
 use base64::Engine as _;
 use bigdecimal::BigDecimal;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use std::fmt;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::codec::{AnyValue, Codec};
@@ -154,6 +157,19 @@ impl SqlValue {
         }
     }
 
+    /// Whether [`to_id`](Self::to_id) gives an id, without building it.
+    pub(crate) fn is_id(&self) -> bool {
+        match self {
+            SqlValue::SmallInt(_)
+            | SqlValue::Integer(_)
+            | SqlValue::BigInt(_)
+            | SqlValue::Text(_)
+            | SqlValue::Uuid(_) => true,
+            SqlValue::User(_) => self.to_id().is_some(),
+            _ => false,
+        }
+    }
+
     /// Parses an id from a URL segment (already percent-decoded) into a value of `kind`, in the
     /// canonical form only (E4.1): `None` means "no such resource", never an error.
     pub fn parse_id(kind: ValueKind, id: &str) -> Option<SqlValue> {
@@ -249,23 +265,83 @@ fn finite(v: f64) -> Value {
 
 /// `YYYY-MM-DD` (G2.1).
 pub fn format_date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    DateText(d).to_string()
 }
 
 /// `HH:MM:SS`, or `HH:MM:SS.ffffff` when the fraction is not zero (G2.2).
 pub fn format_time(t: NaiveTime) -> String {
-    // A leap second's nanoseconds run past 10^9; the fraction is what lies beyond whole seconds.
-    let micros = (t.nanosecond() % 1_000_000_000) / 1_000;
-    if micros == 0 {
-        t.format("%H:%M:%S").to_string()
-    } else {
-        format!("{}.{micros:06}", t.format("%H:%M:%S"))
-    }
+    TimeText(t).to_string()
 }
 
 /// Date, `T`, time, no offset (G2.3).
 pub fn format_timestamp(ts: NaiveDateTime) -> String {
-    format!("{}T{}", format_date(ts.date()), format_time(ts.time()))
+    TimestampText(ts).to_string()
+}
+
+/// A date as [`format_date`] writes it, without an intermediate string.
+struct DateText(NaiveDate);
+
+impl fmt::Display for DateText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        // chrono's `%Y` signs years outside 0..=9999; within, it is four digits.
+        if (0..=9999).contains(&d.year()) {
+            write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        } else {
+            write!(f, "{}", d.format("%Y-%m-%d"))
+        }
+    }
+}
+
+/// A time as [`format_time`] writes it.
+struct TimeText(NaiveTime);
+
+impl fmt::Display for TimeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        // A leap second's nanoseconds run past 10^9 (and `%S` shows it as 60); the fraction is
+        // what lies beyond whole seconds.
+        if t.nanosecond() >= 1_000_000_000 {
+            write!(f, "{}", t.format("%H:%M:%S"))?;
+        } else {
+            write!(f, "{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())?;
+        }
+        let micros = (t.nanosecond() % 1_000_000_000) / 1_000;
+        if micros != 0 {
+            write!(f, ".{micros:06}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A timestamp as [`format_timestamp`] writes it.
+struct TimestampText(NaiveDateTime);
+
+impl fmt::Display for TimestampText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}T{}", DateText(self.0.date()), TimeText(self.0.time()))
+    }
+}
+
+/// Writes a value as [`SqlValue::to_json`] shows it, straight to the serializer for the usual
+/// kinds (documents are written without a `Value` tree).
+impl Serialize for SqlValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SqlValue::Null | SqlValue::TypedNull(_) => s.serialize_unit(),
+            SqlValue::SmallInt(v) => s.serialize_i16(*v),
+            SqlValue::Integer(v) => s.serialize_i32(*v),
+            SqlValue::BigInt(v) => s.serialize_i64(*v),
+            SqlValue::Double(v) if v.is_finite() => s.serialize_f64(*v),
+            SqlValue::Text(v) => s.serialize_str(v),
+            SqlValue::Bool(v) => s.serialize_bool(*v),
+            SqlValue::Date(d) => s.collect_str(&DateText(*d)),
+            SqlValue::Time(t) => s.collect_str(&TimeText(*t)),
+            SqlValue::Timestamp(ts) => s.collect_str(&TimestampText(*ts)),
+            SqlValue::Uuid(u) => s.collect_str(&u.hyphenated()),
+            other => other.to_json().serialize(s),
+        }
+    }
 }
 
 /// Seconds as a JSON number: an integer when whole, else up to six fractional digits (G5.1);

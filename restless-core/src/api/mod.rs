@@ -27,6 +27,7 @@ use crate::hook::{Context, QueryValues};
 use crate::jsonp;
 use crate::negotiate::{check_accept, check_content_type, MEDIA_TYPE};
 use crate::ops::fetch::{self, Ctx, Shaping};
+use crate::ops::objects::Shape;
 use crate::ops::write::{self, Change, Written};
 use crate::ops::{Db, Output, Scopes};
 use crate::query::filter::Filter;
@@ -390,13 +391,27 @@ impl Api {
         }
     }
 
-    /// Performs an operation's database work in one read transaction (H8.1).
+    /// Performs an operation: its database work in one transaction (H8.1), then its reply.
+    ///
+    /// The same as [`run_database`](Self::run_database) followed by [`finish`](Self::finish);
+    /// the web glue calls those two apart, so that only the database work holds a connection.
     pub fn run<C: Database>(&self, conn: &mut C, op: &Operation) -> Reply {
+        let ran = self.run_database(conn, op);
+        self.finish(op, ran)
+    }
+
+    /// Performs an operation's database work in one transaction (H8.1), and nothing more
+    /// where it can: a read whose types have no post-hook, serialization hook or computed
+    /// attribute leaves its document to [`finish`](Self::finish), to be written from the rows
+    /// after the connection is back in its pool. A write's document is built, and hooked,
+    /// before its transaction commits (A3.1, U4.1).
+    pub fn run_database<C: Database>(&self, conn: &mut C, op: &Operation) -> Ran {
         let start = Instant::now();
         let mut statements = 0;
         let mut pragmas = 0;
         let filter = op.shaping.filter.as_ref();
         let markers = filter.is_some_and(Filter::has_markers) || op.scopes.has_markers();
+        let status_meta = |status: u16| op.callback().map(|_| status);
         let work = |conn: &mut C| {
             let mut db = Db::new(conn).with_scopes(std::sync::Arc::clone(&op.scopes));
             let out = (|| {
@@ -415,23 +430,37 @@ impl Api {
                     context: &op.context,
                 };
                 let written = self.dispatch(&mut db, &ctx, &op.target)?;
-                // Post-hooks see the complete document; a write is still uncommitted (U4.1).
                 let (status, output, was_deleted) = match written {
                     Written::Document { status, output } => (status, Some(output), true),
                     Written::NoContent { was_deleted } => (204, None, was_deleted),
                 };
-                let hooked = self.post_hooks(
-                    &op.context,
-                    &op.target,
-                    &op.values,
-                    output.as_ref().map(|o| &o.document),
-                    was_deleted,
-                )?;
-                Ok(match (output, hooked) {
-                    (Some(out), Some(doc)) => (status, Some((Body::Hooked(doc), out.headers))),
-                    (Some(out), None) => (status, Some((Body::Doc(out.document), out.headers))),
-                    (None, _) => (status, None),
-                })
+                let Some(mut output) = output else {
+                    self.post_hooks(&op.context, &op.target, &op.values, None, was_deleted)?;
+                    return Ok(Done::NoContent(status));
+                };
+                let shape = ctx.shape();
+                output.headers.extend(output.found.headers(&op.links));
+                if self.has_post_hooks(&op.target) {
+                    // Post-hooks see the complete document; a write is still uncommitted (U4.1).
+                    let doc = output.found.document(&shape, &op.links)?;
+                    let hooked = self
+                        .post_hooks(&op.context, &op.target, &op.values, Some(&doc), true)?
+                        .map_or(Body::Doc(doc), Body::Hooked);
+                    let body = match status_meta(status) {
+                        Some(s) => hooked.meta_member("status", json!(s)),
+                        None => hooked,
+                    };
+                    return Ok(Done::Text(status, body.to_json(), output.headers));
+                }
+                if op.target.writes() || !output.found.direct(&self.schema) {
+                    // Hooks and computed attributes run here, and their failures undo a write
+                    // (S3.4).
+                    let text = output
+                        .found
+                        .to_json(&shape, &op.links, status_meta(status))?;
+                    return Ok(Done::Text(status, text, output.headers));
+                }
+                Ok(Done::Later(status, output))
             })();
             statements = db.statements;
             out
@@ -443,7 +472,10 @@ impl Api {
                 let mut on = crate::backend::Sql::new(Dialect::Sqlite);
                 on.push("PRAGMA foreign_keys = ON");
                 if let Err(e) = conn.execute_sql(on) {
-                    return self.error_reply(&e, op.callback());
+                    return Ran {
+                        done: Err(e),
+                        headers: Vec::new(),
+                    };
                 }
                 pragmas += 1;
             }
@@ -476,12 +508,41 @@ impl Api {
                 ),
             ));
         }
-        match result {
-            Ok((status, Some((body, extra)))) => {
-                headers.extend(extra);
-                self.body_reply(status, body, op.callback(), headers)
+        Ran {
+            done: result,
+            headers,
+        }
+    }
+
+    /// The reply to an operation whose database work is done: where
+    /// [`run_database`](Self::run_database) left the document to be written, it is written here
+    /// from the rows, with no connection held. Catches panics (A3.2): it may run on an async
+    /// worker.
+    pub fn finish(&self, op: &Operation, ran: Ran) -> Reply {
+        let Ran { done, mut headers } = ran;
+        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match done {
+            Ok(Done::Later(status, output)) => {
+                let shape = Shape {
+                    schema: &self.schema,
+                    fieldsets: &op.shaping.fieldsets,
+                    context: &op.context,
+                };
+                let status_meta = op.callback().map(|_| status);
+                output
+                    .found
+                    .to_json(&shape, &op.links, status_meta)
+                    .map(|text| Done::Text(status, text, output.headers))
             }
-            Ok((status, None)) => {
+            other => other,
+        }));
+        let done =
+            rendered.unwrap_or_else(|_| Err(Error::Internal("writing a document panicked".into())));
+        match done {
+            Ok(Done::Text(status, text, extra)) => {
+                headers.extend(extra);
+                self.text_reply(status, text, op.callback(), headers)
+            }
+            Ok(Done::NoContent(status)) => {
                 headers.push(("Vary", "Accept".into()));
                 Reply {
                     status,
@@ -489,6 +550,12 @@ impl Api {
                     body: None,
                 }
             }
+            // Rendered above.
+            Ok(Done::Later(..)) => self.error_reply_with(
+                &Error::Internal("a document was left unwritten".into()),
+                op.callback(),
+                headers,
+            ),
             Err(e) => self.error_reply_with(&e, op.callback(), headers),
         }
     }
@@ -501,7 +568,7 @@ impl Api {
     ) -> Result<Written, Error> {
         let read = |output: Output| Written::Document {
             status: 200,
-            output,
+            output: Box::new(output),
         };
         match target {
             Target::Collection(t) => fetch::collection(db, ctx, *t).map(read),
@@ -555,12 +622,27 @@ impl Api {
         status: u16,
         doc: Body,
         callback: Option<&str>,
+        headers: Vec<(&'static str, String)>,
+    ) -> Reply {
+        let text = match callback {
+            Some(_) => doc.meta_member("status", json!(status)).to_json(),
+            None => doc.to_json(),
+        };
+        self.text_reply(status, text, callback, headers)
+    }
+
+    /// A reply carrying the document `text`, which has `meta.status` when wrapped in a
+    /// callback (T1.4).
+    fn text_reply(
+        &self,
+        status: u16,
+        text: String,
+        callback: Option<&str>,
         mut headers: Vec<(&'static str, String)>,
     ) -> Reply {
         headers.push(("Vary", "Accept".into()));
         match callback {
             Some(cb) => {
-                let doc = doc.meta_member("status", json!(status));
                 headers.push((
                     "Content-Type",
                     "application/javascript; charset=utf-8".into(),
@@ -569,7 +651,7 @@ impl Api {
                 Reply {
                     status: 200,
                     headers,
-                    body: Some(jsonp::wrap(cb, &doc.to_json())),
+                    body: Some(jsonp::wrap(cb, &text)),
                 }
             }
             None => {
@@ -577,7 +659,7 @@ impl Api {
                 Reply {
                     status,
                     headers,
-                    body: Some(doc.to_json()),
+                    body: Some(text),
                 }
             }
         }
@@ -598,6 +680,35 @@ impl Api {
             .self_link(links.self_url())
             .meta_member("modelinfo", Value::Object(modelinfo))
     }
+}
+
+/// The outcome of an operation's database work ([`Api::run_database`]), waiting to become a
+/// [`Reply`] ([`Api::finish`]).
+pub struct Ran {
+    done: Result<Done, Error>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl std::fmt::Debug for Ran {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.done {
+            Ok(Done::Later(..)) => "found",
+            Ok(Done::Text(..)) => "written",
+            Ok(Done::NoContent(_)) => "no content",
+            Err(_) => "failed",
+        };
+        f.debug_struct("Ran").field("state", &state).finish()
+    }
+}
+
+/// What the database work left to do.
+enum Done {
+    /// A reply with no body.
+    NoContent(u16),
+    /// A document, written.
+    Text(u16, String, Vec<(&'static str, String)>),
+    /// A document to be written from the rows.
+    Later(u16, Box<Output>),
 }
 
 /// How often a write transaction is tried when the database reports a deadlock or a

@@ -3,14 +3,14 @@
 
 use std::collections::HashSet;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::objects::{self, Batch, Place, Shape};
+use super::render::{Data, Found, Included, Pages, Shown};
 use super::sql::{Cond, Query};
 use super::{Db, Output};
 use crate::api::LinkBase;
 use crate::backend::Database;
-use crate::document::{Document, PrimaryData, ResourceObject};
 use crate::error::{Error, ErrorCode};
 use crate::meta::RelationshipKind;
 use crate::query::eval::{Func, Function};
@@ -107,7 +107,7 @@ fn resources<C: Database>(
         let shape = ctx.shape();
         let set = shape.set(t);
         let batch = single_batch(db, &query, &set, &objects::needed(&set, &ctx.tree()))?;
-        return one(db, ctx, &batch);
+        return one(db, ctx, batch);
     }
     let page = ctx.shaping.page.unwrap_or(Page::All);
     let total = count(db, &query)?;
@@ -115,26 +115,21 @@ fn resources<C: Database>(
     let set = shape.set(t);
     let tree = ctx.tree();
     let batch = objects::load(db, &query, page, &set, &objects::needed(&set, &tree))?;
-    let data = objects::objects(&shape, ctx.links, &batch, &set, Place::Primary)?;
-    let exclude = primary_ids(t, &data);
-    let mut doc = Document::with_data(PrimaryData::Many(data)).self_link(ctx.links.self_url());
-    if ctx.shaping.include.is_some() {
-        doc.included = Some(objects::included(
+    let included = match ctx.shaping.include {
+        Some(_) => Some(objects::included(
             db,
             &shape,
-            ctx.links,
             &batch,
             &tree,
-            exclude,
-            Vec::new(),
-        )?);
-    }
-    let mut headers = Vec::new();
-    paginate(&mut doc, &mut headers, ctx.links, page, total);
-    Ok(Output {
-        document: doc.meta_member("total", Value::from(total)),
-        headers,
-    })
+            primary_ids(&batch),
+        )?),
+        None => None,
+    };
+    let mut found = Found::with_data(Data::Many(primary(batch, set)));
+    found.included = included;
+    found.pages = Pages::of(page, total);
+    found.meta.push(("total", Value::from(total)));
+    Ok(Output::from(found))
 }
 
 /// `GET P/T/{id}` (H2).
@@ -146,36 +141,36 @@ pub(crate) fn single<C: Database>(
 ) -> Result<Output, Error> {
     let key = parse_key(ctx.schema, t, id)?;
     let batch = by_key(db, ctx, t, key)?.ok_or_else(|| not_found(ctx.schema, t, id))?;
-    one(db, ctx, &batch)
+    one(db, ctx, batch)
 }
 
 /// The document for a batch of (at most) one resource: H2, H3, H5.
-fn one<C: Database>(db: &mut Db<'_, C>, ctx: &Ctx<'_>, batch: &Batch) -> Result<Output, Error> {
+fn one<C: Database>(db: &mut Db<'_, C>, ctx: &Ctx<'_>, mut batch: Batch) -> Result<Output, Error> {
     let shape = ctx.shape();
     let set = shape.set(batch.t);
-    let object = objects::objects(&shape, ctx.links, batch, &set, Place::Primary)?
-        .into_iter()
-        .next();
-    let exclude = object.as_ref().map_or_else(HashSet::new, |o| {
-        primary_ids(batch.t, std::slice::from_ref(o))
-    });
-    let data = object.map_or(PrimaryData::Null, |o| PrimaryData::One(Box::new(o)));
-    let mut doc = Document::with_data(data).self_link(ctx.links.self_url());
-    if ctx.shaping.include.is_some() {
-        doc.included = Some(objects::included(
+    batch.rows.truncate(1);
+    let included = match ctx.shaping.include {
+        Some(_) => Some(objects::included(
             db,
             &shape,
-            ctx.links,
-            batch,
+            &batch,
             &ctx.tree(),
-            exclude,
-            Vec::new(),
-        )?);
+            primary_ids(&batch),
+        )?),
+        None => None,
+    };
+    let mut found = Found::with_data(Data::One(primary(batch, set)));
+    found.included = included;
+    Ok(Output::from(found))
+}
+
+/// The primary data of a batch shown with `set`.
+fn primary(batch: Batch, set: FieldSet) -> Shown {
+    Shown {
+        batch,
+        set,
+        place: Place::Primary,
     }
-    Ok(Output {
-        document: doc,
-        headers: Vec::new(),
-    })
 }
 
 /// `GET P/T/{id}/{rel}` (H3, H4).
@@ -196,17 +191,13 @@ pub(crate) fn related<C: Database>(
                 None => None,
             };
             match batch {
-                Some(batch) => one(db, ctx, &batch),
+                Some(batch) => one(db, ctx, batch),
                 None => {
-                    let mut doc =
-                        Document::with_data(PrimaryData::Null).self_link(ctx.links.self_url());
+                    let mut found = Found::with_data(Data::Null);
                     if ctx.shaping.include.is_some() {
-                        doc.included = Some(Vec::new());
+                        found.included = Some(Included::default());
                     }
-                    Ok(Output {
-                        document: doc,
-                        headers: Vec::new(),
-                    })
+                    Ok(Output::from(found))
                 }
             }
         }
@@ -269,7 +260,7 @@ pub(crate) fn related_single<C: Database>(
     if batch.rows.is_empty() {
         return Err(not_related());
     }
-    one(db, ctx, &batch)
+    one(db, ctx, batch)
 }
 
 /// `GET P/T/{id}/relationships/{rel}` (H6).
@@ -340,36 +331,36 @@ pub(crate) fn relationship<C: Database>(
     } else {
         identifiers.into_iter().next().unwrap_or(Value::Null)
     };
-    let mut doc = Document::with_data(PrimaryData::Linkage(data)).self_link(ctx.links.self_url());
-    doc.links
-        .get_or_insert_with(Map::new)
-        .insert("related".into(), Value::String(related_url));
+    let mut found = Found::with_data(Data::Linkage(data));
+    found.related = Some(related_url);
     if ctx.shaping.include.is_some() {
-        let mut initial = Vec::new();
-        let mut included = Vec::new();
         // Only when some path names the relationship (`include=` includes nothing, L1.7).
         let follows = ctx.tree().children.iter().any(|(c, _)| *c == r);
-        if let Some(b) = batch.as_ref().filter(|_| follows) {
-            for (i, o) in objects::objects(&shape, ctx.links, b, &set, Place::Included)?
-                .into_iter()
-                .enumerate()
-            {
-                initial.push((rel.target, b.key(i).clone(), o));
+        found.included = Some(match batch.filter(|_| follows) {
+            Some(b) => {
+                // The linked resources themselves, then what is reached from them.
+                let mut seen = HashSet::new();
+                let rows = Included::claim(&b, &mut seen);
+                let mut included = objects::included(db, &shape, &b, &subtree, seen)?;
+                included.add(
+                    Shown {
+                        batch: b,
+                        set,
+                        place: Place::Included,
+                    },
+                    rows,
+                );
+                included.sort(ctx.schema);
+                included
             }
-            included =
-                objects::included(db, &shape, ctx.links, b, &subtree, HashSet::new(), initial)?;
-        }
-        doc.included = Some(included);
+            None => Included::default(),
+        });
     }
-    let mut headers = Vec::new();
     if let (Some(page), Some(total)) = (page, total) {
-        paginate(&mut doc, &mut headers, ctx.links, page, total);
-        doc = doc.meta_member("total", Value::from(total));
+        found.pages = Pages::of(page, total);
+        found.meta.push(("total", Value::from(total)));
     }
-    Ok(Output {
-        document: doc,
-        headers,
-    })
+    Ok(Output::from(found))
 }
 
 /// The one resource a `filter[single]=1` request matches (H7.2, H7.3).
@@ -416,13 +407,9 @@ pub(crate) fn eval<C: Database>(
             });
         }
     }
-    let doc = Document::empty()
-        .self_link(ctx.links.self_url())
-        .meta_member("results", Value::Array(results));
-    Ok(Output {
-        document: doc,
-        headers: Vec::new(),
-    })
+    let mut found = Found::with_data(Data::Absent);
+    found.meta.push(("results", Value::Array(results)));
+    Ok(Output::from(found))
 }
 
 /// The database clock (G4.1), read once per request that needs it.
@@ -528,8 +515,11 @@ fn not_found(schema: &Schema, t: usize, id: &str) -> Error {
     }
 }
 
-fn primary_ids(t: usize, data: &[ResourceObject]) -> HashSet<(usize, String)> {
-    data.iter().map(|o| (t, o.id.clone())).collect()
+/// The primary resources, which `included` never repeats (L1.5).
+fn primary_ids(batch: &Batch) -> HashSet<(usize, String)> {
+    (0..batch.rows.len())
+        .filter_map(|i| Some((batch.t, batch.key(i).to_id()?)))
+        .collect()
 }
 
 fn count<C: Database>(db: &mut Db<'_, C>, query: &Query<'_>) -> Result<i64, Error> {
@@ -541,41 +531,4 @@ fn count<C: Database>(db: &mut Db<'_, C>, query: &Query<'_>) -> Result<i64, Erro
         Some(SqlValue::BigInt(n)) => Ok(n),
         other => Err(Error::Internal(format!("COUNT returned {other:?}"))),
     }
-}
-
-/// Adds the pagination links of I3.1 and the matching `Link` header (B3.4) for a paged response.
-fn paginate(
-    doc: &mut Document,
-    headers: &mut Vec<(&'static str, String)>,
-    links: &LinkBase,
-    page: Page,
-    total: i64,
-) {
-    let Page::Paged { number, size } = page else {
-        return;
-    };
-    let total = u64::try_from(total).unwrap_or(0);
-    let number = u64::from(number);
-    let last = total.div_ceil(u64::from(size)).max(1);
-    let entries = [
-        ("first", Some(1)),
-        ("last", Some(last)),
-        ("prev", (number > 1).then(|| number - 1)),
-        ("next", (number < last).then(|| number + 1)),
-    ];
-    let map = doc.links.get_or_insert_with(Map::new);
-    let mut header = Vec::with_capacity(4);
-    for (rel, page) in entries {
-        match page {
-            Some(k) => {
-                let url = links.page_url(k, size);
-                header.push(format!("<{url}>; rel=\"{rel}\""));
-                map.insert(rel.into(), Value::String(url));
-            }
-            None => {
-                map.insert(rel.into(), Value::Null);
-            }
-        }
-    }
-    headers.push(("Link", header.join(", ")));
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod fetch;
 pub(crate) mod objects;
+pub(crate) mod render;
 pub(crate) mod sql;
 pub(crate) mod write;
 
@@ -9,7 +10,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::backend::{Database, Row, Sql};
-use crate::document::Document;
 use crate::error::Error;
 use crate::query::filter::Filter;
 
@@ -42,10 +42,19 @@ impl Scopes {
     }
 }
 
-/// A successful operation: the document and the headers that go with it.
+/// A successful operation: what it found (the document to be) and the headers that go with it.
 pub(crate) struct Output {
-    pub(crate) document: Document,
+    pub(crate) found: render::Found,
     pub(crate) headers: Vec<(&'static str, String)>,
+}
+
+impl From<render::Found> for Output {
+    fn from(found: render::Found) -> Self {
+        Output {
+            found,
+            headers: Vec::new(),
+        }
+    }
 }
 
 /// A connection inside the request's transaction, counting the statements run through it.

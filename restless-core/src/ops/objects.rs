@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
+use super::render::{Included, Shown};
 use super::sql::{push_filter, push_sort_value, Cond, Query, IN_CHUNK, T0};
 use super::Db;
 use crate::api::LinkBase;
@@ -85,6 +86,17 @@ impl Columns {
             row,
         }
     }
+
+    /// The columns selected, in row order.
+    pub(crate) fn fields(&self) -> &[&'static FieldMeta] {
+        &self.fields
+    }
+
+    /// `(index into the type's fields, position in the row)` of the attributes shown, in
+    /// declaration order.
+    pub(crate) fn attributes(&self) -> &[(usize, usize)] {
+        &self.attributes
+    }
 }
 
 /// The to-many linkage to load: `needed`, or with a serialization hook, every relationship
@@ -114,7 +126,7 @@ pub(crate) enum Place {
 pub(crate) struct Batch {
     pub(crate) t: usize,
     pub(crate) rows: Vec<Row>,
-    columns: Columns,
+    pub(crate) columns: Columns,
     /// By relationship index: owner id → target keys, in target key order (F3.5).
     to_many: Vec<Option<HashMap<String, Vec<SqlValue>>>>,
 }
@@ -129,6 +141,22 @@ impl Batch {
     pub(crate) fn foreign_key(&self, i: usize, r: usize) -> Option<SqlValue> {
         let pos = self.columns.foreign_keys.get(r).copied().flatten()?;
         self.rows.get(i).map(|row| row.get(pos).clone())
+    }
+
+    /// The foreign key of to-one relationship `r` in row `i`, by reference; `None` when `r`
+    /// is no to-one relationship.
+    pub(crate) fn foreign_key_at(&self, i: usize, r: usize) -> Option<&SqlValue> {
+        let pos = self.columns.foreign_keys.get(r).copied().flatten()?;
+        self.rows.get(i).map(|row| row.get(pos))
+    }
+
+    /// The keys to-many relationship `r` of the resource with id `id` links to, in key order.
+    pub(crate) fn to_many_of(&self, r: usize, id: &str) -> &[SqlValue] {
+        self.to_many
+            .get(r)
+            .and_then(Option::as_ref)
+            .and_then(|m| m.get(id))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The keys of the resources relationship `r` links to, from every row, without repeats.
@@ -406,9 +434,21 @@ fn load_linkage<C: Database>(
             push_sort_value(&mut sql, T0, owner_col, owner_kind, false);
             sql.push(", ");
             push_sort_value(&mut sql, T0, target_col, target_key.kind(), false);
+            // Rows come by owner: each owner's id is built, and looked up, once.
+            let mut current: Option<(SqlValue, &mut Vec<SqlValue>)> = None;
             for row in db.load(sql)? {
-                if let Some(owner) = row.get(0).to_id() {
-                    map.entry(owner).or_default().push(row.get(1).clone());
+                let mut values = row.0.into_iter();
+                let (Some(owner), Some(target)) = (values.next(), values.next()) else {
+                    continue;
+                };
+                match &mut current {
+                    Some((o, targets)) if *o == owner => targets.push(target),
+                    _ => {
+                        let Some(id) = owner.to_id() else { continue };
+                        let targets = map.entry(id).or_default();
+                        targets.push(target);
+                        current = Some((owner, targets));
+                    }
                 }
             }
         }
@@ -621,39 +661,27 @@ impl Shape<'_> {
 }
 
 /// The compound document's `included` (L1.4–L1.6): everything reached from `from` along
-/// `tree`, each `(type, id)` once and never one in `exclude`, ordered by type name then key;
-/// `initial` resources are included too.
+/// `tree`, each `(type, id)` once and never one in `seen`, in document order.
 pub(crate) fn included<C: Database>(
     db: &mut Db<'_, C>,
     shape: &Shape<'_>,
-    links: &LinkBase,
     from: &Batch,
     tree: &IncludeTree,
-    exclude: HashSet<(usize, String)>,
-    initial: Vec<(usize, SqlValue, ResourceObject)>,
-) -> Result<Vec<ResourceObject>, Error> {
-    let mut seen = exclude;
-    seen.extend(initial.iter().map(|(t, _, o)| (*t, o.id.clone())));
-    let mut out = initial;
-    follow(db, shape, links, from, tree, &mut seen, &mut out)?;
-    out.sort_by(|a, b| {
-        let (ta, tb) = (
-            shape.schema.meta(a.0).type_name,
-            shape.schema.meta(b.0).type_name,
-        );
-        ta.cmp(tb).then_with(|| key_order(&a.1, &b.1))
-    });
-    Ok(out.into_iter().map(|(_, _, o)| o).collect())
+    mut seen: HashSet<(usize, String)>,
+) -> Result<Included, Error> {
+    let mut out = Included::default();
+    follow(db, shape, from, tree, &mut seen, &mut out)?;
+    out.sort(shape.schema);
+    Ok(out)
 }
 
 fn follow<C: Database>(
     db: &mut Db<'_, C>,
     shape: &Shape<'_>,
-    links: &LinkBase,
     from: &Batch,
     tree: &IncludeTree,
     seen: &mut HashSet<(usize, String)>,
-    out: &mut Vec<(usize, SqlValue, ResourceObject)>,
+    out: &mut Included,
 ) -> Result<(), Error> {
     for (r, subtree) in &tree.children {
         let target = shape.schema.rel(from.t, *r).target;
@@ -670,21 +698,22 @@ fn follow<C: Database>(
             &set,
             &needed(&set, subtree),
         )?;
-        for (i, object) in objects(shape, links, &batch, &set, Place::Included)?
-            .into_iter()
-            .enumerate()
-        {
-            if seen.insert((target, object.id.clone())) {
-                out.push((target, batch.key(i).clone(), object));
-            }
-        }
-        follow(db, shape, links, &batch, subtree, seen, out)?;
+        let rows = Included::claim(&batch, seen);
+        follow(db, shape, &batch, subtree, seen, out)?;
+        out.add(
+            Shown {
+                batch,
+                set,
+                place: Place::Included,
+            },
+            rows,
+        );
     }
     Ok(())
 }
 
 /// Ascending key order: numbers numerically, strings by bytes (F3.5, L1.6).
-fn key_order(a: &SqlValue, b: &SqlValue) -> Ordering {
+pub(crate) fn key_order(a: &SqlValue, b: &SqlValue) -> Ordering {
     match (a, b) {
         (SqlValue::SmallInt(x), SqlValue::SmallInt(y)) => x.cmp(y),
         (SqlValue::Integer(x), SqlValue::Integer(y)) => x.cmp(y),

@@ -29,7 +29,7 @@ use validate::{changed_linkage, sent_linkage, validate, State};
 pub(crate) enum Written {
     Document {
         status: u16,
-        output: Output,
+        output: Box<Output>,
     },
     /// 204; `was_deleted` tells post-hooks whether a deletion removed anything (U1.1).
     NoContent {
@@ -187,11 +187,11 @@ pub(crate) fn create<C: Database>(
         .ok_or_else(|| Error::Internal("the new row has no usable key".into()))?;
     let location = ctx.links.resource_url(meta.type_name, &id);
     let mut out = read_back(db, ctx, t, key)?;
-    out.document.links = None;
+    out.found.self_link = false;
     out.headers.push(("Location", location));
     Ok(Written::Document {
         status: 201,
-        output: out,
+        output: Box::new(out),
     })
 }
 
@@ -291,7 +291,7 @@ pub(crate) fn update<C: Database>(
     }
     Ok(Written::Document {
         status: 200,
-        output: read_back(db, ctx, t, key)?,
+        output: Box::new(read_back(db, ctx, t, key)?),
     })
 }
 
