@@ -3,6 +3,7 @@
 
 use crate::config::{ConfigError, Registered};
 use crate::meta::{FieldMeta, RelationshipKind, ResourceMeta};
+use crate::query::fields::FieldSet;
 
 /// A relationship whose target is a registered type.
 #[derive(Clone, Copy, Debug)]
@@ -25,6 +26,8 @@ pub(crate) struct Schema {
     pub(crate) rels: Vec<Vec<Rel>>,
     /// Per type: which fields and relationships `only`/`exclude` leave visible (V2).
     visible: Vec<(Vec<bool>, Vec<bool>)>,
+    /// Per type: everything a resource object shows without `fields[TYPE]`.
+    full: Vec<FieldSet>,
 }
 
 impl Schema {
@@ -118,11 +121,21 @@ impl Schema {
             let relationships = meta.relationships.iter().map(|r| shown(r.name)).collect();
             visible.push((fields, relationships));
         }
-        Ok(Schema {
+        let mut schema = Schema {
             types,
             rels,
             visible,
-        })
+            full: Vec::new(),
+        };
+        schema.full = (0..schema.types.len())
+            .map(|t| FieldSet::visible(&schema, t))
+            .collect();
+        Ok(schema)
+    }
+
+    /// Every attribute and relationship of type `t` (no sparse fieldset).
+    pub(crate) fn full_set(&self, t: usize) -> &FieldSet {
+        &self.full[t]
     }
 
     /// Whether field `i` of type `t` exists for the API (V2 `only`/`exclude`).

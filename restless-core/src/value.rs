@@ -278,17 +278,79 @@ pub fn format_timestamp(ts: NaiveDateTime) -> String {
     TimestampText(ts).to_string()
 }
 
+/// A date, time or timestamp written into a buffer on the stack, digit by digit (the usual
+/// years 0–9999 and times without a leap second); `None` for the rest, which chrono writes.
+struct Text {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl Text {
+    fn new() -> Self {
+        Text {
+            buf: [0; 32],
+            len: 0,
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// `value` in exactly `width` decimal digits.
+    fn digits(&mut self, value: u32, width: u32) {
+        for i in (0..width).rev() {
+            let digit = (value / 10u32.pow(i)) % 10;
+            self.byte(b'0' + digit as u8);
+        }
+    }
+
+    fn date(&mut self, d: NaiveDate) -> Option<()> {
+        let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+        self.digits(year, 4);
+        self.byte(b'-');
+        self.digits(d.month(), 2);
+        self.byte(b'-');
+        self.digits(d.day(), 2);
+        Some(())
+    }
+
+    fn time(&mut self, t: NaiveTime) -> Option<()> {
+        // A leap second's nanoseconds run past 10^9 (chrono shows it as second 60).
+        if t.nanosecond() >= 1_000_000_000 {
+            return None;
+        }
+        self.digits(t.hour(), 2);
+        self.byte(b':');
+        self.digits(t.minute(), 2);
+        self.byte(b':');
+        self.digits(t.second(), 2);
+        let micros = t.nanosecond() / 1_000;
+        if micros != 0 {
+            self.byte(b'.');
+            self.digits(micros, 6);
+        }
+        Some(())
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
 /// A date as [`format_date`] writes it, without an intermediate string.
 struct DateText(NaiveDate);
 
 impl fmt::Display for DateText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0;
-        // chrono's `%Y` signs years outside 0..=9999; within, it is four digits.
-        if (0..=9999).contains(&d.year()) {
-            write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-        } else {
-            write!(f, "{}", d.format("%Y-%m-%d"))
+        let mut text = Text::new();
+        match text.date(self.0) {
+            Some(()) => f.write_str(text.as_str()),
+            // chrono's `%Y` signs years outside 0..=9999.
+            None => write!(f, "{}", self.0.format("%Y-%m-%d")),
         }
     }
 }
@@ -299,13 +361,12 @@ struct TimeText(NaiveTime);
 impl fmt::Display for TimeText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = self.0;
-        // A leap second's nanoseconds run past 10^9 (and `%S` shows it as 60); the fraction is
-        // what lies beyond whole seconds.
-        if t.nanosecond() >= 1_000_000_000 {
-            write!(f, "{}", t.format("%H:%M:%S"))?;
-        } else {
-            write!(f, "{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())?;
+        let mut text = Text::new();
+        if text.time(t).is_some() {
+            return f.write_str(text.as_str());
         }
+        write!(f, "{}", t.format("%H:%M:%S"))?;
+        // The fraction is what lies beyond whole seconds.
         let micros = (t.nanosecond() % 1_000_000_000) / 1_000;
         if micros != 0 {
             write!(f, ".{micros:06}")?;
@@ -323,6 +384,19 @@ impl fmt::Display for TimestampText {
     }
 }
 
+/// Serializes `Display` text, from the stack buffer when `fill` wrote it there.
+fn serialize_text<S: Serializer>(
+    s: S,
+    fill: impl FnOnce(&mut Text) -> Option<()>,
+    display: &dyn fmt::Display,
+) -> Result<S::Ok, S::Error> {
+    let mut text = Text::new();
+    match fill(&mut text) {
+        Some(()) => s.serialize_str(text.as_str()),
+        None => s.collect_str(display),
+    }
+}
+
 /// Writes a value as [`SqlValue::to_json`] shows it, straight to the serializer for the usual
 /// kinds (documents are written without a `Value` tree).
 impl Serialize for SqlValue {
@@ -335,9 +409,17 @@ impl Serialize for SqlValue {
             SqlValue::Double(v) if v.is_finite() => s.serialize_f64(*v),
             SqlValue::Text(v) => s.serialize_str(v),
             SqlValue::Bool(v) => s.serialize_bool(*v),
-            SqlValue::Date(d) => s.collect_str(&DateText(*d)),
-            SqlValue::Time(t) => s.collect_str(&TimeText(*t)),
-            SqlValue::Timestamp(ts) => s.collect_str(&TimestampText(*ts)),
+            SqlValue::Date(d) => serialize_text(s, |t| t.date(*d), &DateText(*d)),
+            SqlValue::Time(t) => serialize_text(s, |x| x.time(*t), &TimeText(*t)),
+            SqlValue::Timestamp(ts) => serialize_text(
+                s,
+                |t| {
+                    t.date(ts.date())?;
+                    t.byte(b'T');
+                    t.time(ts.time())
+                },
+                &TimestampText(*ts),
+            ),
             SqlValue::Uuid(u) => s.collect_str(&u.hyphenated()),
             other => other.to_json().serialize(s),
         }

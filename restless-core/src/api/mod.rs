@@ -499,14 +499,20 @@ impl Api {
         let mut headers = Vec::new();
         if self.config.server_timing {
             // The transaction's BEGIN and COMMIT (or ROLLBACK) are statements too.
-            let ms = start.elapsed().as_secs_f64() * 1000.0;
-            headers.push((
-                "Server-Timing",
-                format!(
-                    "db;dur={ms:.3};desc=\"{} statements\"",
-                    statements + pragmas + 2
-                ),
-            ));
+            // Milliseconds with three decimals, written as integers.
+            let micros = start.elapsed().as_micros();
+            let mut value = String::with_capacity(48);
+            value.push_str("db;dur=");
+            value.push_str(itoa::Buffer::new().format(micros / 1000));
+            value.push('.');
+            let fraction = micros % 1000;
+            for digit in [fraction / 100, fraction / 10 % 10, fraction % 10] {
+                value.push(char::from(b'0' + digit as u8));
+            }
+            value.push_str(";desc=\"");
+            value.push_str(itoa::Buffer::new().format(statements + pragmas + 2));
+            value.push_str(" statements\"");
+            headers.push(("Server-Timing", value));
         }
         Ran {
             done: result,

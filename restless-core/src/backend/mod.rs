@@ -3,8 +3,9 @@
 //! restless builds each statement from the derive's static metadata (table and column names that
 //! Diesel's `table!` checked at compile time) and binds every value that comes from a request
 //! (design 2 of the style guide, as PostgREST does). The statement, [`Sql`], is a Diesel query:
-//! it implements `QueryFragment` for each backend, so quoting (`push_identifier`), placeholders
-//! and binding (`push_bind_param`) are Diesel's, and it runs through Diesel's `LoadConnection`,
+//! it implements `QueryFragment` for each backend, so placeholders and binding
+//! (`push_bind_param`) are Diesel's, identifiers are quoted as Diesel's `push_identifier` quotes
+//! them (once, as the statement is built, into its text), and it runs through Diesel's `LoadConnection`,
 //! whose rows are decoded by position with the kinds the statement declared for its result
 //! columns. Statements whose text depends on nothing but bound values (a resource by key, a
 //! plain page, the linkage of a page) are marked safe to cache, so Diesel's prepared-statement
@@ -46,10 +47,9 @@ pub enum Dialect {
 /// One piece of a statement.
 #[derive(Clone, Debug)]
 enum Part {
-    /// SQL text written in restless's source (never request data).
+    /// SQL text written in restless's source and quoted identifiers from static metadata
+    /// (never request data).
     Text(String),
-    /// An identifier from static metadata, quoted by Diesel.
-    Ident(String),
     /// A bound value.
     Bind(Bind),
 }
@@ -122,6 +122,8 @@ impl KeyArray {
 pub struct Sql {
     dialect: Dialect,
     parts: Vec<Part>,
+    /// Text after the last part.
+    tail: String,
     results: Vec<ValueKind>,
     aliases: usize,
     cacheable: bool,
@@ -133,7 +135,9 @@ impl Sql {
     pub fn new(dialect: Dialect) -> Self {
         Sql {
             dialect,
-            parts: Vec::with_capacity(32),
+            parts: Vec::with_capacity(8),
+            // Room for most statements' text at once.
+            tail: String::with_capacity(256),
             results: Vec::new(),
             aliases: 0,
             cacheable: false,
@@ -174,16 +178,45 @@ impl Sql {
     /// Appends SQL text. Only ever called with text written in restless's source, never with
     /// anything taken from a request.
     pub fn push(&mut self, sql: &str) -> &mut Self {
-        match self.parts.last_mut() {
-            Some(Part::Text(text)) => text.push_str(sql),
-            _ => self.parts.push(Part::Text(sql.to_owned())),
-        }
+        self.text_part().push_str(sql);
         self
     }
 
-    /// Appends an identifier (a column name or alias from static metadata), quoted by Diesel.
+    /// The text after the last bound value, which [`push`](Self::push) and
+    /// [`ident`](Self::ident) extend.
+    fn text_part(&mut self) -> &mut String {
+        &mut self.tail
+    }
+
+    /// Moves the text written since the last bound value into the parts.
+    fn end_text(&mut self) {
+        if !self.tail.is_empty() {
+            let text = std::mem::replace(&mut self.tail, String::with_capacity(128));
+            self.parts.push(Part::Text(text));
+        }
+    }
+
+    /// Appends an identifier (a column name or alias from static metadata), quoted as Diesel's
+    /// `push_identifier` quotes it for the dialect: in double quotes (backticks on MySQL), a
+    /// quote inside doubled.
     pub fn ident(&mut self, name: &str) -> &mut Self {
-        self.parts.push(Part::Ident(name.to_owned()));
+        let q = match self.dialect {
+            Dialect::Mysql => '`',
+            Dialect::Sqlite | Dialect::Postgres => '"',
+        };
+        let text = self.text_part();
+        text.push(q);
+        if name.contains(q) {
+            for c in name.chars() {
+                if c == q {
+                    text.push(q);
+                }
+                text.push(c);
+            }
+        } else {
+            text.push_str(name);
+        }
+        text.push(q);
         self
     }
 
@@ -222,14 +255,15 @@ impl Sql {
             }),
             (_, value) => Bind::Value(value),
         };
+        self.end_text();
         self.parts.push(Part::Bind(bind));
         self
     }
 
-    /// Appends `column = ANY(?)` with the keys as one array on PostgreSQL; elsewhere
-    /// `column IN (?, ...)` with the list padded (repeating its last key) to a power of two,
-    /// so that few statement shapes serve every list length. `push_column` writes the column.
-    /// An empty list is `1 = 0`.
+    /// Appends `column = ?` for one key; for more, `column = ANY(?)` with the keys as one
+    /// array on PostgreSQL, elsewhere `column IN (?, ...)` with the list padded (repeating its
+    /// last key) to a power of two, so that few statement shapes serve every list length.
+    /// `push_column` writes the column. An empty list is `1 = 0`.
     pub(crate) fn key_in(
         &mut self,
         push_column: impl Fn(&mut Sql),
@@ -239,21 +273,23 @@ impl Sql {
         let Some(last) = values.last() else {
             return self.push("1 = 0");
         };
+        if values.len() == 1 {
+            push_column(self);
+            self.push(" = ");
+            text_value(self, last.clone());
+            return self;
+        }
         #[cfg(feature = "postgres")]
         if self.dialect == Dialect::Postgres {
             if let Some(array) = KeyArray::of(values) {
                 push_column(self);
                 self.push(" = ANY(");
+                self.end_text();
                 self.parts.push(Part::Bind(Bind::Keys(array)));
                 return self.push(")");
             }
         }
         push_column(self);
-        if values.len() == 1 {
-            self.push(" = ");
-            text_value(self, last.clone());
-            return self;
-        }
         self.push(" IN (");
         let padded = values.len().next_power_of_two();
         for i in 0..padded {
@@ -280,20 +316,11 @@ impl Sql {
     /// The statement's text with the dialect's usual quoting and placeholders (for logs and
     /// tests; Diesel writes the statement it runs itself).
     pub fn text(&self) -> String {
-        let q = match self.dialect {
-            Dialect::Mysql => '`',
-            Dialect::Sqlite | Dialect::Postgres => '"',
-        };
         let mut out = String::new();
         let mut n = 0;
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Ident(name) => {
-                    out.push(q);
-                    out.push_str(&name.replace(q, &format!("{q}{q}")));
-                    out.push(q);
-                }
                 Part::Bind(_) => {
                     n += 1;
                     match self.dialect {
@@ -303,6 +330,7 @@ impl Sql {
                 }
             }
         }
+        out.push_str(&self.tail);
         out
     }
 
@@ -321,10 +349,10 @@ impl Sql {
         for part in &self.parts {
             match part {
                 Part::Text(t) => pass.push_sql(t),
-                Part::Ident(name) => pass.push_identifier(name)?,
                 Part::Bind(b) => bind(b, &mut pass)?,
             }
         }
+        pass.push_sql(&self.tail);
         Ok(())
     }
 }
@@ -352,15 +380,15 @@ impl Row {
 }
 
 /// Runs `sql` through Diesel's `LoadConnection` and decodes each row by position with
-/// `decode` and the statement's result kinds.
-pub(crate) fn load_with<C, DB>(
+/// `decode` and the statement's result kinds, every value of every row in one vector.
+pub(crate) fn load_flat_with<C, DB>(
     conn: &mut C,
     sql: Sql,
     decode: impl for<'a> Fn(
         ValueKind,
         Option<DB::RawValue<'a>>,
     ) -> diesel::deserialize::Result<SqlValue>,
-) -> Result<Vec<Row>, Error>
+) -> Result<Vec<SqlValue>, Error>
 where
     DB: diesel::backend::Backend,
     C: diesel::connection::LoadConnection<Backend = DB>,
@@ -368,10 +396,9 @@ where
 {
     use diesel::row::{Field as _, Row as _};
     let kinds = sql.results.clone();
-    let mut rows = Vec::new();
+    let mut values = Vec::new();
     for row in conn.load(sql)? {
         let row = row?;
-        let mut values = Vec::with_capacity(kinds.len());
         for (i, kind) in kinds.iter().enumerate() {
             let field = row.get(i).ok_or_else(|| {
                 diesel::result::Error::DeserializationError(
@@ -383,9 +410,24 @@ where
                     .map_err(diesel::result::Error::DeserializationError)?,
             );
         }
-        rows.push(Row(values));
     }
-    Ok(rows)
+    Ok(values)
+}
+
+/// Splits the values of [`load_flat_with`] into rows of `width`.
+fn rows_of(values: Vec<SqlValue>, width: usize) -> Vec<Row> {
+    if width == 0 {
+        return Vec::new();
+    }
+    let mut rows = Vec::with_capacity(values.len() / width);
+    let mut values = values.into_iter();
+    loop {
+        let row: Vec<SqlValue> = values.by_ref().take(width).collect();
+        if row.is_empty() {
+            return rows;
+        }
+        rows.push(Row(row));
+    }
 }
 /// A Diesel connection restless can run its SQL on: `SqliteConnection`, `PgConnection` or
 /// `MysqlConnection` (with the matching cargo feature).
@@ -398,6 +440,13 @@ pub trait Database: diesel::Connection + Send + 'static {
     /// # Errors
     /// [`Error::Database`] when the statement fails or a value does not decode.
     fn load_rows(&mut self, sql: Sql) -> Result<Vec<Row>, Error>;
+
+    /// Runs a query and decodes every row into one vector, row after row (no allocation
+    /// per row, for statements of many narrow rows).
+    ///
+    /// # Errors
+    /// [`Error::Database`] when the statement fails or a value does not decode.
+    fn load_values(&mut self, sql: Sql) -> Result<Vec<SqlValue>, Error>;
 
     /// Runs a statement that returns no rows; the number of rows it changed.
     ///
@@ -584,7 +633,16 @@ macro_rules! impl_database {
                 &mut self,
                 sql: $crate::backend::Sql,
             ) -> Result<Vec<$crate::backend::Row>, $crate::error::Error> {
-                $crate::backend::load_with::<$conn, $db>(self, sql, decode)
+                let width = sql.results().len();
+                $crate::backend::load_flat_with::<$conn, $db>(self, sql, decode)
+                    .map(|values| $crate::backend::rows_of(values, width))
+            }
+
+            fn load_values(
+                &mut self,
+                sql: $crate::backend::Sql,
+            ) -> Result<Vec<$crate::value::SqlValue>, $crate::error::Error> {
+                $crate::backend::load_flat_with::<$conn, $db>(self, sql, decode)
             }
 
             fn execute_sql(

@@ -100,8 +100,32 @@ fn bind<'b>(pass: &mut AstPass<'_, 'b, Pg>, b: &'b Bind) -> QueryResult<()> {
 }
 
 impl_database!(PgConnection, Pg, Dialect::Postgres, read: |conn, f| {
-    conn.build_transaction().read_only().repeatable_read().run(f)
+    read_only(conn, f)
 }, write: |conn, f| {
     use diesel::Connection as _;
     conn.transaction(f)
 });
+
+/// What `conn.build_transaction().read_only().repeatable_read().run(f)` does, with the one
+/// `BEGIN` statement written once rather than built on every request.
+fn read_only<T>(
+    conn: &mut PgConnection,
+    f: impl FnOnce(&mut PgConnection) -> Result<T, crate::error::Error>,
+) -> Result<T, crate::error::Error> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager as _};
+    AnsiTransactionManager::begin_transaction_sql(
+        conn,
+        "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    )?;
+    match f(conn) {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match AnsiTransactionManager::rollback_transaction(conn) {
+            // The request's error says more than a transaction manager that broke on it.
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use crate::backend::{Database, Row, Sql};
 use crate::error::Error;
 use crate::query::filter::Filter;
+use crate::value::SqlValue;
 
 /// The scopes of one request (V4), resolved from its context: by type index, the condition
 /// rows must meet to exist (read) and to be changed (write).
@@ -113,6 +114,15 @@ impl<'c, C: Database> Db<'c, C> {
         // SAVEPOINT and RELEASE (or ROLLBACK TO) are statements too.
         self.statements += statements + 2;
         result
+    }
+
+    /// Runs one query; the values of its rows in one vector, row after row.
+    pub(crate) fn load_values(&mut self, sql: Sql) -> Result<Vec<SqlValue>, Error> {
+        let start = Instant::now();
+        self.statements += 1;
+        let values = self.conn.load_values(sql);
+        self.time += start.elapsed();
+        values
     }
 
     /// Runs one query.

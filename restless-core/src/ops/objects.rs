@@ -436,11 +436,8 @@ fn load_linkage<C: Database>(
             push_sort_value(&mut sql, T0, target_col, target_key.kind(), false);
             // Rows come by owner: each owner's id is built, and looked up, once.
             let mut current: Option<(SqlValue, &mut Vec<SqlValue>)> = None;
-            for row in db.load(sql)? {
-                let mut values = row.0.into_iter();
-                let (Some(owner), Some(target)) = (values.next(), values.next()) else {
-                    continue;
-                };
+            let mut values = db.load_values(sql)?.into_iter();
+            while let (Some(owner), Some(target)) = (values.next(), values.next()) {
                 match &mut current {
                     Some((o, targets)) if *o == owner => targets.push(target),
                     _ => {

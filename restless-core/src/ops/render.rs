@@ -273,17 +273,17 @@ impl Found {
             }
             return Ok(doc.to_json());
         }
-        // Every resource URL starts with its type's collection URL: built once per request.
-        let prefixes: Vec<Option<String>> = shape
-            .schema
-            .types
-            .iter()
-            .map(|t| {
-                t.config
-                    .allows(Method::Get)
-                    .then(|| format!("{}/", links.collection_url(t.meta.type_name)))
-            })
-            .collect();
+        // Every resource URL starts with its type's collection URL: built once per request,
+        // for the types shown.
+        let mut prefixes: Vec<Option<String>> = vec![None; shape.schema.types.len()];
+        for shown in self.shown() {
+            let t = shown.batch.t;
+            let config = &shape.schema.types[t].config;
+            if prefixes[t].is_none() && config.allows(Method::Get) {
+                let name = shape.schema.meta(t).type_name;
+                prefixes[t] = Some(format!("{}/", links.collection_url(name)));
+            }
+        }
         let view = DocView {
             found: self,
             r: Render {
@@ -293,7 +293,11 @@ impl Found {
             },
             status,
         };
-        serde_json::to_string(&view).map_err(|e| Error::Internal(e.to_string()))
+        // Sized for the usual document at once, rather than grown by doubling.
+        let rows: usize = self.shown().map(|s| s.batch.rows.len()).sum();
+        let mut out = Vec::with_capacity(1024 + rows * 1024);
+        serde_json::to_writer(&mut out, &view).map_err(|e| Error::Internal(e.to_string()))?;
+        String::from_utf8(out).map_err(|e| Error::Internal(e.to_string()))
     }
 }
 

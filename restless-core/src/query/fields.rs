@@ -26,6 +26,11 @@ fn visible_attributes(schema: &Schema, t: usize) -> impl Iterator<Item = usize> 
 impl FieldSet {
     /// Every attribute and relationship of type `t`.
     pub(crate) fn all(schema: &Schema, t: usize) -> Self {
+        schema.full_set(t).clone()
+    }
+
+    /// Every attribute and relationship of type `t`, worked out (once, by the schema).
+    pub(crate) fn visible(schema: &Schema, t: usize) -> Self {
         FieldSet {
             attributes: visible_attributes(schema, t).collect(),
             relationships: (0..schema.rels[t].len())
