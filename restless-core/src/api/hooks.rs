@@ -223,13 +223,13 @@ impl Api {
         Ok(hooked)
     }
 
-    /// The post-hooks of a success answer (U4), universal ones first; `None` when none runs.
     /// Whether post-hooks run after `target` (U4).
     pub(super) fn has_post_hooks(&self, target: &Target) -> bool {
         let (kind, t, ..) = self.post_kind(target);
         self.config.hooks.has_post(kind) || self.schema.types[t].config.hooks.has_post(kind)
     }
 
+    /// The post-hooks of a success answer (U4), universal ones first; `None` when none runs.
     pub(super) fn post_hooks(
         &self,
         context: &Context,

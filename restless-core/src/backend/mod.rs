@@ -4,8 +4,9 @@
 //! Diesel's `table!` checked at compile time) and binds every value that comes from a request
 //! (design 2 of the style guide, as PostgREST does). The statement, [`Sql`], is a Diesel query:
 //! it implements `QueryFragment` for each backend, so placeholders and binding
-//! (`push_bind_param`) are Diesel's, identifiers are quoted as Diesel's `push_identifier` quotes
-//! them (once, as the statement is built, into its text), and it runs through Diesel's `LoadConnection`,
+//! (`push_bind_param`) are Diesel's; identifiers are quoted in standard SQL (double quotes,
+//! backticks on MySQL, a quote inside doubled) once, into the text, as the statement is built,
+//! as table names are; and it runs through Diesel's `LoadConnection`,
 //! whose rows are decoded by position with the kinds the statement declared for its result
 //! columns. Statements whose text depends on nothing but bound values (a resource by key, a
 //! plain page, the linkage of a page) are marked safe to cache, so Diesel's prepared-statement
@@ -116,7 +117,7 @@ impl KeyArray {
     }
 }
 
-/// A statement being built: SQL text, identifiers and bound values in order, and the kinds of
+/// A statement being built: SQL text (identifiers quoted in it) and bound values in order, and the kinds of
 /// its result columns.
 #[derive(Clone, Debug)]
 pub struct Sql {
@@ -178,33 +179,25 @@ impl Sql {
     /// Appends SQL text. Only ever called with text written in restless's source, never with
     /// anything taken from a request.
     pub fn push(&mut self, sql: &str) -> &mut Self {
-        self.text_part().push_str(sql);
+        self.tail.push_str(sql);
         self
-    }
-
-    /// The text after the last bound value, which [`push`](Self::push) and
-    /// [`ident`](Self::ident) extend.
-    fn text_part(&mut self) -> &mut String {
-        &mut self.tail
     }
 
     /// Moves the text written since the last bound value into the parts.
     fn end_text(&mut self) {
         if !self.tail.is_empty() {
-            let text = std::mem::replace(&mut self.tail, String::with_capacity(128));
-            self.parts.push(Part::Text(text));
+            self.parts.push(Part::Text(std::mem::take(&mut self.tail)));
         }
     }
 
-    /// Appends an identifier (a column name or alias from static metadata), quoted as Diesel's
-    /// `push_identifier` quotes it for the dialect: in double quotes (backticks on MySQL), a
-    /// quote inside doubled.
+    /// Appends an identifier (a column name or alias from static metadata), quoted in the
+    /// dialect's way: in double quotes (backticks on MySQL), a quote inside doubled.
     pub fn ident(&mut self, name: &str) -> &mut Self {
         let q = match self.dialect {
             Dialect::Mysql => '`',
             Dialect::Sqlite | Dialect::Postgres => '"',
         };
-        let text = self.text_part();
+        let text = &mut self.tail;
         text.push(q);
         if name.contains(q) {
             for c in name.chars() {
@@ -314,7 +307,7 @@ impl Sql {
     }
 
     /// The statement's text with the dialect's usual quoting and placeholders (for logs and
-    /// tests; Diesel writes the statement it runs itself).
+    /// tests; the statement run is the same text with Diesel's placeholders).
     pub fn text(&self) -> String {
         let mut out = String::new();
         let mut n = 0;
@@ -334,7 +327,7 @@ impl Sql {
         out
     }
 
-    /// Walks the statement for Diesel: text, identifiers and binds in order.
+    /// Walks the statement for Diesel: text and binds in order.
     fn walk<'b, DB: diesel::backend::Backend>(
         &'b self,
         mut pass: diesel::query_builder::AstPass<'_, 'b, DB>,
@@ -446,7 +439,10 @@ pub trait Database: diesel::Connection + Send + 'static {
     ///
     /// # Errors
     /// [`Error::Database`] when the statement fails or a value does not decode.
-    fn load_values(&mut self, sql: Sql) -> Result<Vec<SqlValue>, Error>;
+    fn load_values(&mut self, sql: Sql) -> Result<Vec<SqlValue>, Error> {
+        let rows = self.load_rows(sql)?;
+        Ok(rows.into_iter().flat_map(|row| row.0).collect())
+    }
 
     /// Runs a statement that returns no rows; the number of rows it changed.
     ///

@@ -340,8 +340,9 @@ pub(crate) fn relationship<C: Database>(
             Some(b) => {
                 // The linked resources themselves, then what is reached from them.
                 let mut seen = HashSet::new();
-                let rows = Included::claim(&b, &mut seen);
-                let mut included = objects::included(db, &shape, &b, &subtree, seen)?;
+                let mut included = Included::default();
+                let rows = included.claim(&b, &mut seen);
+                objects::follow(db, &shape, &b, &subtree, &mut seen, &mut included)?;
                 included.add(
                     Shown {
                         batch: b,

@@ -672,7 +672,8 @@ pub(crate) fn included<C: Database>(
     Ok(out)
 }
 
-fn follow<C: Database>(
+/// Adds to `out` what is reached from `from` along `tree` and not `seen` before.
+pub(crate) fn follow<C: Database>(
     db: &mut Db<'_, C>,
     shape: &Shape<'_>,
     from: &Batch,
@@ -695,7 +696,7 @@ fn follow<C: Database>(
             &set,
             &needed(&set, subtree),
         )?;
-        let rows = Included::claim(&batch, seen);
+        let rows = out.claim(&batch, seen);
         follow(db, shape, &batch, subtree, seen, out)?;
         out.add(
             Shown {

@@ -60,39 +60,63 @@ pub(crate) struct Included {
     batches: Vec<Shown>,
     /// `(batch, row)`, by type name then key (L1.6), each resource once (L1.5).
     order: Vec<(usize, usize)>,
+    /// By entry of `order`: when its resource was reached, which breaks ties of keys
+    /// [`key_order`] does not order.
+    reached: Vec<usize>,
+    /// Resources reached so far.
+    count: usize,
 }
 
 impl Included {
-    /// Rows of `shown` not `seen` before: marks them seen, and returns them to [`add`](Self::add).
-    pub(crate) fn claim(shown: &Batch, seen: &mut HashSet<(usize, String)>) -> Vec<usize> {
-        (0..shown.rows.len())
-            .filter(|&i| {
-                shown
-                    .key(i)
-                    .to_id()
-                    .is_some_and(|id| seen.insert((shown.t, id)))
-            })
-            .collect()
+    /// Rows of `shown` not `seen` before, each with when it was reached: marks them seen, and
+    /// returns them to [`add`](Self::add).
+    pub(crate) fn claim(
+        &mut self,
+        shown: &Batch,
+        seen: &mut HashSet<(usize, String)>,
+    ) -> Vec<(usize, usize)> {
+        let mut rows = Vec::new();
+        for i in 0..shown.rows.len() {
+            if let Some(id) = shown.key(i).to_id() {
+                if seen.insert((shown.t, id)) {
+                    rows.push((i, self.count));
+                    self.count += 1;
+                }
+            }
+        }
+        rows
     }
 
-    /// Adds a batch and the rows of it that are shown.
-    pub(crate) fn add(&mut self, shown: Shown, rows: Vec<usize>) {
+    /// Adds a batch and the rows of it that are shown ([`claim`](Self::claim)).
+    pub(crate) fn add(&mut self, shown: Shown, rows: Vec<(usize, usize)>) {
         let b = self.batches.len();
-        self.order.extend(rows.into_iter().map(|i| (b, i)));
+        for (i, reached) in rows {
+            self.order.push((b, i));
+            self.reached.push(reached);
+        }
         self.batches.push(shown);
     }
 
-    /// Puts the resources in document order: by type name, then key (L1.6).
+    /// Puts the resources in document order: by type name, then key (L1.6), then (for keys
+    /// of kinds [`key_order`] does not order) as they were reached.
     pub(crate) fn sort(&mut self, schema: &Schema) {
         let batches = &self.batches;
-        self.order.sort_by(|&(a, i), &(b, j)| {
+        let mut entries: Vec<((usize, usize), usize)> = self
+            .order
+            .iter()
+            .copied()
+            .zip(self.reached.iter().copied())
+            .collect();
+        entries.sort_by(|&((a, i), m), &((b, j), n)| {
             let (x, y) = (&batches[a].batch, &batches[b].batch);
             schema
                 .meta(x.t)
                 .type_name
                 .cmp(schema.meta(y.t).type_name)
                 .then_with(|| key_order(x.key(i), y.key(j)))
+                .then(m.cmp(&n))
         });
+        (self.order, self.reached) = entries.into_iter().unzip();
     }
 }
 
@@ -295,7 +319,7 @@ impl Found {
         };
         // Sized for the usual document at once, rather than grown by doubling.
         let rows: usize = self.shown().map(|s| s.batch.rows.len()).sum();
-        let mut out = Vec::with_capacity(1024 + rows * 1024);
+        let mut out = Vec::with_capacity(1024 + rows.min(1024) * 1024);
         serde_json::to_writer(&mut out, &view).map_err(|e| Error::Internal(e.to_string()))?;
         String::from_utf8(out).map_err(|e| Error::Internal(e.to_string()))
     }

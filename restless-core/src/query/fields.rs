@@ -24,12 +24,14 @@ fn visible_attributes(schema: &Schema, t: usize) -> impl Iterator<Item = usize> 
 }
 
 impl FieldSet {
-    /// Every attribute and relationship of type `t`.
+    /// Every attribute and relationship of type `t` (a copy of the set the schema worked out
+    /// when it was built).
     pub(crate) fn all(schema: &Schema, t: usize) -> Self {
         schema.full_set(t).clone()
     }
 
-    /// Every attribute and relationship of type `t`, worked out (once, by the schema).
+    /// Works out every attribute and relationship of type `t`; the schema does, once, when it
+    /// is built (see [`all`](Self::all)).
     pub(crate) fn visible(schema: &Schema, t: usize) -> Self {
         FieldSet {
             attributes: visible_attributes(schema, t).collect(),
