@@ -305,6 +305,18 @@ fn comment_object(base: &str, row: CommentRow) -> Object<CommentAttributes, Comm
     }
 }
 
+/// `(owner, member)` rows grouped by owner, members in row order; rows without an owner left
+/// out.
+fn grouped(rows: impl IntoIterator<Item = (Option<i32>, i32)>) -> HashMap<i32, Vec<i32>> {
+    let mut map: HashMap<i32, Vec<i32>> = HashMap::new();
+    for (owner, member) in rows {
+        if let Some(owner) = owner {
+            map.entry(owner).or_default().push(member);
+        }
+    }
+    map
+}
+
 /// A JSON:API error document with one error.
 fn error(status: actix_web::http::StatusCode, detail: &str) -> HttpResponse {
     let body = serde_json::json!({
@@ -409,27 +421,20 @@ macro_rules! handlers {
                 conn: &mut $conn,
                 ids: &[i32],
             ) -> QueryResult<(HashMap<i32, Vec<i32>>, HashMap<i32, Vec<i32>>)> {
-                let mut comments: HashMap<i32, Vec<i32>> = HashMap::new();
-                let rows: Vec<(Option<i32>, i32)> = comment::table
+                let comments: Vec<(Option<i32>, i32)> = comment::table
                     .filter(comment::article_id.eq_any(ids))
                     .select((comment::article_id, comment::id))
                     .order((comment::article_id, comment::id))
                     .load(conn)?;
-                for (article, id) in rows {
-                    if let Some(article) = article {
-                        comments.entry(article).or_default().push(id);
-                    }
-                }
-                let mut tags: HashMap<i32, Vec<i32>> = HashMap::new();
-                let rows: Vec<(i32, i32)> = article_tag::table
+                let tags: Vec<(i32, i32)> = article_tag::table
                     .filter(article_tag::article_id.eq_any(ids))
                     .select((article_tag::article_id, article_tag::tag_id))
                     .order((article_tag::article_id, article_tag::tag_id))
                     .load(conn)?;
-                for (article, tag) in rows {
-                    tags.entry(article).or_default().push(tag);
-                }
-                Ok((comments, tags))
+                Ok((
+                    grouped(comments),
+                    grouped(tags.into_iter().map(|(a, t)| (Some(a), t))),
+                ))
             }
 
             const COLUMNS: (
@@ -641,28 +646,17 @@ macro_rules! handlers {
                     .order(person::id)
                     .load(conn)?;
                 let ids: Vec<i32> = people.iter().map(|p| p.0).collect();
-                let mut articles_of: HashMap<i32, Vec<i32>> = HashMap::new();
-                let rows: Vec<(Option<i32>, i32)> = article::table
+                let articles: Vec<(Option<i32>, i32)> = article::table
                     .filter(article::author_id.eq_any(&ids))
                     .select((article::author_id, article::id))
                     .order((article::author_id, article::id))
                     .load(conn)?;
-                for (author, id) in rows {
-                    if let Some(author) = author {
-                        articles_of.entry(author).or_default().push(id);
-                    }
-                }
-                let mut comments_of: HashMap<i32, Vec<i32>> = HashMap::new();
-                let rows: Vec<(Option<i32>, i32)> = comment::table
+                let comments_by: Vec<(Option<i32>, i32)> = comment::table
                     .filter(comment::author_id.eq_any(&ids))
                     .select((comment::author_id, comment::id))
                     .order((comment::author_id, comment::id))
                     .load(conn)?;
-                for (author, id) in rows {
-                    if let Some(author) = author {
-                        comments_of.entry(author).or_default().push(id);
-                    }
-                }
+                let (articles_of, comments_of) = (grouped(articles), grouped(comments_by));
                 let comment_rows: Vec<CommentRow> = comment::table
                     .filter(comment::id.eq_any(comments))
                     .select((

@@ -60,4 +60,5 @@ mod tables;
 mod user_types;
 mod validation;
 mod value_types;
+mod writers;
 mod writes;

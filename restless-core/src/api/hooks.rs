@@ -238,12 +238,12 @@ impl Api {
         document: Option<&Document>,
         was_deleted: bool,
     ) -> Result<Option<HookDocument>, Error> {
+        if !self.has_post_hooks(target) {
+            return Ok(None);
+        }
         let (kind, t, id, r) = self.post_kind(target);
         let universal = &self.config.hooks;
         let own = &self.schema.types[t].config.hooks;
-        if !universal.has_post(kind) && !own.has_post(kind) {
-            return Ok(None);
-        }
         let relationship = r.map(|r| self.schema.rel(t, r).name);
         let mut post = Post::new(
             kind,

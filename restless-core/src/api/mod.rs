@@ -91,6 +91,15 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// What the response shows of each type (its `fields[TYPE]`), for rendering.
+    fn shape<'a>(&'a self, schema: &'a Schema) -> Shape<'a> {
+        Shape {
+            schema,
+            fieldsets: &self.shaping.fieldsets,
+            context: &self.context,
+        }
+    }
+
     /// The JSONP callback the answer must be wrapped in, if any; errors that happen while
     /// running the operation (a pool timeout, a panic) are wrapped with it too.
     pub fn callback(&self) -> Option<&str> {
@@ -439,7 +448,7 @@ impl Api {
                     return Ok(Done::NoContent(status));
                 };
                 let shape = ctx.shape();
-                output.headers.extend(output.found.headers(&op.links));
+                output.headers.extend(output.found.headers());
                 if self.has_post_hooks(&op.target) {
                     // Post-hooks see the complete document; a write is still uncommitted (U4.1).
                     let doc = output.found.document(&shape, &op.links)?;
@@ -528,11 +537,7 @@ impl Api {
         let Ran { done, mut headers } = ran;
         let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match done {
             Ok(Done::Later(status, output)) => {
-                let shape = Shape {
-                    schema: &self.schema,
-                    fieldsets: &op.shaping.fieldsets,
-                    context: &op.context,
-                };
+                let shape = op.shape(&self.schema);
                 let status_meta = op.callback().map(|_| status);
                 output
                     .found

@@ -127,7 +127,7 @@ fn resources<C: Database>(
     };
     let mut found = Found::with_data(Data::Many(primary(batch, set)));
     found.included = included;
-    found.pages = Pages::of(page, total);
+    found.pages = Pages::of(page, total, ctx.links);
     found.meta.push(("total", Value::from(total)));
     Ok(Output::from(found))
 }
@@ -358,7 +358,7 @@ pub(crate) fn relationship<C: Database>(
         });
     }
     if let (Some(page), Some(total)) = (page, total) {
-        found.pages = Pages::of(page, total);
+        found.pages = Pages::of(page, total, ctx.links);
         found.meta.push(("total", Value::from(total)));
     }
     Ok(Output::from(found))

@@ -139,8 +139,7 @@ impl Batch {
 
     /// The foreign key of to-one relationship `r` in row `i`.
     pub(crate) fn foreign_key(&self, i: usize, r: usize) -> Option<SqlValue> {
-        let pos = self.columns.foreign_keys.get(r).copied().flatten()?;
-        self.rows.get(i).map(|row| row.get(pos).clone())
+        self.foreign_key_at(i, r).cloned()
     }
 
     /// The foreign key of to-one relationship `r` in row `i`, by reference; `None` when `r`

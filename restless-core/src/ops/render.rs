@@ -120,37 +120,27 @@ impl Included {
     }
 }
 
-/// The pages of a paged response (I3.1).
-#[derive(Clone, Copy)]
-pub(crate) struct Pages {
-    number: u64,
-    size: u32,
-    last: u64,
-}
+/// The page links of a paged response (I3.1): `first`, `last`, `prev` and `next`, `None`
+/// where there is no such page. Each URL is built once, for the document and the `Link`
+/// header (B3.4) alike.
+pub(crate) struct Pages([(&'static str, Option<String>); 4]);
 
 impl Pages {
     /// The pages of `total` resources in pages of `page`; `None` when unpaged.
-    pub(crate) fn of(page: Page, total: i64) -> Option<Pages> {
+    pub(crate) fn of(page: Page, total: i64, links: &LinkBase) -> Option<Pages> {
         let Page::Paged { number, size } = page else {
             return None;
         };
         let total = u64::try_from(total).unwrap_or(0);
-        Some(Pages {
-            number: u64::from(number),
-            size,
-            last: total.div_ceil(u64::from(size)).max(1),
-        })
-    }
-
-    /// `first`, `last`, `prev` and `next`, `None` where there is no such page.
-    fn links(self) -> [(&'static str, Option<u64>); 4] {
-        let Pages { number, last, .. } = self;
-        [
-            ("first", Some(1)),
-            ("last", Some(last)),
-            ("prev", (number > 1).then(|| number - 1)),
-            ("next", (number < last).then(|| number + 1)),
-        ]
+        let number = u64::from(number);
+        let last = total.div_ceil(u64::from(size)).max(1);
+        let url = |k: u64| links.page_url(k, size);
+        Some(Pages([
+            ("first", Some(url(1))),
+            ("last", Some(url(last))),
+            ("prev", (number > 1).then(|| url(number - 1))),
+            ("next", (number < last).then(|| url(number + 1))),
+        ]))
     }
 }
 
@@ -197,37 +187,20 @@ impl Found {
     }
 
     /// The `Link` header of a paged response (B3.4).
-    pub(crate) fn headers(&self, links: &LinkBase) -> Vec<(&'static str, String)> {
-        let Some(pages) = self.pages else {
+    pub(crate) fn headers(&self) -> Vec<(&'static str, String)> {
+        let Some(Pages(pages)) = &self.pages else {
             return Vec::new();
         };
         let header: Vec<String> = pages
-            .links()
-            .into_iter()
-            .filter_map(|(rel, page)| {
-                let url = links.page_url(page?, pages.size);
-                Some(format!("<{url}>; rel=\"{rel}\""))
-            })
+            .iter()
+            .filter_map(|(rel, url)| Some(format!("<{}>; rel=\"{rel}\"", url.as_ref()?)))
             .collect();
         vec![("Link", header.join(", "))]
     }
 
-    /// The top-level links, as a map.
-    fn link_map(&self, links: &LinkBase) -> Option<Map<String, Value>> {
-        let mut map = Map::new();
-        if self.self_link {
-            map.insert("self".into(), Value::String(links.self_url()));
-        }
-        if let Some(related) = &self.related {
-            map.insert("related".into(), Value::String(related.clone()));
-        }
-        if let Some(pages) = self.pages {
-            for (rel, page) in pages.links() {
-                let url = page.map(|k| Value::String(links.page_url(k, pages.size)));
-                map.insert(rel.into(), url.unwrap_or(Value::Null));
-            }
-        }
-        (!map.is_empty()).then_some(map)
+    /// Whether the document has top-level links.
+    fn has_links(&self) -> bool {
+        self.self_link || self.related.is_some() || self.pages.is_some()
     }
 
     /// The document as a [`Document`] (JSON values), for post-hooks and for types whose
@@ -271,10 +244,17 @@ impl Found {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect();
+        let top = match self.has_links() {
+            true => match serde_json::to_value(TopLinks { found: self, links }) {
+                Ok(Value::Object(map)) => Some(map),
+                _ => return Err(Error::Internal("top-level links are no object".into())),
+            },
+            false => None,
+        };
         Ok(Document {
             data,
             errors: None,
-            links: self.link_map(links),
+            links: top,
             meta: (!meta.is_empty()).then_some(meta),
             included,
             jsonapi: JsonApi::V1_0,
@@ -355,8 +335,14 @@ impl Serialize for DocView<'_> {
             Data::Many(shown) => map.serialize_entry("data", &ManyView { shown, r })?,
             Data::Linkage(v) => map.serialize_entry("data", v)?,
         }
-        if f.self_link || f.related.is_some() || f.pages.is_some() {
-            map.serialize_entry("links", &TopLinks { found: f, r })?;
+        if f.has_links() {
+            map.serialize_entry(
+                "links",
+                &TopLinks {
+                    found: f,
+                    links: r.links,
+                },
+            )?;
         }
         if !f.meta.is_empty() || self.status.is_some() {
             map.serialize_entry(
@@ -375,24 +361,24 @@ impl Serialize for DocView<'_> {
     }
 }
 
+/// The top-level links: `self`, `related`, the page links; the same for both writers.
 struct TopLinks<'a> {
     found: &'a Found,
-    r: Render<'a>,
+    links: &'a LinkBase,
 }
 
 impl Serialize for TopLinks<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let links = self.r.links;
         let mut map = s.serialize_map(None)?;
         if self.found.self_link {
-            map.serialize_entry("self", &links.self_url())?;
+            map.serialize_entry("self", &self.links.self_url())?;
         }
         if let Some(related) = &self.found.related {
             map.serialize_entry("related", related)?;
         }
-        if let Some(pages) = self.found.pages {
-            for (rel, page) in pages.links() {
-                map.serialize_entry(rel, &page.map(|k| links.page_url(k, pages.size)))?;
+        if let Some(Pages(pages)) = &self.found.pages {
+            for (rel, url) in pages {
+                map.serialize_entry(rel, url)?;
             }
         }
         map.end()

@@ -114,43 +114,39 @@ fn apis() -> &'static Apis {
 /// The database write tests use: separate from the read tests' fixture, reset by each test.
 pub(crate) fn write_url() -> &'static str {
     static URL: OnceLock<(String, Option<tempfile::TempDir>)> = OnceLock::new();
-    &URL.get_or_init(|| match std::env::var("RESTLESS_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => (create_database(&url, "_writes"), None),
-        _ => {
-            let dir = tempfile::tempdir().expect("temporary directory");
-            let path = dir.path().join("writes.db");
-            (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
-        }
-    })
-    .0
+    own_database(&URL, "_writes", "writes.db")
 }
 
 /// The database of the shop example's tests: its own, since its migrations are its own.
 pub(crate) fn shop_url() -> &'static str {
     static URL: OnceLock<(String, Option<tempfile::TempDir>)> = OnceLock::new();
-    &URL.get_or_init(|| match std::env::var("RESTLESS_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => (create_database(&url, "_shop"), None),
-        _ => {
-            let dir = tempfile::tempdir().expect("temporary directory");
-            let path = dir.path().join("shop.db");
-            (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
-        }
-    })
-    .0
+    own_database(&URL, "_shop", "shop.db")
 }
 
 /// The database of the bench-scale data set's test: its own, seeded once per run.
 pub(crate) fn bench_url() -> &'static str {
     static URL: OnceLock<(String, Option<tempfile::TempDir>)> = OnceLock::new();
-    &URL.get_or_init(|| match std::env::var("RESTLESS_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => (create_database(&url, "_bench"), None),
-        _ => {
-            let dir = tempfile::tempdir().expect("temporary directory");
-            let path = dir.path().join("bench.db");
-            (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
-        }
-    })
-    .0
+    own_database(&URL, "_bench", "bench.db")
+}
+
+/// A database of its own for one group of tests, made once per run in `cell`: on the server
+/// of `RESTLESS_TEST_DATABASE_URL`, named with `suffix`; else SQLite file `file` in a
+/// temporary directory.
+fn own_database(
+    cell: &'static OnceLock<(String, Option<tempfile::TempDir>)>,
+    suffix: &str,
+    file: &str,
+) -> &'static str {
+    &cell
+        .get_or_init(|| match std::env::var("RESTLESS_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => (create_database(&url, suffix), None),
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let path = dir.path().join(file);
+                (path.to_str().expect("UTF-8 path").to_owned(), Some(dir))
+            }
+        })
+        .0
 }
 
 /// Creates (anew) the database named like `url`'s with `suffix`, and returns its URL.
