@@ -6,7 +6,9 @@
 //! [`JsonApiResource`] (trait and derive), [`ApiManager`] (the actix-web glue) and the
 //! framework-agnostic [`core`].
 
-pub use restless_actix::{ApiError, ApiManager, ApiService, ConnectionPool, PoolError};
+pub use restless_actix::{
+    ApiError, ApiManager, ApiService, Concurrency, ConnectionPool, PoolError,
+};
 pub use restless_core as core;
 pub use restless_core::hook;
 pub use restless_core::query::{FilterLimits, IncludeLimits};

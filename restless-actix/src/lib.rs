@@ -12,12 +12,14 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, HOST};
 use actix_web::http::uri::Authority;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError, Scope};
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+use tokio::sync::Semaphore;
 
 use restless_core::hook::{Hooks, Post, Pre};
 use restless_core::query::{FilterLimits, IncludeLimits};
@@ -59,7 +61,7 @@ impl<C: Database> ApiManager<C> {
     /// A manager serving from `pool`, with the default options (V1).
     pub fn new(pool: impl ConnectionPool<Connection = C>) -> Self {
         ApiManager {
-            pool: Arc::new(pool),
+            pool: Arc::new(Bounded::new(pool)),
             config: ApiConfig::default(),
             types: Vec::new(),
             extractors: Vec::new(),
@@ -485,6 +487,69 @@ pub trait ConnectionPool: Send + Sync + 'static {
     where
         F: FnOnce(&mut Self::Connection) -> R + Send + 'static,
         R: Send + 'static;
+
+    /// How many works [`run`](Self::run) should have under way at once, and how long a work
+    /// waits for its turn; `None` (the default) when `run` bounds them itself.
+    ///
+    /// restless holds each work back, on no thread, until one of the turns is free, so a
+    /// burst of requests never takes more blocking threads than the pool has connections. A
+    /// work that waits longer is answered 503 with `Retry-After` (S3.2), as when the pool
+    /// itself times out. r2d2 pools give their `max_size` and `connection_timeout`.
+    ///
+    /// ```
+    /// # use diesel::r2d2::{ConnectionManager, Pool};
+    /// # use diesel::SqliteConnection;
+    /// use std::time::Duration;
+    ///
+    /// use restless_actix::ConnectionPool;
+    ///
+    /// let pool: Pool<ConnectionManager<SqliteConnection>> = Pool::builder()
+    ///     .max_size(4)
+    ///     .connection_timeout(Duration::from_secs(2))
+    ///     .build_unchecked(ConnectionManager::new(":memory:"));
+    /// let turns = pool.concurrency().unwrap();
+    /// assert_eq!((turns.max(), turns.wait()), (4, Duration::from_secs(2)));
+    /// ```
+    fn concurrency(&self) -> Option<Concurrency> {
+        None
+    }
+}
+
+/// How many works a [`ConnectionPool`] runs at once, and how long a work waits for its turn
+/// ([`ConnectionPool::concurrency`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Concurrency {
+    max: usize,
+    wait: Duration,
+}
+
+impl Concurrency {
+    /// At most `max` works at once (at least one), each waiting at most `wait` for its turn.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use restless_actix::Concurrency;
+    ///
+    /// let turns = Concurrency::new(0, Duration::from_millis(500));
+    /// assert_eq!(turns.max(), 1);
+    /// assert_eq!(turns.wait(), Duration::from_millis(500));
+    /// ```
+    pub fn new(max: usize, wait: Duration) -> Self {
+        Concurrency {
+            max: max.max(1),
+            wait,
+        }
+    }
+
+    /// The most works under way at once.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// How long a work waits for its turn.
+    pub fn wait(&self) -> Duration {
+        self.wait
+    }
 }
 
 /// Why a [`ConnectionPool`] could not run the work.
@@ -523,6 +588,11 @@ impl<C: Database + R2D2Connection> ConnectionPool for Pool<ConnectionManager<C>>
                 .map_err(|e| PoolError::Failed(e.to_string()))?
                 .map_err(|e| PoolError::Unavailable(e.to_string()))
         }
+    }
+
+    fn concurrency(&self) -> Option<Concurrency> {
+        let max = usize::try_from(self.max_size()).unwrap_or(usize::MAX);
+        Some(Concurrency::new(max, self.connection_timeout()))
     }
 }
 
@@ -569,12 +639,43 @@ trait ErasedPool<C>: Send + Sync {
     ) -> Pin<Box<dyn Future<Output = Result<Worked, PoolError>> + '_>>;
 }
 
-impl<P: ConnectionPool> ErasedPool<P::Connection> for P {
+/// A pool with its turns ([`ConnectionPool::concurrency`]).
+struct Bounded<P> {
+    pool: P,
+    turns: Option<(Semaphore, Duration)>,
+}
+
+impl<P: ConnectionPool> Bounded<P> {
+    fn new(pool: P) -> Self {
+        let turns = pool.concurrency().map(|c| {
+            (
+                Semaphore::new(c.max().min(Semaphore::MAX_PERMITS)),
+                c.wait(),
+            )
+        });
+        Bounded { pool, turns }
+    }
+}
+
+impl<P: ConnectionPool> ErasedPool<P::Connection> for Bounded<P> {
     fn run_boxed(
         &self,
         work: Work<P::Connection>,
     ) -> Pin<Box<dyn Future<Output = Result<Worked, PoolError>> + '_>> {
-        Box::pin(self.run(work))
+        Box::pin(async move {
+            let _turn = match &self.turns {
+                None => None,
+                Some((turns, wait)) => Some(
+                    actix_web::rt::time::timeout(*wait, turns.acquire())
+                        .await
+                        .map_err(|_| {
+                            PoolError::Unavailable(format!("no turn free within {wait:?}"))
+                        })?
+                        .map_err(|e| PoolError::Unavailable(e.to_string()))?,
+                ),
+            };
+            self.pool.run(work).await
+        })
     }
 }
 

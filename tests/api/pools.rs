@@ -1,11 +1,17 @@
 //! Any pool (issue 10): the blog served from a `deadpool_diesel::Pool` (feature `deadpool`)
 //! answers as it does from r2d2, and a pool with no free connection answers 503 with
-//! `Retry-After` (S3.2).
+//! `Retry-After` (S3.2); an r2d2 pool never has more of restless's works under way than it
+//! has connections (issue 12).
 
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_diesel::{Manager, Pool, Runtime};
+use diesel::r2d2::{self, ConnectionManager, R2D2Connection};
 use restless::core::Database;
+use restless::{Concurrency, ConnectionPool, PoolError};
 use serde_json::json;
 
 use crate::common::fixture::{ro, ros};
@@ -72,4 +78,84 @@ async fn a_deadpool_pool_serves_the_api() {
         return assert_served_by_deadpool::<diesel::MysqlConnection>(url).await;
     }
     assert_served_by_deadpool::<diesel::SqliteConnection>(url).await;
+}
+
+/// An r2d2 pool that counts the works restless has under way (waiting for a connection or
+/// running): [`ConnectionPool::concurrency`] is the r2d2 pool's own.
+struct Counting<C: R2D2Connection + 'static> {
+    pool: r2d2::Pool<ConnectionManager<C>>,
+    now: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+}
+
+impl<C: Database + R2D2Connection + 'static> ConnectionPool for Counting<C> {
+    type Connection = C;
+
+    fn run<R, F>(&self, work: F) -> impl Future<Output = Result<R, PoolError>>
+    where
+        F: FnOnce(&mut C) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (pool, now, peak) = (self.pool.clone(), self.now.clone(), self.peak.clone());
+        async move {
+            let under_way = now.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(under_way, Ordering::SeqCst);
+            let ran = pool
+                .run(move |conn| {
+                    // Long enough for the other requests to arrive meanwhile.
+                    std::thread::sleep(Duration::from_millis(40));
+                    work(conn)
+                })
+                .await;
+            now.fetch_sub(1, Ordering::SeqCst);
+            ran
+        }
+    }
+
+    fn concurrency(&self) -> Option<Concurrency> {
+        self.pool.concurrency()
+    }
+}
+
+async fn assert_works_are_held_to_the_pool_size<C>(url: &str)
+where
+    C: Database + R2D2Connection + 'static,
+{
+    let pool = r2d2::Pool::builder()
+        .max_size(2)
+        .connection_timeout(Duration::from_secs(30))
+        .build(ConnectionManager::<C>::new(url))
+        .expect("pool");
+    let peak = Arc::new(AtomicUsize::new(0));
+    let counting = Counting {
+        pool,
+        now: Arc::new(AtomicUsize::new(0)),
+        peak: peak.clone(),
+    };
+    let api = manager(counting, CATALOG, Default::default())
+        .build()
+        .expect("valid configuration");
+    let srv = Server::serve_scope(move || api.scope(), None);
+    let answers = futures_util::future::join_all((0..12).map(|_| srv.get("/api/person/1"))).await;
+    for res in &answers {
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(res.json()["data"], ro("person", 1));
+    }
+    // Twelve requests at once, two connections: two works under way at a time, the others
+    // waiting for their turn without a blocking thread.
+    assert_eq!(peak.load(Ordering::SeqCst), 2);
+}
+
+#[actix_web::test]
+async fn an_r2d2_pool_runs_at_most_its_size_of_works_at_once() {
+    let url = read_url();
+    #[cfg(feature = "postgres")]
+    if url.starts_with("postgres") {
+        return assert_works_are_held_to_the_pool_size::<diesel::PgConnection>(url).await;
+    }
+    #[cfg(feature = "mysql")]
+    if url.starts_with("mysql") {
+        return assert_works_are_held_to_the_pool_size::<diesel::MysqlConnection>(url).await;
+    }
+    assert_works_are_held_to_the_pool_size::<diesel::SqliteConnection>(url).await;
 }
