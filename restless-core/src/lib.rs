@@ -22,6 +22,7 @@ pub mod config;
 pub mod document;
 pub mod error;
 pub mod hook;
+mod json;
 pub mod jsonp;
 pub mod meta;
 pub mod negotiate;

@@ -2,6 +2,7 @@
 //! looks names up in.
 
 use crate::config::{ConfigError, Registered};
+use crate::json;
 use crate::meta::{FieldMeta, RelationshipKind, ResourceMeta};
 use crate::query::fields::FieldSet;
 
@@ -28,6 +29,52 @@ pub(crate) struct Schema {
     visible: Vec<(Vec<bool>, Vec<bool>)>,
     /// Per type: everything a resource object shows without `fields[TYPE]`.
     full: Vec<FieldSet>,
+    /// Per type: its names as JSON text.
+    names: Vec<Names>,
+}
+
+/// A type's names as JSON text, quoted and escaped once, for documents written straight from
+/// rows (`ops::render`).
+#[derive(Debug)]
+pub(crate) struct Names {
+    /// `{"type":"<type>","id":"`: how a resource object and a resource identifier begin.
+    pub(crate) head: Box<[u8]>,
+    /// By field: `"<name>":`.
+    pub(crate) fields: Vec<Box<[u8]>>,
+    /// By relationship.
+    pub(crate) rels: Vec<RelNames>,
+}
+
+/// A relationship's name as JSON text.
+#[derive(Debug)]
+pub(crate) struct RelNames {
+    /// `"<name>":`.
+    pub(crate) key: Box<[u8]>,
+    /// How its links end after the resource's URL: `/relationships/<name>"` (`self`) and
+    /// `/<name>"` (`related`), F3.2.
+    pub(crate) self_end: Box<[u8]>,
+    pub(crate) related_end: Box<[u8]>,
+}
+
+impl Names {
+    fn new(meta: &ResourceMeta) -> Self {
+        let end = |text: String| format!("{}\"", json::escape(&text)).into_bytes().into();
+        Names {
+            head: format!("{{\"type\":\"{}\",\"id\":\"", json::escape(meta.type_name))
+                .into_bytes()
+                .into(),
+            fields: meta.fields.iter().map(|f| json::member(f.name)).collect(),
+            rels: meta
+                .relationships
+                .iter()
+                .map(|r| RelNames {
+                    key: json::member(r.name),
+                    self_end: end(format!("/relationships/{}", r.name)),
+                    related_end: end(format!("/{}", r.name)),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Schema {
@@ -126,7 +173,9 @@ impl Schema {
             rels,
             visible,
             full: Vec::new(),
+            names: Vec::new(),
         };
+        schema.names = schema.types.iter().map(|t| Names::new(t.meta)).collect();
         schema.full = (0..schema.types.len())
             .map(|t| FieldSet::visible(&schema, t))
             .collect();
@@ -136,6 +185,11 @@ impl Schema {
     /// Every attribute and relationship of type `t` (no sparse fieldset).
     pub(crate) fn full_set(&self, t: usize) -> &FieldSet {
         &self.full[t]
+    }
+
+    /// The names of type `t` as JSON text.
+    pub(crate) fn names(&self, t: usize) -> &Names {
+        &self.names[t]
     }
 
     /// Whether field `i` of type `t` exists for the API (V2 `only`/`exclude`).

@@ -6,10 +6,10 @@ use bigdecimal::BigDecimal;
 use std::fmt;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
-use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::codec::{AnyValue, Codec};
+use crate::json::Json;
 use crate::meta::ValueKind;
 
 /// One column value, as read from or bound to the database.
@@ -384,35 +384,35 @@ impl fmt::Display for TimestampText {
     }
 }
 
-/// Serializes `Display` text, from the stack buffer when `fill` wrote it there.
-fn serialize_text<S: Serializer>(
-    s: S,
+/// A string value from the stack buffer when `fill` wrote it there, else from `display`.
+fn write_text(
+    out: &mut Json,
     fill: impl FnOnce(&mut Text) -> Option<()>,
     display: &dyn fmt::Display,
-) -> Result<S::Ok, S::Error> {
+) {
     let mut text = Text::new();
     match fill(&mut text) {
-        Some(()) => s.serialize_str(text.as_str()),
-        None => s.collect_str(display),
+        Some(()) => out.str(text.as_str()),
+        None => out.str(&display.to_string()),
     }
 }
 
-/// Writes a value as [`SqlValue::to_json`] shows it, straight to the serializer for the usual
-/// kinds (documents are written without a `Value` tree).
-impl Serialize for SqlValue {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl SqlValue {
+    /// Writes the value as [`SqlValue::to_json`] shows it, straight into the document's text
+    /// for the usual kinds (documents are written without a `Value` tree).
+    pub(crate) fn write_json(&self, out: &mut Json) -> Result<(), String> {
         match self {
-            SqlValue::Null | SqlValue::TypedNull(_) => s.serialize_unit(),
-            SqlValue::SmallInt(v) => s.serialize_i16(*v),
-            SqlValue::Integer(v) => s.serialize_i32(*v),
-            SqlValue::BigInt(v) => s.serialize_i64(*v),
-            SqlValue::Double(v) if v.is_finite() => s.serialize_f64(*v),
-            SqlValue::Text(v) => s.serialize_str(v),
-            SqlValue::Bool(v) => s.serialize_bool(*v),
-            SqlValue::Date(d) => serialize_text(s, |t| t.date(*d), &DateText(*d)),
-            SqlValue::Time(t) => serialize_text(s, |x| x.time(*t), &TimeText(*t)),
-            SqlValue::Timestamp(ts) => serialize_text(
-                s,
+            SqlValue::Null | SqlValue::TypedNull(_) => out.null(),
+            SqlValue::SmallInt(v) => out.int(*v),
+            SqlValue::Integer(v) => out.int(*v),
+            SqlValue::BigInt(v) => out.int(*v),
+            SqlValue::Double(v) => out.float(*v),
+            SqlValue::Text(v) => out.str(v),
+            SqlValue::Bool(v) => out.bool(*v),
+            SqlValue::Date(d) => write_text(out, |t| t.date(*d), &DateText(*d)),
+            SqlValue::Time(t) => write_text(out, |x| x.time(*t), &TimeText(*t)),
+            SqlValue::Timestamp(ts) => write_text(
+                out,
                 |t| {
                     t.date(ts.date())?;
                     t.byte(b'T');
@@ -420,9 +420,13 @@ impl Serialize for SqlValue {
                 },
                 &TimestampText(*ts),
             ),
-            SqlValue::Uuid(u) => s.collect_str(&u.hyphenated()),
-            other => other.to_json().serialize(s),
+            SqlValue::Uuid(u) => out.str(
+                u.hyphenated()
+                    .encode_lower(&mut uuid::Uuid::encode_buffer()),
+            ),
+            other => return out.value(&other.to_json()),
         }
+        Ok(())
     }
 }
 

@@ -3,11 +3,20 @@
 //! post-hook that changes nothing sends a read down the second way: every response must be
 //! the same, status, headers and document.
 
-use restless::hook::Hooks;
-use restless::PostKind;
-use serde_json::Value;
+#![allow(
+    clippy::await_holding_lock,
+    reason = "the test holds the write database's lock while it runs"
+)]
+#![allow(missing_docs, reason = "diesel's table! generates undocumented items")]
 
-use crate::common::{Response, Server};
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::R2D2Connection;
+use restless::core::Database;
+use restless::hook::Hooks;
+use restless::{JsonApiResource, PostKind};
+use serde_json::{json, Value};
+
+use crate::common::{serve_schema, test_pool, write_url, Response, Server};
 use crate::db::Custom;
 
 /// The headers a read's answer carries besides the body.
@@ -64,4 +73,137 @@ async fn both_writers_answer_alike_b3_4_i3_1_l1_6_t1_5() {
         assert!(doc["data"].is_object() || doc["data"].is_array() || doc["data"].is_null());
         assert_eq!(doc, document(&b, jsonp), "{path}");
     }
+}
+
+diesel::table! {
+    note (code) {
+        code -> Text,
+        body -> Text,
+        parent -> Nullable<Text>,
+    }
+}
+
+#[derive(JsonApiResource)]
+#[diesel(table_name = note)]
+#[jsonapi(primary_key = "code")]
+#[allow(dead_code, reason = "described to restless, never read")]
+struct Note {
+    code: String,
+    body: String,
+    #[jsonapi(to_one = "parent", target = Note)]
+    parent: Option<String>,
+}
+
+/// Keys and text that JSON must escape (quotes, backslashes, control characters, at every
+/// offset of an eight-byte word) and URLs must percent-encode.
+const NOTES: [(&str, &str, Option<&str>); 3] = [
+    (
+        "a\"b",
+        "say \"hi\"\\ then\nnew line\ttab \u{1} \u{1f} é € 😀 </script>",
+        None,
+    ),
+    ("c/d e", "0123456\"89abcdef\\", Some("a\"b")),
+    (
+        "plain",
+        "no escapes at all, more than eight bytes long",
+        Some("c/d e"),
+    ),
+];
+
+fn serve_notes<C: Database + R2D2Connection + SimpleConnection>(
+    url: &str,
+    ddl: &str,
+    lock: std::sync::MutexGuard<'static, ()>,
+    hooked: bool,
+    mysql: bool,
+) -> Server {
+    let mut setup = vec!["DROP TABLE IF EXISTS note".to_owned(), ddl.to_owned()];
+    for (code, body, parent) in NOTES {
+        // MariaDB's string literals take backslash escapes; the others' do not.
+        let quote = |s: &str| match mysql {
+            true => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''")),
+            false => format!("'{}'", s.replace('\'', "''")),
+        };
+        setup.push(format!(
+            "INSERT INTO note (code, body, parent) VALUES ({}, {}, {})",
+            quote(code),
+            quote(body),
+            parent.map_or("NULL".into(), quote)
+        ));
+    }
+    let setup: Vec<&str> = setup.iter().map(String::as_str).collect();
+    serve_schema(test_pool::<C>(url), &setup, lock, |m| {
+        let m = m.resource::<Note>();
+        match hooked {
+            true => m.post(PostKind::GetCollection, |_| Ok(())),
+            false => m,
+        }
+    })
+}
+
+fn start_notes(hooked: bool) -> Server {
+    let lock = Server::lock_writes();
+    let url = write_url();
+    #[cfg(feature = "postgres")]
+    if url.starts_with("postgres") {
+        let ddl = "CREATE TABLE note (code TEXT PRIMARY KEY, body TEXT NOT NULL, parent TEXT NULL)";
+        return serve_notes::<diesel::PgConnection>(url, ddl, lock, hooked, false);
+    }
+    #[cfg(feature = "mysql")]
+    if url.starts_with("mysql") {
+        let ddl = "CREATE TABLE note (code VARCHAR(20) PRIMARY KEY, body TEXT NOT NULL,
+            parent VARCHAR(20) NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+        return serve_notes::<diesel::MysqlConnection>(url, ddl, lock, hooked, true);
+    }
+    let ddl = "CREATE TABLE note (code TEXT PRIMARY KEY, body TEXT NOT NULL, parent TEXT NULL)";
+    serve_notes::<diesel::SqliteConnection>(url, ddl, lock, hooked, false)
+}
+
+#[actix_web::test]
+async fn escaped_text_and_keys_are_written_alike_c5_1_f1_2() {
+    let path = "/api/note";
+    let expected: Vec<Value> = NOTES
+        .iter()
+        .map(|(code, body, parent)| {
+            let url = format!(
+                "http://localhost:8080/api/note/{}",
+                restless::core::url::encode_segment(code)
+            );
+            json!({
+                "type": "note",
+                "id": code,
+                "attributes": {"body": body},
+                "relationships": {"parent": {
+                    "links": {"self": format!("{url}/relationships/parent"),
+                        "related": format!("{url}/parent")},
+                    "data": parent.map(|p| json!({"type": "note", "id": p})),
+                }},
+                "links": {"self": url},
+            })
+        })
+        .collect();
+    let direct = start_notes(false).get(path).await;
+    assert_eq!(direct.status, 200, "{}", direct.body);
+    let doc = document(&direct, false);
+    assert_eq!(doc["data"], Value::Array(expected), "{}", direct.body);
+    // Escaped as serde_json escapes: short escapes, other control characters as lowercase
+    // `\u00xx`, nothing else (not `/`, not non-ASCII).
+    assert!(
+        direct.body.contains(
+            r#""body":"say \"hi\"\\ then\nnew line\ttab \u0001 \u001f é € 😀 </script>""#
+        ),
+        "{}",
+        direct.body
+    );
+    assert!(direct.body.contains(r#""id":"a\"b""#), "{}", direct.body);
+    assert!(
+        direct
+            .body
+            .contains("/api/note/c%2Fd%20e/relationships/parent"),
+        "{}",
+        direct.body
+    );
+    let hooked = start_notes(true).get(path).await;
+    assert_eq!(hooked.status, 200, "{}", hooked.body);
+    assert_eq!(doc, document(&hooked, false));
 }

@@ -87,11 +87,6 @@ impl Columns {
         }
     }
 
-    /// The columns selected, in row order.
-    pub(crate) fn fields(&self) -> &[&'static FieldMeta] {
-        &self.fields
-    }
-
     /// `(index into the type's fields, position in the row)` of the attributes shown, in
     /// declaration order.
     pub(crate) fn attributes(&self) -> &[(usize, usize)] {

@@ -1,14 +1,14 @@
 //! What a read found, before any JSON exists (rows, their linkage, and what to show of them),
-//! and the two ways it becomes a document: serialized straight from the rows through borrowed
-//! `Serialize` views (no `serde_json::Value` tree), or built as a [`Document`] for post-hooks,
+//! and the two ways it becomes a document: written straight from the rows as JSON text (no
+//! `serde_json::Value` tree, see `crate::json`), or built as a [`Document`] for post-hooks,
 //! serialization hooks and computed attributes, which work on JSON values.
 //!
 //! Finding touches the database; rendering does not, so the web glue renders on its async
 //! worker after the connection has gone back to the pool.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
-use serde::ser::{Error as _, Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
 use super::objects::{self, key_order, Batch, Place, Shape};
@@ -16,9 +16,10 @@ use crate::api::LinkBase;
 use crate::config::Method;
 use crate::document::{Document, JsonApi, PrimaryData, ResourceObject};
 use crate::error::Error;
+use crate::json::{self, Json};
 use crate::query::fields::FieldSet;
 use crate::query::Page;
-use crate::schema::Schema;
+use crate::schema::{Names, Schema};
 use crate::value::SqlValue;
 
 /// Rows of one type and what the response shows of them.
@@ -244,13 +245,13 @@ impl Found {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect();
-        let top = match self.has_links() {
-            true => match serde_json::to_value(TopLinks { found: self, links }) {
-                Ok(Value::Object(map)) => Some(map),
-                _ => return Err(Error::Internal("top-level links are no object".into())),
-            },
-            false => None,
-        };
+        let top = self.has_links().then(|| {
+            let mut map = Map::new();
+            self.each_link(links, |rel, url| {
+                map.insert(rel.to_owned(), url.map_or(Value::Null, Value::from));
+            });
+            map
+        });
         Ok(Document {
             data,
             errors: None,
@@ -285,381 +286,238 @@ impl Found {
             let config = &shape.schema.types[t].config;
             if prefixes[t].is_none() && config.allows(Method::Get) {
                 let name = shape.schema.meta(t).type_name;
-                prefixes[t] = Some(format!("{}/", links.collection_url(name)));
+                // As JSON string contents, escaped once.
+                prefixes[t] = Some(json::escape(&format!("{}/", links.collection_url(name))));
             }
         }
-        let view = DocView {
-            found: self,
-            r: Render {
-                schema: shape.schema,
-                links,
-                prefixes: &prefixes,
-            },
-            status,
+        let r = Render {
+            schema: shape.schema,
+            links,
+            prefixes: &prefixes,
         };
         // Sized for the usual document at once, rather than grown by doubling.
         let rows: usize = self.shown().map(|s| s.batch.rows.len()).sum();
-        let mut out = Vec::with_capacity(1024 + rows.min(1024) * 1024);
-        serde_json::to_writer(&mut out, &view).map_err(|e| Error::Internal(e.to_string()))?;
-        String::from_utf8(out).map_err(|e| Error::Internal(e.to_string()))
+        let mut out = Json::with_capacity(1024 + rows.min(1024) * 1024);
+        self.write(&mut out, r, status).map_err(Error::Internal)?;
+        String::from_utf8(out.into_bytes()).map_err(|e| Error::Internal(e.to_string()))
     }
 }
 
-/// What the views read besides the rows.
+/// What the writer reads besides the rows.
 #[derive(Clone, Copy)]
 struct Render<'a> {
     schema: &'a Schema,
     links: &'a LinkBase,
-    /// By type: `…/{type}/`, when resources of the type have links (F4.1).
+    /// By type: `…/{type}/` as JSON string contents, when resources of the type have links
+    /// (F4.1).
     prefixes: &'a [Option<String>],
 }
 
-struct DocView<'a> {
-    found: &'a Found,
-    r: Render<'a>,
-    status: Option<u16>,
-}
-
-impl Serialize for DocView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let f = self.found;
-        let r = self.r;
-        let mut map = s.serialize_map(None)?;
-        match &f.data {
-            Data::Absent => {}
-            Data::Null => map.serialize_entry("data", &())?,
-            Data::One(shown) => match shown.batch.rows.is_empty() {
-                true => map.serialize_entry("data", &())?,
-                false => map.serialize_entry("data", &ObjectView { shown, i: 0, r })?,
-            },
-            Data::Many(shown) => map.serialize_entry("data", &ManyView { shown, r })?,
-            Data::Linkage(v) => map.serialize_entry("data", v)?,
+impl Found {
+    /// The top-level links in document order: `self`, `related`, then the page links (`None`
+    /// where there is no such page); the same for both writers.
+    fn each_link(&self, links: &LinkBase, mut f: impl FnMut(&'static str, Option<&str>)) {
+        if self.self_link {
+            f("self", Some(&links.self_url()));
         }
-        if f.has_links() {
-            map.serialize_entry(
-                "links",
-                &TopLinks {
-                    found: f,
-                    links: r.links,
-                },
-            )?;
+        if let Some(related) = &self.related {
+            f("related", Some(related));
         }
-        if !f.meta.is_empty() || self.status.is_some() {
-            map.serialize_entry(
-                "meta",
-                &MetaView {
-                    meta: &f.meta,
-                    status: self.status,
-                },
-            )?;
-        }
-        if let Some(included) = &f.included {
-            map.serialize_entry("included", &IncludedView { included, r })?;
-        }
-        map.serialize_entry("jsonapi", &JsonApi::V1_0)?;
-        map.end()
-    }
-}
-
-/// The top-level links: `self`, `related`, the page links; the same for both writers.
-struct TopLinks<'a> {
-    found: &'a Found,
-    links: &'a LinkBase,
-}
-
-impl Serialize for TopLinks<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        if self.found.self_link {
-            map.serialize_entry("self", &self.links.self_url())?;
-        }
-        if let Some(related) = &self.found.related {
-            map.serialize_entry("related", related)?;
-        }
-        if let Some(Pages(pages)) = &self.found.pages {
+        if let Some(Pages(pages)) = &self.pages {
             for (rel, url) in pages {
-                map.serialize_entry(rel, url)?;
+                f(rel, url.as_deref());
             }
         }
-        map.end()
     }
-}
 
-struct MetaView<'a> {
-    meta: &'a [(&'static str, Value)],
-    status: Option<u16>,
-}
-
-impl Serialize for MetaView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        for (name, value) in self.meta {
-            map.serialize_entry(name, value)?;
+    fn write(&self, out: &mut Json, r: Render<'_>, status: Option<u16>) -> Result<(), String> {
+        out.begin_object();
+        match &self.data {
+            Data::Absent => {}
+            Data::Null => {
+                out.key("data");
+                out.null();
+            }
+            Data::One(shown) => {
+                out.key("data");
+                match shown.batch.rows.is_empty() {
+                    true => out.null(),
+                    false => write_object(out, shown, 0, r)?,
+                }
+            }
+            Data::Many(shown) => {
+                out.key("data");
+                out.begin_array();
+                for i in 0..shown.batch.rows.len() {
+                    write_object(out, shown, i, r)?;
+                }
+                out.end_array();
+            }
+            Data::Linkage(v) => {
+                out.key("data");
+                out.value(v)?;
+            }
         }
-        if let Some(status) = self.status {
-            map.serialize_entry("status", &status)?;
+        if self.has_links() {
+            out.key("links");
+            out.begin_object();
+            self.each_link(r.links, |rel, url| {
+                out.key(rel);
+                match url {
+                    Some(url) => out.str(url),
+                    None => out.null(),
+                }
+            });
+            out.end_object();
         }
-        map.end()
-    }
-}
-
-struct ManyView<'a> {
-    shown: &'a Shown,
-    r: Render<'a>,
-}
-
-impl Serialize for ManyView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let rows = self.shown.batch.rows.len();
-        let mut seq = s.serialize_seq(Some(rows))?;
-        for i in 0..rows {
-            seq.serialize_element(&ObjectView {
-                shown: self.shown,
-                i,
-                r: self.r,
-            })?;
+        if !self.meta.is_empty() || status.is_some() {
+            out.key("meta");
+            out.begin_object();
+            for (name, value) in &self.meta {
+                out.key(name);
+                out.value(value)?;
+            }
+            if let Some(status) = status {
+                out.key("status");
+                out.int(status);
+            }
+            out.end_object();
         }
-        seq.end()
-    }
-}
-
-struct IncludedView<'a> {
-    included: &'a Included,
-    r: Render<'a>,
-}
-
-impl Serialize for IncludedView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.included.order.len()))?;
-        for &(b, i) in &self.included.order {
-            seq.serialize_element(&ObjectView {
-                shown: &self.included.batches[b],
-                i,
-                r: self.r,
-            })?;
+        if let Some(included) = &self.included {
+            out.key("included");
+            out.begin_array();
+            for &(b, i) in &included.order {
+                write_object(out, &included.batches[b], i, r)?;
+            }
+            out.end_array();
         }
-        seq.end()
+        out.key("jsonapi");
+        out.value(&JsonApi::V1_0)?;
+        out.end_object();
+        Ok(())
     }
 }
 
 /// Row `i` of a batch as a resource object (F).
-struct ObjectView<'a> {
-    shown: &'a Shown,
-    i: usize,
-    r: Render<'a>,
-}
-
-impl Serialize for ObjectView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let schema = self.r.schema;
-        let batch = &self.shown.batch;
-        let t = batch.t;
-        let meta = schema.meta(t);
-        let row = &batch.rows[self.i];
-        let id = row.get(0).to_id().ok_or_else(|| {
-            S::Error::custom(format!(
-                "type {} has a row without a usable key",
-                meta.type_name
-            ))
-        })?;
-        let url = self
-            .r
-            .prefixes
-            .get(t)
-            .and_then(Option::as_ref)
-            .map(|prefix| {
-                let mut url = String::with_capacity(prefix.len() + id.len());
-                url.push_str(prefix);
-                crate::url::push_segment(&mut url, &id);
-                url
-            });
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("type", meta.type_name)?;
-        map.serialize_entry("id", &id)?;
-        let attributes = batch.columns.attributes();
-        if !attributes.is_empty() {
-            map.serialize_entry(
-                "attributes",
-                &Attributes {
-                    batch,
-                    i: self.i,
-                    attributes,
-                },
-            )?;
+fn write_object(out: &mut Json, shown: &Shown, i: usize, r: Render<'_>) -> Result<(), String> {
+    let schema = r.schema;
+    let batch = &shown.batch;
+    let t = batch.t;
+    let names = schema.names(t);
+    let row = &batch.rows[i];
+    let mut buffer = itoa::Buffer::new();
+    let id = Id::of(row.get(0), &mut buffer).ok_or_else(|| {
+        format!(
+            "type {} has a row without a usable key",
+            schema.meta(t).type_name
+        )
+    })?;
+    // The resource's URL as JSON string contents: the type's escaped prefix, then the key as a
+    // percent-encoded segment, which has nothing left to escape.
+    let url = r.prefixes.get(t).and_then(Option::as_ref).map(|prefix| {
+        let mut url = String::with_capacity(prefix.len() + id.text.len());
+        url.push_str(prefix);
+        match id.integer {
+            true => url.push_str(&id.text),
+            false => crate::url::push_segment(&mut url, &id.text),
         }
-        if !self.shown.set.relationships.is_empty() {
-            map.serialize_entry(
-                "relationships",
-                &Relationships {
-                    shown: self.shown,
-                    i: self.i,
-                    id: &id,
-                    url: url.as_deref(),
-                    schema,
-                },
-            )?;
+        url
+    });
+    out.item();
+    out.raw(&names.head);
+    id.write_contents(out);
+    out.raw(b"\"");
+    let attributes = batch.columns.attributes();
+    if !attributes.is_empty() {
+        out.raw(br#","attributes":{"#);
+        for &(field, pos) in attributes {
+            out.key_raw(&names.fields[field]);
+            row.get(pos).write_json(out)?;
         }
-        if let Some(url) = &url {
-            map.serialize_entry("links", &SelfLink(url))?;
-        }
-        map.end()
+        out.end_object();
     }
-}
-
-struct Attributes<'a> {
-    batch: &'a Batch,
-    i: usize,
-    attributes: &'a [(usize, usize)],
-}
-
-impl Serialize for Attributes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let fields = self.batch.columns.fields();
-        let row = &self.batch.rows[self.i];
-        let mut map = s.serialize_map(Some(self.attributes.len()))?;
-        for &(_, pos) in self.attributes {
-            map.serialize_entry(fields[pos].name, row.get(pos))?;
-        }
-        map.end()
-    }
-}
-
-struct SelfLink<'a>(&'a str);
-
-impl Serialize for SelfLink<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(1))?;
-        map.serialize_entry("self", self.0)?;
-        map.end()
-    }
-}
-
-struct Relationships<'a> {
-    shown: &'a Shown,
-    i: usize,
-    id: &'a str,
-    url: Option<&'a str>,
-    schema: &'a Schema,
-}
-
-impl Serialize for Relationships<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let batch = &self.shown.batch;
-        let mut map = s.serialize_map(Some(self.shown.set.relationships.len()))?;
-        for &r in &self.shown.set.relationships {
-            let rel = self.schema.rel(batch.t, r);
-            let target = self.schema.meta(rel.target).type_name;
-            let linkage = match batch.foreign_key_at(self.i, r) {
-                Some(key) => Linkage::One(target, key),
-                None => Linkage::Many(target, batch.to_many_of(r, self.id)),
-            };
-            map.serialize_entry(
-                rel.name,
-                &Relationship {
-                    url: self.url,
-                    name: rel.name,
-                    linkage,
-                },
-            )?;
-        }
-        map.end()
-    }
-}
-
-enum Linkage<'a> {
-    One(&'static str, &'a SqlValue),
-    Many(&'static str, &'a [SqlValue]),
-}
-
-impl Serialize for Linkage<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match *self {
-            Linkage::One(target, key) if key.is_id() => Identifier(target, key).serialize(s),
-            Linkage::One(..) => s.serialize_unit(),
-            Linkage::Many(target, keys) => {
-                let mut seq = s.serialize_seq(None)?;
-                for key in keys.iter().filter(|k| k.is_id()) {
-                    seq.serialize_element(&Identifier(target, key))?;
-                }
-                seq.end()
+    if !shown.set.relationships.is_empty() {
+        out.raw(br#","relationships":{"#);
+        for &rel_at in &shown.set.relationships {
+            let rel = schema.rel(t, rel_at);
+            let rel_names = &names.rels[rel_at];
+            out.key_raw(&rel_names.key);
+            out.raw(b"{");
+            // F3.2
+            if let Some(url) = &url {
+                out.raw(br#""links":{"self":""#);
+                out.raw(url.as_bytes());
+                out.raw(&rel_names.self_end);
+                out.raw(br#","related":""#);
+                out.raw(url.as_bytes());
+                out.raw(&rel_names.related_end);
+                out.raw(b"}");
             }
+            out.key_raw(br#""data":"#);
+            let target = schema.names(rel.target);
+            match batch.foreign_key_at(i, rel_at) {
+                Some(key) if key.is_id() => write_identifier(out, target, key)?,
+                Some(_) => out.null(),
+                None => {
+                    out.begin_array();
+                    for key in batch
+                        .to_many_of(rel_at, &id.text)
+                        .iter()
+                        .filter(|k| k.is_id())
+                    {
+                        write_identifier(out, target, key)?;
+                    }
+                    out.end_array();
+                }
+            }
+            out.end_object();
         }
+        out.end_object();
     }
+    if let Some(url) = &url {
+        out.raw(br#","links":{"self":""#);
+        out.raw(url.as_bytes());
+        out.raw(br#""}"#);
+    }
+    out.end_object();
+    Ok(())
 }
 
 /// A resource identifier object; the key is one that [`SqlValue::is_id`].
-struct Identifier<'a>(&'a str, &'a SqlValue);
-
-impl Serialize for Identifier<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(2))?;
-        map.serialize_entry("type", self.0)?;
-        map.serialize_entry("id", &IdText(self.1))?;
-        map.end()
-    }
+fn write_identifier(out: &mut Json, target: &Names, key: &SqlValue) -> Result<(), String> {
+    let mut buffer = itoa::Buffer::new();
+    let id = Id::of(key, &mut buffer).ok_or("a key without an id")?;
+    out.item();
+    out.raw(&target.head);
+    id.write_contents(out);
+    out.raw(br#""}"#);
+    Ok(())
 }
 
-/// A key as its id string (F1.2), written without an intermediate `String` for integers.
-struct IdText<'a>(&'a SqlValue);
+/// A key as its id string (F1.2), without an allocation for integers and text.
+struct Id<'a> {
+    text: Cow<'a, str>,
+    /// Whether `text` is an integer's digits (nothing to escape or encode).
+    integer: bool,
+}
 
-impl Serialize for IdText<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buffer = itoa::Buffer::new();
-        match self.0 {
-            SqlValue::SmallInt(v) => s.serialize_str(buffer.format(*v)),
-            SqlValue::Integer(v) => s.serialize_str(buffer.format(*v)),
-            SqlValue::BigInt(v) => s.serialize_str(buffer.format(*v)),
-            SqlValue::Text(v) => s.serialize_str(v),
-            other => match other.to_id() {
-                Some(id) => s.serialize_str(&id),
-                None => s.serialize_unit(),
-            },
+impl<'a> Id<'a> {
+    fn of(key: &'a SqlValue, buffer: &'a mut itoa::Buffer) -> Option<Self> {
+        let (text, integer) = match key {
+            SqlValue::SmallInt(v) => (Cow::Borrowed(buffer.format(*v)), true),
+            SqlValue::Integer(v) => (Cow::Borrowed(buffer.format(*v)), true),
+            SqlValue::BigInt(v) => (Cow::Borrowed(buffer.format(*v)), true),
+            SqlValue::Text(v) => (Cow::Borrowed(v.as_str()), false),
+            other => (Cow::Owned(other.to_id()?), false),
+        };
+        Some(Id { text, integer })
+    }
+
+    /// The id as JSON string contents, without its quotes.
+    fn write_contents(&self, out: &mut Json) {
+        match self.integer {
+            true => out.raw(self.text.as_bytes()),
+            false => out.raw(json::escape(&self.text).as_bytes()),
         }
-    }
-}
-
-/// A relationship object: its links (F3.2) and linkage.
-struct Relationship<'a> {
-    url: Option<&'a str>,
-    name: &'a str,
-    linkage: Linkage<'a>,
-}
-
-impl Serialize for Relationship<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(2))?;
-        if let Some(url) = self.url {
-            map.serialize_entry(
-                "links",
-                &RelationshipLinks {
-                    url,
-                    name: self.name,
-                },
-            )?;
-        }
-        map.serialize_entry("data", &self.linkage)?;
-        map.end()
-    }
-}
-
-struct RelationshipLinks<'a> {
-    url: &'a str,
-    name: &'a str,
-}
-
-impl Serialize for RelationshipLinks<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // `{url}/relationships/{name}`, then `{url}/{name}` in the same buffer.
-        let mut link = String::with_capacity(self.url.len() + self.name.len() + 15);
-        link.push_str(self.url);
-        link.push_str("/relationships/");
-        link.push_str(self.name);
-        let mut map = s.serialize_map(Some(2))?;
-        map.serialize_entry("self", &link)?;
-        link.truncate(self.url.len());
-        link.push('/');
-        link.push_str(self.name);
-        map.serialize_entry("related", &link)?;
-        map.end()
     }
 }
