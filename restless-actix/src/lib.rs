@@ -22,11 +22,10 @@ use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
 use tokio::sync::Semaphore;
 
 use restless_core::hook::{Hooks, Post, Pre};
-use restless_core::query::{FilterLimits, IncludeLimits};
 use restless_core::{
     Api, ApiConfig, ConfigError, Context, CustomOperator, Database, Error, HookError,
-    JsonApiResource, Operation, PostKind, PreKind, Prepared, Ran, Registered, Reply, Request,
-    ResourceConfig,
+    JsonApiResource, Limits, Operation, PostKind, PreKind, Prepared, Ran, Registered, Reply,
+    Request, ResourceConfig,
 };
 
 /// Copies what the application knows of a request into the hooks' [`Context`].
@@ -204,9 +203,25 @@ impl<C: Database> ApiManager<C> {
         self
     }
 
-    /// Sets the largest request body accepted (A3.5); default 1 MiB.
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.config.max_body_bytes = limit;
+    /// Sets the request budget ([`Limits`]: body size, include, filter, sort and function
+    /// limits); the defaults are the catalog's.
+    ///
+    /// ```
+    /// # use diesel::r2d2::{ConnectionManager, Pool};
+    /// # use diesel::SqliteConnection;
+    /// use restless_actix::ApiManager;
+    /// use restless_core::Limits;
+    ///
+    /// # let pool: Pool<ConnectionManager<SqliteConnection>> =
+    /// #     Pool::builder().build_unchecked(ConnectionManager::new(":memory:"));
+    /// let manager = ApiManager::new(pool).limits(Limits {
+    ///     max_body_bytes: 64 << 10,
+    ///     ..Limits::default()
+    /// });
+    /// # let _ = manager;
+    /// ```
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
         self
     }
 
@@ -215,44 +230,6 @@ impl<C: Database> ApiManager<C> {
     pub fn operator(mut self, operator: CustomOperator) -> Self {
         self.config.operators.retain(|o| o.name != operator.name);
         self.config.operators.push(operator);
-        self
-    }
-
-    /// Sets the filter budget (M9.1); default 100 objects, depth 16, 1000 list elements.
-    pub fn filter_limits(mut self, limits: FilterLimits) -> Self {
-        self.config.filter_limits = limits;
-        self
-    }
-
-    /// Sets the include limits (L1.8); default 16 paths of at most 8 relationships.
-    pub fn include_limits(mut self, limits: IncludeLimits) -> Self {
-        self.config.include_limits = limits;
-        self
-    }
-
-    /// Sets the most `sort` or `group_by` fields (J1.10, J2.3); default 16.
-    pub fn max_sort_fields(mut self, max: usize) -> Self {
-        self.config.max_sort_fields = max;
-        self
-    }
-
-    /// Sets how many relationships one `sort` or `group_by` path may cross (J1.11, J2.4);
-    /// default 8.
-    pub fn max_sort_depth(mut self, max: usize) -> Self {
-        self.config.max_sort_depth = max;
-        self
-    }
-
-    /// Sets the most distinct to-one joins one request's `sort` and `group_by` need together
-    /// (J1.12); default 48.
-    pub fn max_sort_joins(mut self, max: usize) -> Self {
-        self.config.max_sort_joins = max;
-        self
-    }
-
-    /// Sets the most functions one function evaluation may ask for (N2.2); default 32.
-    pub fn max_functions(mut self, max: usize) -> Self {
-        self.config.max_functions = max;
         self
     }
 
@@ -362,7 +339,7 @@ impl<C: Database> ApiService<C> {
         // Read at most one byte past the limit: core answers 413 for that (A3.5).
         // Only the methods that carry a document have their body read (a CONNECT tunnel or a
         // GET body is never waited for).
-        let limit = self.inner.api.config().max_body_bytes;
+        let limit = self.inner.api.config().limits.max_body_bytes;
         let body = match req.method().as_str() {
             "POST" | "PATCH" | "DELETE" => read_body(payload, limit.saturating_add(1)).await,
             _ => Vec::new(),

@@ -37,16 +37,41 @@ pub struct ApiConfig {
     /// Add `Server-Timing: db;dur=<ms>;desc="<N> statements"` to database-backed responses.
     /// Default off.
     pub server_timing: bool,
-    /// The filter budget (M9.1).
-    pub filter_limits: crate::query::FilterLimits,
-    /// Most functions in one `eval_functions` (N2.2). Default 32.
-    pub max_functions: usize,
+    /// The request budget.
+    pub limits: Limits,
     /// Application-defined filter operators (M10).
     pub operators: Vec<CustomOperator>,
-    /// Largest request body accepted (A3.5). Default 1 MiB.
+    /// Universal pre- and post-hooks (U2.1): they run before every type's own.
+    pub hooks: Hooks,
+}
+
+/// The request budget (V1): every bound restless puts on what one request may ask for, so
+/// that the work and memory of the worst request are bounded. The defaults are the catalog's;
+/// a request beyond a limit is answered 400 (413 for the body) before any SQL runs. The page
+/// size is bounded per type ([`ResourceConfig::max_page_size`], I1), since types differ.
+///
+/// Limits never change what a legitimate request answers: linkage and `included` are never
+/// cut short (F3.3, L1.4).
+///
+/// ```
+/// use restless_core::Limits;
+///
+/// let limits = Limits {
+///     max_body_bytes: 64 << 10,
+///     max_sort_depth: 2,
+///     ..Limits::default()
+/// };
+/// assert_eq!(limits.max_sort_fields, 16);
+/// assert_eq!(limits.include.paths, 16);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest request body accepted (A3.5); larger is 413. Default 1 MiB.
     pub max_body_bytes: usize,
-    /// The include limits (L1.8). Default 16 paths, 8 segments each.
-    pub include_limits: crate::query::IncludeLimits,
+    /// `include`: most paths and relationships per path (L1.8). Default 16 paths of 8.
+    pub include: crate::query::IncludeLimits,
+    /// Filters: most objects, nesting depth and list elements (M9.1). Default 100, 16, 1000.
+    pub filter: crate::query::FilterLimits,
     /// Most `sort` and `group_by` fields (J1.10, J2.3). Default 16.
     pub max_sort_fields: usize,
     /// Most relationships one sort or group path crosses (J1.11, J2.4). Default 8.
@@ -54,8 +79,22 @@ pub struct ApiConfig {
     /// Most distinct to-one joins of one request's sort and group fields together (J1.12).
     /// Default 48.
     pub max_sort_joins: usize,
-    /// Universal pre- and post-hooks (U2.1): they run before every type's own.
-    pub hooks: Hooks,
+    /// Most functions in one function evaluation (N2.2). Default 32.
+    pub max_functions: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 1 << 20,
+            include: crate::query::IncludeLimits::default(),
+            filter: crate::query::FilterLimits::default(),
+            max_sort_fields: 16,
+            max_sort_depth: 8,
+            max_sort_joins: 48,
+            max_functions: 32,
+        }
+    }
 }
 
 /// A filter operator registered by the application (M10.1): its name, whether it takes an
@@ -113,14 +152,8 @@ impl Default for ApiConfig {
             jsonp: false,
             strict_query_names: false,
             server_timing: false,
-            filter_limits: crate::query::FilterLimits::default(),
-            max_functions: 32,
+            limits: Limits::default(),
             operators: Vec::new(),
-            max_body_bytes: 1 << 20,
-            include_limits: crate::query::IncludeLimits::default(),
-            max_sort_fields: 16,
-            max_sort_depth: 8,
-            max_sort_joins: 48,
             hooks: Hooks::default(),
         }
     }

@@ -159,6 +159,65 @@ impl ErrorCode {
         }
     }
 
+    /// Every code (S2).
+    ///
+    /// ```
+    /// use restless_core::ErrorCode;
+    ///
+    /// assert!(ErrorCode::ALL.iter().any(|c| c.as_str() == "invalid_sort"));
+    /// assert!(ErrorCode::ALL.iter().all(|c| (400..600).contains(&c.status())));
+    /// ```
+    pub const ALL: [ErrorCode; 48] = [
+        ErrorCode::RouteNotFound,
+        ErrorCode::ResourceNotFound,
+        ErrorCode::RelationshipNotFound,
+        ErrorCode::RelatedResourceNotFound,
+        ErrorCode::NotToMany,
+        ErrorCode::SingleNotFound,
+        ErrorCode::SingleNotUnique,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::NotAcceptable,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::InvalidQueryParameter,
+        ErrorCode::UnknownQueryParameter,
+        ErrorCode::UnsupportedQueryParameter,
+        ErrorCode::RepeatedQueryParameter,
+        ErrorCode::InvalidPage,
+        ErrorCode::InvalidCallback,
+        ErrorCode::InvalidSort,
+        ErrorCode::InvalidGroupBy,
+        ErrorCode::InvalidFields,
+        ErrorCode::InvalidInclude,
+        ErrorCode::InvalidFilter,
+        ErrorCode::InvalidFunctions,
+        ErrorCode::MissingBody,
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidDocument,
+        ErrorCode::UnknownField,
+        ErrorCode::ReadOnlyField,
+        ErrorCode::InvalidAttributeValue,
+        ErrorCode::MissingAttribute,
+        ErrorCode::NotNullViolation,
+        ErrorCode::CheckViolation,
+        ErrorCode::InvalidValue,
+        ErrorCode::ValidationFailed,
+        ErrorCode::DeserializationFailed,
+        ErrorCode::Forbidden,
+        ErrorCode::ClientIdForbidden,
+        ErrorCode::ToManyReplacementForbidden,
+        ErrorCode::ToManyDeletionForbidden,
+        ErrorCode::TypeConflict,
+        ErrorCode::IdConflict,
+        ErrorCode::AlreadyExists,
+        ErrorCode::UniqueViolation,
+        ErrorCode::ForeignKeyViolation,
+        ErrorCode::RequiredRelationship,
+        ErrorCode::SerializationFailed,
+        ErrorCode::InternalError,
+        ErrorCode::ServiceUnavailable,
+    ];
+
     /// The code as written in error objects, e.g. `route_not_found`.
     pub fn as_str(self) -> &'static str {
         use ErrorCode::*;
@@ -574,12 +633,14 @@ impl Error {
 ///
 /// Diesel names serialization failures (SQLSTATE 40001) but reports deadlocks and busy databases
 /// as unknown errors without their codes, so those are recognised by the servers' (English)
-/// messages: PostgreSQL's deadlock (40P01), MySQL/MariaDB's deadlock (1213) and lock wait
-/// timeout (1205), and SQLite's `SQLITE_BUSY`/`SQLITE_LOCKED`.
+/// messages: PostgreSQL's deadlock (40P01) and lock timeout (55P03, with `lock_timeout` set),
+/// MySQL/MariaDB's deadlock (1213) and lock wait timeout (1205), and SQLite's
+/// `SQLITE_BUSY`/`SQLITE_LOCKED`.
 fn is_transient(e: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error as D};
-    const MESSAGES: [&str; 5] = [
+    const MESSAGES: [&str; 6] = [
         "deadlock detected",
+        "canceling statement due to lock timeout",
         "Deadlock found when trying to get lock",
         "Lock wait timeout exceeded",
         "database is locked",
@@ -635,6 +696,7 @@ mod tests {
         };
         for message in [
             "deadlock detected",
+            "canceling statement due to lock timeout",
             "Deadlock found when trying to get lock; try restarting transaction",
             "Lock wait timeout exceeded; try restarting transaction",
             "database is locked",

@@ -36,7 +36,9 @@ pub mod value;
 
 pub use api::{Api, Operation, Prepared, Ran, Reply, Request};
 pub use backend::Database;
-pub use config::{ApiConfig, ConfigError, CustomOperator, Method, Registered, ResourceConfig};
+pub use config::{
+    ApiConfig, ConfigError, CustomOperator, Limits, Method, Registered, ResourceConfig,
+};
 pub use error::{Error, ErrorCode, ErrorObject, Problem};
 pub use hook::{Context, HookError, PostKind, PreKind};
 pub use meta::{

@@ -5,10 +5,12 @@
 
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
 use restless::core::Database;
-use restless::{ApiManager, JsonApiResource, ResourceConfig};
+use restless::{ApiManager, JsonApiResource, Limits, ResourceConfig};
 use serde_json::json;
 
-use crate::common::{assert_unavailable, error_doc, ids, read_url, Server, B};
+use crate::common::{
+    assert_unavailable, error_doc, ids, internal, internal_error, read_url, Server, B,
+};
 use crate::schema::tag;
 
 /// Tags addressed by their unique name (F1.2: a single unique column as the key).
@@ -213,6 +215,40 @@ fn with_computed() -> Server {
     start!(|m| m.resource_with::<Someone>(ResourceConfig::new().computed("initial", initial)))
 }
 
+fn initial_or_panic(
+    context: &restless::Context,
+    attributes: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
+    match attributes["name"].as_str() {
+        Some("bob") => panic!("a computed attribute's bug"),
+        _ => initial(context, attributes),
+    }
+}
+
+fn with_panicking_computed() -> Server {
+    start!(
+        |m| m.resource_with::<Someone>(ResourceConfig::new().computed("initial", initial_or_panic))
+    )
+}
+
+#[actix_web::test]
+async fn a_panicking_computed_attribute_is_500_a3_2_s3_1() {
+    let srv = with_panicking_computed();
+    for path in [
+        "/api/person/2",
+        "/api/person",
+        "/api/person?fields%5Bperson%5D=initial",
+    ] {
+        let res = srv.get(path).await;
+        assert_eq!(res.status, 500, "{path}: {}", res.body);
+        assert_eq!(internal_error(&res), internal(), "{path}");
+    }
+    // The others are served, and the worker is still there.
+    let res = srv.get("/api/person/1").await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.json()["data"]["attributes"]["initial"], "A");
+}
+
 #[actix_web::test]
 async fn computed_attributes_f2_1() {
     let srv = with_computed();
@@ -284,8 +320,11 @@ async fn computed_attributes_are_read_only_o3_1() {
 fn tight_sort_limits() -> Server {
     use crate::models::{Article, Comment, Person, Tag};
     start!(|m| m
-        .max_sort_depth(1)
-        .max_sort_joins(1)
+        .limits(Limits {
+            max_sort_depth: 1,
+            max_sort_joins: 1,
+            ..Limits::default()
+        })
         .resource::<Person>()
         .resource::<Article>()
         .resource::<Comment>()

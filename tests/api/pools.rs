@@ -8,16 +8,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "deadpool")]
 use deadpool_diesel::{Manager, Pool, Runtime};
 use diesel::r2d2::{self, ConnectionManager, R2D2Connection};
 use restless::core::Database;
 use restless::{Concurrency, ConnectionPool, PoolError};
-use serde_json::json;
 
-use crate::common::fixture::{ro, ros};
-use crate::common::{assert_unavailable, read_url, Server, B, CATALOG};
+use crate::common::fixture::ro;
+use crate::common::{read_url, Server, CATALOG};
 use crate::db::manager;
+#[cfg(feature = "deadpool")]
+use {
+    crate::common::{assert_unavailable, fixture::ros, B},
+    serde_json::json,
+};
 
+#[cfg(feature = "deadpool")]
 fn deadpool<C>(url: &str, size: usize) -> Pool<Manager<C>>
 where
     C: Database,
@@ -31,6 +37,7 @@ where
         .expect("pool")
 }
 
+#[cfg(feature = "deadpool")]
 async fn assert_served_by_deadpool<C>(url: &str)
 where
     C: Database,
@@ -66,6 +73,7 @@ where
     assert_eq!(res.status, 200, "{}", res.body);
 }
 
+#[cfg(feature = "deadpool")]
 #[actix_web::test]
 async fn a_deadpool_pool_serves_the_api() {
     let url = read_url();

@@ -50,6 +50,12 @@ async fn to_many_relationship_is_a_collection_h6_2() {
         .await
         .json();
     assert_eq!(sorted["data"], json!([ri("article", 1), ri("article", 2)]));
+    // "Diesel tips" before "Hello JSON:API": not key order.
+    let sorted = srv
+        .get("/api/person/1/relationships/articles?sort=title")
+        .await
+        .json();
+    assert_eq!(sorted["data"], json!([ri("article", 2), ri("article", 1)]));
     let tags = srv
         .get("/api/article/1/relationships/tags?page%5Bsize%5D=1&page%5Bnumber%5D=2")
         .await

@@ -21,7 +21,9 @@ use restless::{JsonApiResource, Method as M, ResourceConfig};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Value};
 
-use crate::common::{error_doc, ids, query, serve_schema, test_pool, write_url, Server};
+use crate::common::{
+    error_doc, ids, internal, internal_error, query, serve_schema, test_pool, write_url, Server,
+};
 
 diesel::table! {
     gadget (code) {
@@ -124,6 +126,8 @@ impl Serialize for Serial {
 impl<'de> Deserialize<'de> for Serial {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
+        // An application's bug, for the panic test.
+        assert!(s != "S-!", "a user type's deserializer panicked");
         s.strip_prefix("S-")
             .and_then(|n| n.parse().ok())
             .map(Serial)
@@ -400,5 +404,53 @@ fn kinds_of_built_in_and_user_types() {
             ("grams", ValueKind::Integer),
             ("serial", ValueKind::BigInt),
         ]
+    );
+}
+
+#[actix_web::test]
+async fn a_panicking_user_type_is_500_and_writes_nothing_a3_2_s3_1() {
+    let srv = start();
+    let body = json!({"data": {"type": "gadget", "id": "g-9",
+        "attributes": {"level": "low", "serial": "S-1"}}});
+    assert_eq!(
+        srv.write(Method::POST, "/api/gadget", &body).await.status,
+        201
+    );
+    let filter = query(&[(
+        "filter[objects]",
+        r#"[{"name":"serial","op":"eq","val":"S-!"}]"#,
+    )]);
+    let panicking = [
+        (Method::GET, format!("/api/gadget{filter}"), None),
+        (
+            Method::POST,
+            "/api/gadget".to_owned(),
+            Some(json!({"data": {"type": "gadget", "id": "g-10",
+                "attributes": {"level": "low", "serial": "S-!"}}})),
+        ),
+        (
+            Method::PATCH,
+            "/api/gadget/g-9".to_owned(),
+            Some(json!({"data": {"type": "gadget", "id": "g-9",
+                "attributes": {"level": "high", "serial": "S-!"}}})),
+        ),
+    ];
+    for (method, path, body) in panicking {
+        let res = match body {
+            Some(body) => srv.write(method.clone(), &path, &body).await,
+            None => srv.get(&path).await,
+        };
+        assert_eq!(res.status, 500, "{method} {path}: {}", res.body);
+        assert_eq!(internal_error(&res), internal(), "{method} {path}");
+    }
+    // Nothing was written, and the server still answers.
+    let res = srv.get("/api/gadget").await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        res.json()["data"],
+        json!([gadget(
+            "g-9",
+            json!({"level": "low", "grams": null, "serial": "S-1"})
+        )])
     );
 }

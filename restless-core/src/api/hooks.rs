@@ -126,7 +126,7 @@ impl Api {
             return Ok(hooked);
         }
         let filters = match &params.filter_objects {
-            Some(p) => filter::check_syntax(p, self.config.filter_limits)?,
+            Some(p) => filter::check_syntax(p, self.config.limits.filter)?,
             None => Vec::new(),
         };
         let mut pre = Pre::new(kind, self.schema.meta(t).type_name, context);

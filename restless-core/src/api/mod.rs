@@ -54,7 +54,7 @@ pub struct Request<'a> {
     pub content_type: Option<&'a str>,
     /// `scheme://host[:port]` as the server saw it; the configured `base_url` wins over it.
     pub base: &'a str,
-    /// The request body (at most one byte more than `max_body_bytes` need be read).
+    /// The request body (at most one byte more than `Limits::max_body_bytes` need be read).
     pub body: &'a [u8],
 }
 
@@ -172,7 +172,7 @@ impl Api {
                         name: "include".into(),
                         value: paths.join(","),
                     };
-                    let tree = include::resolve(&schema, t, &param, None, config.include_limits)
+                    let tree = include::resolve(&schema, t, &param, None, config.limits.include)
                         .map_err(|e| ConfigError::InvalidInclude {
                             type_name: reg.meta.type_name.into(),
                             detail: e.to_string(),
@@ -259,7 +259,21 @@ impl Api {
     /// [`prepare`](Self::prepare) with the request context hooks, scopes and validation see
     /// (U1.1): the web glue fills in the headers and the application's values (see
     /// [`needs_context`](Self::needs_context)); method, path and query are set here.
-    pub fn prepare_with(&self, req: &Request<'_>, mut context: Context) -> Prepared {
+    ///
+    /// It runs on the web framework's async worker, so a panic in it is caught here and
+    /// answered as the S3.1 500 (A3.2), like one in the database work.
+    pub fn prepare_with(&self, req: &Request<'_>, context: Context) -> Prepared {
+        let prepare = std::panic::AssertUnwindSafe(|| self.prepare_unguarded(req, context));
+        match std::panic::catch_unwind(prepare) {
+            Ok(prepared) => prepared,
+            Err(_) => {
+                let e = Error::Internal("preparing the request panicked".into());
+                Prepared::Reply(self.error_reply(&e, None))
+            }
+        }
+    }
+
+    fn prepare_unguarded(&self, req: &Request<'_>, mut context: Context) -> Prepared {
         // Step 4 comes early so that the answers of steps 1–3 can be wrapped (T1.3); an invalid
         // callback leaves them unwrapped (T1.2).
         let callback = find_callback(req.query, self.name_options());
@@ -319,9 +333,9 @@ impl Api {
         }
         // Step 6: the body, where the endpoint needs a document.
         let mut document = if carries_document {
-            if req.body.len() > self.config.max_body_bytes {
+            if req.body.len() > self.config.limits.max_body_bytes {
                 let e = Error::PayloadTooLarge {
-                    limit: self.config.max_body_bytes,
+                    limit: self.config.limits.max_body_bytes,
                 };
                 return fail(e, vec![]);
             }

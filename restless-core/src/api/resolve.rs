@@ -43,7 +43,7 @@ impl Api {
                     &self.schema,
                     t,
                     params.eval_functions.as_ref(),
-                    self.config.max_functions,
+                    self.config.limits.max_functions,
                 )?;
                 (Target::Eval(t), shaping)
             }
@@ -155,7 +155,7 @@ impl Api {
         sort::ignore_case(params.ignore_case.as_ref())?;
         single_flag(params)?;
         if let Some(p) = &params.filter_objects {
-            filter::check_syntax(p, self.config.filter_limits)?;
+            filter::check_syntax(p, self.config.limits.filter)?;
         }
         Ok(())
     }
@@ -209,8 +209,8 @@ impl Api {
         };
         let ignore_case = sort::ignore_case(params.ignore_case.as_ref())?;
         let limits = sort::SortLimits {
-            fields: self.config.max_sort_fields,
-            depth: self.config.max_sort_depth,
+            fields: self.config.limits.max_sort_fields,
+            depth: self.config.limits.max_sort_depth,
         };
         let sort = match &params.sort {
             Some(p) => sort::resolve_sort(schema, t, p, limits)?,
@@ -220,7 +220,7 @@ impl Api {
             Some(p) => sort::resolve_group(schema, t, p, limits)?,
             None => Vec::new(),
         };
-        let joins = self.config.max_sort_joins;
+        let joins = self.config.limits.max_sort_joins;
         if sort::join_count(sort.iter().chain(&group)) > joins {
             return Err(Error::bad_query(
                 ErrorCode::InvalidSort,
@@ -235,14 +235,14 @@ impl Api {
                 owner,
                 p,
                 Some(name),
-                self.config.include_limits,
+                self.config.limits.include,
             )?),
             (Some(p), None) => Some(include::resolve(
                 schema,
                 t,
                 p,
                 None,
-                self.config.include_limits,
+                self.config.limits.include,
             )?),
             (None, _) => self.default_includes[t].clone(),
         };
@@ -268,7 +268,7 @@ impl Api {
         params: &QueryParams,
         t: usize,
     ) -> Result<Option<Filter>, Error> {
-        let limits = self.config.filter_limits;
+        let limits = self.config.limits.filter;
         let mut parts = Vec::new();
         if let Some(p) = &params.filter_objects {
             parts.push(filter::parse_objects(

@@ -465,7 +465,12 @@ impl Server {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Response {
-        let mut req = self.srv.request(method.clone(), self.srv.url(path));
+        // Long enough for a write that waits out its retries (MariaDB waits a second at least
+        // for a lock).
+        let mut req = self
+            .srv
+            .request(method.clone(), self.srv.url(path))
+            .timeout(std::time::Duration::from_secs(30));
         for (name, value) in headers {
             req = req.insert_header((*name, *value));
         }
