@@ -8,6 +8,11 @@ use crate::codec::Codec;
 /// Implemented by `#[derive(JsonApiResource)]`; the derive and this trait share one name, as
 /// serde's `Serialize` does. Everything restless needs to know about the model is the static
 /// [`ResourceMeta`]: the rows themselves are read and written through SQL built from it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a JSON:API resource type",
+    label = "not a model with `#[derive(JsonApiResource)]`",
+    note = "a relationship's `target` is another model that derives `JsonApiResource` (and is registered on the same `ApiManager`)"
+)]
 pub trait JsonApiResource: 'static {
     /// The type's metadata: names, columns and value kinds.
     const META: &'static ResourceMeta;

@@ -57,6 +57,7 @@ mod security;
 mod serialization;
 mod shaping;
 mod shop;
+mod shutdown;
 mod single;
 mod sorting;
 mod tables;

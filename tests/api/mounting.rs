@@ -177,3 +177,54 @@ async fn a_malformed_host_gives_way_to_the_bound_address_c3_1() {
         "http://[::1]:9000/v1/api/tag/1"
     );
 }
+
+/// A created resource's `Location` and links follow the same authority as every link: spoofed
+/// forwarding headers change nothing unless trusted (C3.1).
+#[actix_web::test]
+async fn location_ignores_forwarded_headers_unless_trusted_c3_1() {
+    for trusted in [false, true] {
+        let lock = Server::lock_writes();
+        let options = Options {
+            seed: true,
+            reset: true,
+            base_url: None,
+            writes: true,
+            trust_forwarded_headers: trusted,
+            ..Options::default()
+        };
+        let api =
+            crate::db::open(crate::common::write_url(), options, 2).expect("the write database");
+        let srv = Server::started_with(
+            actix_test::start(move || App::new().service(api.scope())),
+            Some(lock),
+        );
+        let res = srv
+            .send(
+                actix_web::http::Method::POST,
+                "/api/tag",
+                &[
+                    ("Accept", "application/vnd.api+json"),
+                    ("Content-Type", "application/vnd.api+json"),
+                    ("Host", "api.example.org"),
+                    ("X-Forwarded-Host", "evil.example"),
+                    ("X-Forwarded-Proto", "https"),
+                ],
+                json!({"data": {"type": "tag", "attributes": {"name": "spoof"}}})
+                    .to_string()
+                    .into_bytes(),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        let origin = match trusted {
+            false => "http://api.example.org",
+            true => "https://evil.example",
+        };
+        let location = format!("{origin}/api/tag/4");
+        assert_eq!(
+            res.header("location"),
+            Some(location.as_str()),
+            "trusted: {trusted}"
+        );
+        assert_eq!(res.json()["data"]["links"]["self"], json!(location));
+    }
+}

@@ -29,7 +29,7 @@ const SAMPLER: &str = "5a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c42";
 const GIFT: &str = "c3f1e2d4-5b6a-4c7d-8e9f-0a1b2c3d4e53";
 
 /// The shop, seeded afresh.
-fn start() -> Server {
+pub(crate) fn start() -> Server {
     let lock = Server::lock_writes();
     let options = db::Options {
         seed: true,

@@ -141,7 +141,7 @@ fn serve_notes<C: Database + R2D2Connection + SimpleConnection>(
     })
 }
 
-fn start_notes(hooked: bool) -> Server {
+pub(crate) fn start_notes(hooked: bool) -> Server {
     let lock = Server::lock_writes();
     let url = write_url();
     #[cfg(feature = "postgres")]

@@ -1172,6 +1172,137 @@ async fn concurrent_writes_are_serialised_a3_1() {
     );
 }
 
+/// What one client of [`many_clients_lose_and_invent_nothing_a3_1`] saw acknowledged.
+#[derive(Default)]
+struct Acknowledged {
+    /// Tags created: (name, id).
+    created: Vec<(String, String)>,
+    /// Tag names whose creation failed.
+    not_created: Vec<String>,
+    /// Tags added to article 1, and removed from it.
+    added: Vec<String>,
+    removed: Vec<String>,
+    /// Ages person 1 was given, and ages it was not.
+    ages: Vec<i64>,
+    not_ages: Vec<i64>,
+}
+
+/// A write's answer: acknowledged (2xx), or refused as the catalog allows under contention
+/// (503 after the retries, S3.2); anything else fails the test.
+fn acknowledged(res: &Response, what: &str) -> bool {
+    match res.status {
+        200..=299 => true,
+        503 => false,
+        other => panic!("{what}: {other} {}", res.body),
+    }
+}
+
+#[actix_web::test]
+async fn many_clients_lose_and_invent_nothing_a3_1() {
+    const CLIENTS: usize = 8;
+    const ROUNDS: usize = 125; // four writes each: 500 writes per client.
+    let srv = Server::start_writes(true, true);
+    let writing = std::sync::atomic::AtomicUsize::new(CLIENTS);
+    let client = |c: usize| {
+        let (srv, writing) = (&srv, &writing);
+        async move {
+            let mut ack = Acknowledged::default();
+            for r in 0..ROUNDS {
+                let name = format!("c{c}r{r}");
+                let res = srv
+                    .post(
+                        "/api/tag",
+                        json!({"data": {"type": "tag", "attributes": {"name": name}}}),
+                    )
+                    .await;
+                if !acknowledged(&res, "create") {
+                    ack.not_created.push(name);
+                    continue;
+                }
+                let id = res.json()["data"]["id"].as_str().unwrap().to_owned();
+                ack.created.push((name, id.clone()));
+                let linkage = json!({"data": [{"type": "tag", "id": id}]});
+                let path = "/api/article/1/relationships/tags";
+                let added = acknowledged(&srv.post(path, linkage.clone()).await, "add");
+                if added {
+                    ack.added.push(id.clone());
+                }
+                let age = (c * 1000 + r) as i64;
+                let res = srv
+                    .patch(
+                        "/api/person/1",
+                        json!({"data": {"type": "person", "id": "1", "attributes": {"age": age}}}),
+                    )
+                    .await;
+                match acknowledged(&res, "update") {
+                    true => ack.ages.push(age),
+                    false => ack.not_ages.push(age),
+                }
+                if added && acknowledged(&srv.write(Method::DELETE, path, &linkage).await, "remove")
+                {
+                    ack.removed.push(id);
+                }
+            }
+            writing.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            ack
+        }
+    };
+    // Meanwhile, one page of the relationship at a time: always as many identifiers as its
+    // total (each read sees one state, A3.1).
+    let reader = async {
+        let mut reads = 0;
+        while writing.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            let res = srv
+                .get("/api/article/1/relationships/tags?page%5Bsize%5D=100")
+                .await;
+            assert_eq!(res.status, 200, "{}", res.body);
+            let doc = res.json();
+            let shown = doc["data"].as_array().unwrap().len();
+            assert_eq!(json!(shown), doc["meta"]["total"], "{}", res.body);
+            reads += 1;
+        }
+        reads
+    };
+    let (acks, reads) = futures_util::future::join(
+        futures_util::future::join_all((0..CLIENTS).map(client)),
+        reader,
+    )
+    .await;
+    assert!(reads > 0);
+
+    // Every acknowledged creation is there, with its name; no refused one is.
+    let created: Vec<&(String, String)> = acks.iter().flat_map(|a| &a.created).collect();
+    let total = srv.get("/api/tag").await.json()["meta"]["total"].clone();
+    assert_eq!(total, json!(3 + created.len()));
+    for (name, id) in &created {
+        let res = srv.get(&format!("/api/tag/{id}")).await;
+        assert_eq!(res.json()["data"]["attributes"]["name"], json!(name));
+    }
+    for name in acks.iter().flat_map(|a| &a.not_created) {
+        let path = format!("/api/tag?filter%5Bname%5D={name}");
+        assert_eq!(
+            srv.get(&path).await.json()["meta"]["total"],
+            json!(0),
+            "{name}"
+        );
+    }
+    // Article 1 has its two tags and what was added and not removed.
+    let mut expected: Vec<String> = vec!["1".into(), "2".into()];
+    for a in &acks {
+        expected.extend(a.added.iter().filter(|id| !a.removed.contains(id)).cloned());
+    }
+    expected.sort_by_key(|id| id.parse::<u64>().unwrap());
+    let res = srv
+        .get("/api/article/1/relationships/tags?page%5Bsize%5D=100")
+        .await;
+    assert_eq!(ids(&res.json()), expected);
+    // Person 1's age is one an acknowledged update gave it, never a refused one.
+    let age = srv.get("/api/person/1").await.json()["data"]["attributes"]["age"].as_i64();
+    let age = age.expect("an age");
+    assert!(acks.iter().any(|a| a.ages.contains(&age)), "{age}");
+    assert!(!acks.iter().any(|a| a.not_ages.contains(&age)), "{age}");
+}
+
 /// Creates `n` resources of `type_name` with `attributes(i)` and returns their ids.
 async fn create_many(
     srv: &Server,
