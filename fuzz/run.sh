@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs each coverage-guided fuzz target for N seconds (default 600) with AFL++ through
 # cargo-afl, from a seed corpus made of the integration suite's requests, and fails if any
-# target found a crash. Usage: fuzz/run.sh [SECONDS] [TARGET...]
+# target found a crash or a hang. Usage: fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_EACH=${1:-600}
@@ -9,16 +9,18 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(prepare values)
 
-command -v cargo-afl >/dev/null || cargo install cargo-afl
-# AFL++ itself, built from source by cargo-afl (a C compiler and make) the first time.
-cargo afl config --build >/dev/null 2>&1 || true
+# The version of Cargo.lock's `afl`; installing it builds AFL++ from source (a C compiler
+# and make).
+command -v cargo-afl >/dev/null || cargo install cargo-afl --version 0.18.2 --locked
+# Built already, or build it now (a second build is refused, and that is fine).
+cargo afl config --build 2>&1 | grep -v "already built" || true
 cargo afl build --release
 
 # Seeds: every request path the suite sends (method GET, JSON:API media types), and a few
 # write documents; for `values`, dates and query pairs.
 rm -rf seeds && mkdir -p seeds/prepare seeds/values
 n=0
-grep -ohE '"/api[^" ]*"' ../tests/api/*.rs | tr -d '"' | sort -u | head -400 | while read -r target; do
+grep -ohE '"/api[^" ]*"' ../tests/api/*.rs | tr -d '"' | sort -u | while read -r target; do
   path=${target%%\?*}
   query=""
   [ "$path" != "$target" ] && query=${target#*\?}
@@ -41,10 +43,12 @@ for target in "${TARGETS[@]}"; do
   stats="out/$target/default/fuzzer_stats"
   [ -f "$stats" ] || { echo "$target: AFL++ did not run (see fuzz/out-$target.log)"; status=1; continue; }
   grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|saved_crashes|saved_hangs) ' "$stats"
-  crashes=$(find "out/$target/default/crashes" -type f ! -name README.txt | wc -l)
-  if [ "$crashes" -gt 0 ]; then
-    echo "$target: $crashes crash(es) in fuzz/out/$target/default/crashes"
-    status=1
-  fi
+  for kind in crashes hangs; do
+    found=$(find "out/$target/default/$kind" -type f ! -name README.txt | wc -l)
+    if [ "$found" -gt 0 ]; then
+      echo "$target: $found in fuzz/out/$target/default/$kind"
+      status=1
+    fi
+  done
 done
 exit $status

@@ -44,7 +44,7 @@ const MESSAGES: [(&str, &[&str]); 3] = [
         "target-not-a-resource",
         &[
             "`String` is not a JSON:API resource type",
-            "a relationship's `target` is another model that derives `JsonApiResource`",
+            "are Diesel models that derive `JsonApiResource`",
         ],
     ),
 ];
@@ -70,7 +70,8 @@ fn ui_messages() {
         let output = Command::new(env!("CARGO"))
             .args(["build", "--quiet", "--color=never"])
             .current_dir(&project)
-            .env("CARGO_TARGET_DIR", project.join("target"))
+            // trybuild's, where restless and its dependencies are built already.
+            .env("CARGO_TARGET_DIR", root.join("target/tests/trybuild"))
             .output()
             .expect("cargo");
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -167,7 +167,7 @@ impl ErrorCode {
     /// assert!(ErrorCode::ALL.iter().any(|c| c.as_str() == "invalid_sort"));
     /// assert!(ErrorCode::ALL.iter().all(|c| (400..600).contains(&c.status())));
     /// ```
-    pub const ALL: [ErrorCode; 48] = [
+    pub const ALL: &'static [ErrorCode] = &[
         ErrorCode::RouteNotFound,
         ErrorCode::ResourceNotFound,
         ErrorCode::RelationshipNotFound,
@@ -686,6 +686,69 @@ mod tests {
                 "detail": "page[number] must be a positive integer; got \"0\".",
                 "source": {"parameter": "page[number]"}})
         );
+    }
+
+    #[test]
+    fn every_code_is_listed_once_s2() {
+        // A new code fails to compile here until it is handled, and then must be in ALL.
+        fn listed(code: ErrorCode) -> bool {
+            use ErrorCode::*;
+            match code {
+                RouteNotFound
+                | ResourceNotFound
+                | RelationshipNotFound
+                | RelatedResourceNotFound
+                | NotToMany
+                | SingleNotFound
+                | SingleNotUnique
+                | MethodNotAllowed
+                | NotAcceptable
+                | PayloadTooLarge
+                | UnsupportedMediaType
+                | InvalidQueryParameter
+                | UnknownQueryParameter
+                | UnsupportedQueryParameter
+                | RepeatedQueryParameter
+                | InvalidPage
+                | InvalidCallback
+                | InvalidSort
+                | InvalidGroupBy
+                | InvalidFields
+                | InvalidInclude
+                | InvalidFilter
+                | InvalidFunctions
+                | MissingBody
+                | InvalidJson
+                | InvalidDocument
+                | UnknownField
+                | ReadOnlyField
+                | InvalidAttributeValue
+                | MissingAttribute
+                | NotNullViolation
+                | CheckViolation
+                | InvalidValue
+                | ValidationFailed
+                | DeserializationFailed
+                | Forbidden
+                | ClientIdForbidden
+                | ToManyReplacementForbidden
+                | ToManyDeletionForbidden
+                | TypeConflict
+                | IdConflict
+                | AlreadyExists
+                | UniqueViolation
+                | ForeignKeyViolation
+                | RequiredRelationship
+                | SerializationFailed
+                | InternalError
+                | ServiceUnavailable => ErrorCode::ALL.contains(&code),
+            }
+        }
+        assert!(ErrorCode::ALL.iter().all(|c| listed(*c)));
+        let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len(), "each code once");
     }
 
     #[test]

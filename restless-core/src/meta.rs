@@ -11,7 +11,7 @@ use crate::codec::Codec;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a JSON:API resource type",
     label = "not a model with `#[derive(JsonApiResource)]`",
-    note = "a relationship's `target` is another model that derives `JsonApiResource` (and is registered on the same `ApiManager`)"
+    note = "resource types (a relationship's `target`, what `ApiManager::resource` registers) are Diesel models that derive `JsonApiResource`"
 )]
 pub trait JsonApiResource: 'static {
     /// The type's metadata: names, columns and value kinds.

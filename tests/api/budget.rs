@@ -187,6 +187,13 @@ async fn the_worst_request_of_the_budget_is_bounded_v1() {
             Some(rows.min(100)),
             "{rows} rows"
         );
+        // The paths were followed: with every node on the page nothing is left to include
+        // (L1.5); with 300, the page's neighbours beyond it are.
+        let included = doc["included"].as_array().map_or(0, Vec::len);
+        match rows > 100 {
+            true => assert!(included > 100, "{rows} rows: {included} included"),
+            false => assert_eq!(included, 0, "{rows} rows: primary data is not included"),
+        }
         let timing = res.header("server-timing").expect("Server-Timing");
         let count: usize = timing
             .split("desc=\"")

@@ -288,7 +288,10 @@ fn through(url: &str, addr: SocketAddr) -> (String, SocketAddr) {
         };
         format!("{host}:{port}")
     };
-    let target: SocketAddr = host.parse().expect("a numeric host:port");
+    let target = std::net::ToSocketAddrs::to_socket_addrs(&host)
+        .ok()
+        .and_then(|mut a| a.find(SocketAddr::is_ipv4))
+        .unwrap_or_else(|| panic!("{host}: not an address"));
     (format!("{scheme}://{userinfo}@{addr}/{path}"), target)
 }
 

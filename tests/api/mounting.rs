@@ -206,6 +206,7 @@ async fn location_ignores_forwarded_headers_unless_trusted_c3_1() {
                     ("Accept", "application/vnd.api+json"),
                     ("Content-Type", "application/vnd.api+json"),
                     ("Host", "api.example.org"),
+                    ("Forwarded", "host=evil.example;proto=https"),
                     ("X-Forwarded-Host", "evil.example"),
                     ("X-Forwarded-Proto", "https"),
                 ],

@@ -2,11 +2,13 @@
 //! finish, and each write they carry commits whole; what comes after the stop is refused at
 //! the door, not half served.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::{App, HttpServer};
 use restless::hook::Hooks;
-use restless::PostKind;
+use restless::{PostKind, PreKind};
 use serde_json::json;
 
 use crate::common::Server;
@@ -16,6 +18,13 @@ use crate::db::Custom;
 async fn a_graceful_stop_finishes_the_writes_under_way_a3_1() {
     // Each creation stays in its transaction a while (a post-hook runs before COMMIT, U4.1).
     let mut hooks = Hooks::default();
+    // How many creations have arrived (pre-hooks run as each request is checked).
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&arrived);
+    hooks.pre(PreKind::PostResource, move |_| {
+        count.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    });
     hooks.post(PostKind::PostResource, |_| {
         std::thread::sleep(Duration::from_millis(200));
         Ok(())
@@ -57,7 +66,9 @@ async fn a_graceful_stop_finishes_the_writes_under_way_a3_1() {
     // Six creations under way (two in transactions, four waiting for a connection), then the
     // stop.
     let stop = async {
-        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        while arrived.load(Ordering::SeqCst) < 6 {
+            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+        }
         handle.stop(true).await;
     };
     let (answers, ()) =

@@ -266,8 +266,14 @@ impl Api {
         let prepare = std::panic::AssertUnwindSafe(|| self.prepare_unguarded(req, context));
         match std::panic::catch_unwind(prepare) {
             Ok(prepared) => prepared,
-            Err(_) => {
-                let e = Error::Internal("preparing the request panicked".into());
+            Err(panic) => {
+                // The cause is logged with the error's id, never sent (S3.1).
+                let cause = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let e = Error::Internal(format!("preparing the request panicked: {cause}"));
                 Prepared::Reply(self.error_reply(&e, None))
             }
         }
