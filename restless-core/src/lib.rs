@@ -26,6 +26,7 @@ mod json;
 pub mod jsonp;
 pub mod meta;
 pub mod negotiate;
+mod openapi;
 mod ops;
 pub mod query;
 mod request;

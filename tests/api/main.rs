@@ -42,6 +42,7 @@ mod hostile;
 mod jsonp;
 mod mounting;
 mod negotiation;
+mod openapi;
 mod options;
 mod pagination;
 mod pools;

@@ -150,6 +150,8 @@ pub struct Api {
     has_scopes: bool,
     /// SQLite's writers, in arrival order.
     writers: turnstile::Turnstile,
+    /// [`Api::openapi`], built once.
+    openapi: String,
 }
 
 impl Api {
@@ -203,6 +205,13 @@ impl Api {
             .types
             .iter()
             .any(|t| t.config.scope.is_some() || t.config.write_scope.is_some());
+        let openapi = crate::openapi::document(&config, &schema, |t| {
+            schema.types[t]
+                .config
+                .url_prefix
+                .clone()
+                .unwrap_or_else(|| config.prefix.clone())
+        });
         Ok(Api {
             config,
             schema,
@@ -212,7 +221,24 @@ impl Api {
             needs_context,
             has_scopes,
             writers: turnstile::Turnstile::default(),
+            openapi,
         })
+    }
+
+    /// The API's description as an OpenAPI 3.1 document (JSON text): every route this
+    /// configuration serves, with methods, parameters, bodies and responses, and JSON Schemas
+    /// of its resource objects and documents (E1.4). Paths start with the prefixes, relative to
+    /// where the API is mounted.
+    ///
+    /// ```
+    /// use restless_core::{Api, ApiConfig};
+    ///
+    /// let api = Api::new::<diesel::SqliteConnection>(ApiConfig::default(), Vec::new()).unwrap();
+    /// let doc: serde_json::Value = serde_json::from_str(api.openapi()).unwrap();
+    /// assert_eq!(doc["openapi"], "3.1.0");
+    /// ```
+    pub fn openapi(&self) -> &str {
+        &self.openapi
     }
 
     /// The path every route starts with: the prefix, or with types of their own prefix

@@ -1,0 +1,664 @@
+//! The API's description as an OpenAPI 3.1 document (E1.4): every route this configuration
+//! serves, with its methods, parameters, request bodies and responses, and JSON Schemas of the
+//! resource objects and documents, all worked out from the registered types and options.
+//! Built with utoipa's OpenAPI model, once, when the API is built.
+
+use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{AdditionalProperties, SchemaType};
+use utoipa::openapi::{
+    ArrayBuilder, ComponentsBuilder, ContentBuilder, HttpMethod, InfoBuilder, KnownFormat,
+    ObjectBuilder, OneOfBuilder, OpenApi, OpenApiBuilder, PathItem, PathsBuilder, Ref, RefOr,
+    Required, ResponseBuilder, Schema, SchemaFormat, Type,
+};
+
+use crate::config::{ApiConfig, Method};
+use crate::meta::ValueKind;
+use crate::schema::Schema as Types;
+
+/// JSON:API's media type, for every request and response body (B1).
+const MEDIA: &str = "application/vnd.api+json";
+
+/// Error statuses every operation may answer (S): the request's own faults, the
+/// representation it asked for, and the server's.
+const READ_ERRORS: [&str; 5] = ["400", "404", "406", "500", "503"];
+/// Statuses writes may answer besides [`READ_ERRORS`].
+const WRITE_ERRORS: [&str; 4] = ["403", "409", "413", "415"];
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+fn any() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::AnyValue)
+}
+
+/// A string with exactly one value.
+fn constant(value: &str) -> ObjectBuilder {
+    string().enum_values(Some([value.to_owned()]))
+}
+
+fn reference(name: &str) -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name(name))
+}
+
+/// `schema` or `null` (a type union, OpenAPI 3.1).
+fn or_null(schema: impl Into<RefOr<Schema>>) -> RefOr<Schema> {
+    OneOfBuilder::new()
+        .item(schema)
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+/// How a value of `kind` is written (G1, G2).
+fn value_schema(kind: ValueKind, nullable: bool) -> ObjectBuilder {
+    let integer = |min: i64, max: i64| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(min as f64))
+            .maximum(Some(max as f64))
+    };
+    let text = |pattern: &str| string().pattern(Some(pattern));
+    let schema = match kind {
+        ValueKind::SmallInt => integer(i16::MIN.into(), i16::MAX.into()),
+        ValueKind::Integer => integer(i32::MIN.into(), i32::MAX.into()),
+        ValueKind::BigInt => integer(i64::MIN, i64::MAX),
+        ValueKind::Float | ValueKind::Double => ObjectBuilder::new().schema_type(Type::Number),
+        ValueKind::Text | ValueKind::Inet | ValueKind::Cidr | ValueKind::Enum => string(),
+        ValueKind::Bool => ObjectBuilder::new().schema_type(Type::Boolean),
+        ValueKind::Date => string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        // Without an offset: not RFC 3339's `time` and `date-time` (G2.1).
+        ValueKind::Time => text(r"^\d{2}:\d{2}:\d{2}(\.\d{6})?$"),
+        ValueKind::Timestamp => text(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$"),
+        ValueKind::TimestampTz => {
+            string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+        }
+        ValueKind::Uuid => string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+        // Seconds (G5.1).
+        ValueKind::Interval => ObjectBuilder::new().schema_type(Type::Number),
+        // Exact decimals travel as strings (G1.2).
+        ValueKind::Numeric { .. } => text(r"^-?\d+(\.\d+)?$"),
+        ValueKind::Binary => string().format(Some(SchemaFormat::Custom("byte".into()))),
+        ValueKind::Json | ValueKind::Jsonb | ValueKind::User(_) => any(),
+    };
+    match (nullable, kind) {
+        (_, ValueKind::Json | ValueKind::Jsonb | ValueKind::User(_)) | (false, _) => schema,
+        (true, _) => {
+            let base = schema.build();
+            let types = match &base.schema_type {
+                SchemaType::Type(t) => SchemaType::from_iter([t.clone(), Type::Null]),
+                other => other.clone(),
+            };
+            let mut nullable = ObjectBuilder::from(base);
+            nullable = nullable.schema_type(types);
+            nullable
+        }
+    }
+}
+
+/// The JSON text of the API's OpenAPI document.
+pub(crate) fn document(
+    config: &ApiConfig,
+    types: &Types,
+    prefix_of: impl Fn(usize) -> String,
+) -> String {
+    let doc = build(config, types, prefix_of);
+    doc.to_json().unwrap_or_default()
+}
+
+fn build(config: &ApiConfig, types: &Types, prefix_of: impl Fn(usize) -> String) -> OpenApi {
+    let mut components = ComponentsBuilder::new()
+        .schema("errors", errors_schema())
+        .schema(
+            "evaluation",
+            ObjectBuilder::new()
+                .property("meta", ObjectBuilder::new())
+                .property("jsonapi", jsonapi())
+                .required("meta"),
+        );
+    let mut paths = PathsBuilder::new();
+    let all: Vec<&str> = (0..types.types.len())
+        .map(|t| types.meta(t).type_name)
+        .collect();
+    for t in 0..types.types.len() {
+        for (schema_name, schema) in type_schemas(types, t, &all) {
+            components = components.schema(schema_name, schema);
+        }
+        paths = type_paths(paths, config, types, t, &prefix_of(t), &all);
+    }
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("restless JSON:API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "Generated by restless from the registered types and options (E1.4).",
+                )),
+        )
+        .paths(paths)
+        .components(Some(components.build()))
+        .build()
+}
+
+/// S's error document.
+fn errors_schema() -> ObjectBuilder {
+    let error = ObjectBuilder::new()
+        .property("id", string())
+        .property("status", string())
+        .property("code", string())
+        .property("title", string())
+        .property("detail", string())
+        .property(
+            "source",
+            ObjectBuilder::new()
+                .property("pointer", string())
+                .property("parameter", string()),
+        )
+        .property("meta", ObjectBuilder::new())
+        .required("status")
+        .required("code")
+        .required("title");
+    ObjectBuilder::new()
+        .property(
+            "errors",
+            ArrayBuilder::new().items(error).min_items(Some(1)),
+        )
+        .property("meta", ObjectBuilder::new())
+        .property("jsonapi", jsonapi())
+        .required("errors")
+}
+
+fn jsonapi() -> ObjectBuilder {
+    ObjectBuilder::new().property("version", constant("1.0"))
+}
+
+fn links(names: &[&str], nullable: bool) -> ObjectBuilder {
+    let mut links = ObjectBuilder::new();
+    for name in names {
+        let url = string().format(Some(SchemaFormat::Custom("uri".into())));
+        links = match nullable && *name != "self" && *name != "first" && *name != "last" {
+            true => links.property(*name, or_null(url)),
+            false => links.property(*name, url),
+        };
+    }
+    links
+}
+
+/// Any resource object of the API: what `included` holds (L).
+fn any_resource(all: &[&str]) -> RefOr<Schema> {
+    let mut one_of = OneOfBuilder::new();
+    for name in all {
+        one_of = one_of.item(reference(name));
+    }
+    one_of.into()
+}
+
+/// The component schemas of type `t`: its resource object, its identifier, and the documents
+/// of one resource, of a page of them, and of linkage.
+fn type_schemas(types: &Types, t: usize, all: &[&str]) -> Vec<(String, RefOr<Schema>)> {
+    let meta = types.meta(t);
+    let name = meta.type_name;
+    let set = types.full_set(t);
+    let mut attributes = ObjectBuilder::new()
+        .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)));
+    for &i in &set.attributes {
+        let field = &meta.fields[i];
+        attributes = attributes.property(field.name, value_schema(field.kind(), field.nullable));
+    }
+    for c in types.computed(t) {
+        attributes = attributes.property(c.name, any().read_only(Some(true)));
+    }
+    let mut relationships = ObjectBuilder::new();
+    for &r in &set.relationships {
+        let rel = types.rel(t, r);
+        let target = types.meta(rel.target).type_name;
+        let identifier = reference(&format!("{target}.identifier"));
+        let data: RefOr<Schema> = match rel.is_to_many() {
+            true => ArrayBuilder::new().items(identifier).into(),
+            false => or_null(identifier),
+        };
+        relationships = relationships.property(
+            rel.name,
+            ObjectBuilder::new()
+                .property("links", links(&["self", "related"], false))
+                .property("data", data),
+        );
+    }
+    let resource = ObjectBuilder::new()
+        .property("type", constant(name))
+        .property("id", string())
+        .property("attributes", attributes)
+        .property("relationships", relationships)
+        .property("links", links(&["self"], false))
+        .required("type")
+        .required("id");
+    let identifier = ObjectBuilder::new()
+        .property("type", constant(name))
+        .property("id", string())
+        .property("meta", ObjectBuilder::new())
+        .required("type")
+        .required("id")
+        .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)));
+    let included = || ArrayBuilder::new().items(any_resource(all));
+    let one = ObjectBuilder::new()
+        .property("data", or_null(reference(name)))
+        .property("links", links(&["self", "related"], false))
+        .property("included", included())
+        .property("meta", ObjectBuilder::new())
+        .property("jsonapi", jsonapi())
+        .required("data");
+    let many = ObjectBuilder::new()
+        .property("data", ArrayBuilder::new().items(reference(name)))
+        .property(
+            "links",
+            links(&["self", "related", "first", "last", "prev", "next"], true),
+        )
+        .property("included", included())
+        .property(
+            "meta",
+            ObjectBuilder::new().property(
+                "total",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0.0)),
+            ),
+        )
+        .property("jsonapi", jsonapi())
+        .required("data");
+    let identifiers = |data: RefOr<Schema>| {
+        ObjectBuilder::new()
+            .property("data", data)
+            .property(
+                "links",
+                links(&["self", "related", "first", "last", "prev", "next"], true),
+            )
+            .property("meta", ObjectBuilder::new())
+            .property("jsonapi", jsonapi())
+            .required("data")
+    };
+    let id_ref = reference(&format!("{name}.identifier"));
+    vec![
+        (name.to_owned(), resource.into()),
+        (format!("{name}.identifier"), identifier.into()),
+        (format!("{name}.document"), one.into()),
+        (format!("{name}.collection"), many.into()),
+        (
+            format!("{name}.to-one"),
+            identifiers(or_null(id_ref.clone())).into(),
+        ),
+        (
+            format!("{name}.to-many"),
+            identifiers(ArrayBuilder::new().items(id_ref).into()).into(),
+        ),
+        (format!("{name}.request"), request_schema(types, t).into()),
+    ]
+}
+
+/// A document a client sends to create or update a resource of type `t` (O, P): the type
+/// fixed, attributes by kind, relationships as linkage to their targets.
+fn request_schema(types: &Types, t: usize) -> ObjectBuilder {
+    let meta = types.meta(t);
+    let set = types.full_set(t);
+    let mut attributes = ObjectBuilder::new();
+    for &i in &set.attributes {
+        let field = &meta.fields[i];
+        attributes = attributes.property(field.name, value_schema(field.kind(), field.nullable));
+    }
+    let mut relationships = ObjectBuilder::new();
+    for &r in &set.relationships {
+        let rel = types.rel(t, r);
+        let target = types.meta(rel.target).type_name;
+        let identifier = reference(&format!("{target}.identifier"));
+        let data: RefOr<Schema> = match rel.is_to_many() {
+            true => ArrayBuilder::new().items(identifier).into(),
+            false => or_null(identifier),
+        };
+        relationships = relationships.property(
+            rel.name,
+            ObjectBuilder::new().property("data", data).required("data"),
+        );
+    }
+    let resource = ObjectBuilder::new()
+        .property("type", constant(meta.type_name))
+        .property("id", string())
+        .property("attributes", attributes)
+        .property("relationships", relationships)
+        .required("type");
+    ObjectBuilder::new()
+        .property("data", resource)
+        .required("data")
+}
+
+fn path_parameter(name: &str) -> ParameterBuilder {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .schema(Some(string()))
+}
+
+fn query_parameter(name: &str, description: &str, schema: ObjectBuilder) -> ParameterBuilder {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+}
+
+/// The operation of `method` answering `ok` with `content` (a component's name; none for
+/// 204), and the error documents `errors` may name.
+fn operation(
+    summary: String,
+    ok: &str,
+    content: Option<String>,
+    writes: bool,
+    parameters: Vec<ParameterBuilder>,
+    body: Option<String>,
+) -> OperationBuilder {
+    let mut op = OperationBuilder::new().summary(Some(summary));
+    for p in parameters {
+        op = op.parameter(p);
+    }
+    let response = ResponseBuilder::new().description("Success.");
+    let response = match content {
+        Some(schema) => response.content(
+            MEDIA,
+            ContentBuilder::new()
+                .schema(Some(reference(&schema)))
+                .build(),
+        ),
+        None => response,
+    };
+    op = op.response(ok, response.build());
+    let errors = READ_ERRORS
+        .iter()
+        .chain(if writes { &WRITE_ERRORS[..] } else { &[] });
+    for status in errors {
+        op = op.response(
+            *status,
+            ResponseBuilder::new()
+                .description("An error document (S).")
+                .content(
+                    MEDIA,
+                    ContentBuilder::new()
+                        .schema(Some(reference("errors")))
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    if let Some(schema) = body {
+        op = op.request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content(
+                    MEDIA,
+                    ContentBuilder::new()
+                        .schema(Some(reference(&schema)))
+                        .build(),
+                )
+                .build(),
+        ));
+    }
+    op
+}
+
+/// The query parameters of a read of `t`'s resources (D, H1.3): `include`, `fields[…]`, and
+/// for collections sorting, filtering, grouping and pages.
+fn read_parameters(
+    config: &ApiConfig,
+    types: &Types,
+    t: usize,
+    collection: bool,
+    all: &[&str],
+) -> Vec<ParameterBuilder> {
+    let mut params = vec![query_parameter(
+        "include",
+        "Relationship paths to include, comma-separated (L).",
+        string(),
+    )];
+    for name in all {
+        params.push(query_parameter(
+            &format!("fields[{name}]"),
+            "The fields to show of this type, comma-separated (K).",
+            string(),
+        ));
+    }
+    if collection {
+        let c = &types.types[t].config;
+        let mut size = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1.0))
+            .default(Some(c.page_size.into()));
+        if c.max_page_size > 0 {
+            size = size.maximum(Some(f64::from(c.max_page_size)));
+        }
+        params.extend([
+            query_parameter(
+                "sort",
+                "Sort fields, comma-separated; `-` descends (J).",
+                string(),
+            ),
+            query_parameter("group_by", "Group fields, comma-separated (J2).", string()),
+            query_parameter(
+                "filter[objects]",
+                "A JSON array of filter objects (M).",
+                string(),
+            ),
+            query_parameter(
+                "page[number]",
+                "The page, from 1 (I).",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1.0)),
+            ),
+            query_parameter("page[size]", "Resources per page (I).", size),
+        ]);
+    }
+    if config.jsonp {
+        params.push(query_parameter(
+            "jsonp_callback",
+            "Wrap the answer in this JavaScript function call (T).",
+            string(),
+        ));
+    }
+    params
+}
+
+fn type_paths(
+    mut paths: PathsBuilder,
+    config: &ApiConfig,
+    types: &Types,
+    t: usize,
+    prefix: &str,
+    all: &[&str],
+) -> PathsBuilder {
+    let c = &types.types[t].config;
+    let name = types.meta(t).type_name;
+    let base = format!("{prefix}/{name}");
+    let id = || path_parameter("id");
+    if c.allows(Method::Get) {
+        let get = operation(
+            format!("The {name} collection (H1)."),
+            "200",
+            Some(format!("{name}.collection")),
+            false,
+            read_parameters(config, types, t, true, all),
+            None,
+        );
+        paths = paths.path(&base, PathItem::new(HttpMethod::Get, get));
+        let mut params = vec![id()];
+        params.extend(read_parameters(config, types, t, false, all));
+        let get = operation(
+            format!("One {name} (H2)."),
+            "200",
+            Some(format!("{name}.document")),
+            false,
+            params,
+            None,
+        );
+        paths = paths.path(
+            format!("{base}/{{id}}"),
+            PathItem::new(HttpMethod::Get, get),
+        );
+    }
+    if c.allows(Method::Post) {
+        let post = operation(
+            format!("Creates a {name} (O)."),
+            "201",
+            Some(format!("{name}.document")),
+            true,
+            Vec::new(),
+            Some(format!("{name}.request")),
+        );
+        paths = paths.path(&base, PathItem::new(HttpMethod::Post, post));
+    }
+    if c.allows(Method::Patch) {
+        let patch = operation(
+            format!("Updates a {name} (P)."),
+            "200",
+            Some(format!("{name}.document")),
+            true,
+            vec![id()],
+            Some(format!("{name}.request")),
+        )
+        .response(
+            "204",
+            ResponseBuilder::new()
+                .description("Updated as sent.")
+                .build(),
+        );
+        paths = paths.path(
+            format!("{base}/{{id}}"),
+            PathItem::new(HttpMethod::Patch, patch),
+        );
+    }
+    if c.allows(Method::Delete) {
+        let delete = operation(
+            format!("Deletes a {name} (Q)."),
+            "204",
+            None,
+            true,
+            vec![id()],
+            None,
+        );
+        paths = paths.path(
+            format!("{base}/{{id}}"),
+            PathItem::new(HttpMethod::Delete, delete),
+        );
+    }
+    let set = types.full_set(t);
+    for &r in &set.relationships {
+        let rel = types.rel(t, r);
+        let target = types.meta(rel.target).type_name;
+        let related = format!("{base}/{{id}}/{}", rel.name);
+        let relationship = format!("{base}/{{id}}/relationships/{}", rel.name);
+        if c.allows(Method::Get) {
+            let (content, collection) = match rel.is_to_many() {
+                true => (format!("{target}.collection"), true),
+                false => (format!("{target}.document"), false),
+            };
+            let mut params = vec![id()];
+            params.extend(read_parameters(config, types, rel.target, collection, all));
+            let get = operation(
+                format!(
+                    "The {target} related to a {name} through {} (H3).",
+                    rel.name
+                ),
+                "200",
+                Some(content),
+                false,
+                params,
+                None,
+            );
+            paths = paths.path(&related, PathItem::new(HttpMethod::Get, get));
+            if rel.is_to_many() {
+                let mut params = vec![id(), path_parameter("rid")];
+                params.extend(read_parameters(config, types, rel.target, false, all));
+                let get = operation(
+                    format!("One {target} of a {name}'s {} (H5).", rel.name),
+                    "200",
+                    Some(format!("{target}.document")),
+                    false,
+                    params,
+                    None,
+                );
+                paths = paths.path(
+                    format!("{related}/{{rid}}"),
+                    PathItem::new(HttpMethod::Get, get),
+                );
+            }
+            let linkage = match rel.is_to_many() {
+                true => format!("{target}.to-many"),
+                false => format!("{target}.to-one"),
+            };
+            let mut params = vec![id()];
+            params.extend(read_parameters(
+                config,
+                types,
+                rel.target,
+                rel.is_to_many(),
+                all,
+            ));
+            let get = operation(
+                format!("The linkage of a {name}'s {} (H6).", rel.name),
+                "200",
+                Some(linkage.clone()),
+                false,
+                params,
+                None,
+            );
+            paths = paths.path(&relationship, PathItem::new(HttpMethod::Get, get));
+        }
+        if c.allows(Method::Patch) {
+            let linkage = match rel.is_to_many() {
+                true => format!("{target}.to-many"),
+                false => format!("{target}.to-one"),
+            };
+            // Served whenever the owner takes PATCH (R0.1); options refuse with 403 (R2.1, R4.1).
+            let mut methods = vec![(HttpMethod::Patch, "Replaces")];
+            if rel.is_to_many() {
+                methods.push((HttpMethod::Post, "Adds to"));
+                methods.push((HttpMethod::Delete, "Removes from"));
+            }
+            for (method, verb) in methods {
+                let op = operation(
+                    format!("{verb} a {name}'s {} (R).", rel.name),
+                    "204",
+                    None,
+                    true,
+                    vec![id()],
+                    Some(linkage.clone()),
+                );
+                paths = paths.path(&relationship, PathItem::new(method, op));
+            }
+        }
+    }
+    if c.allow_functions && c.allows(Method::Get) {
+        let mut params = vec![query_parameter(
+            "eval_functions",
+            "A JSON array of functions to evaluate (N).",
+            string(),
+        )
+        .required(Required::True)];
+        params.push(query_parameter(
+            "filter[objects]",
+            "A JSON array of filter objects (M).",
+            string(),
+        ));
+        let get = operation(
+            format!("Evaluates functions over the {name} collection (N)."),
+            "200",
+            Some("evaluation".to_owned()),
+            false,
+            params,
+            None,
+        );
+        paths = paths.path(
+            format!("{prefix}/eval/{name}"),
+            PathItem::new(HttpMethod::Get, get),
+        );
+    }
+    paths
+}
