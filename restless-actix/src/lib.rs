@@ -183,6 +183,25 @@ impl<C: Database> ApiManager<C> {
         self
     }
 
+    /// Where the OpenAPI 3.1 description of the API is served, under the prefix (E1.4):
+    /// `Some("openapi.json")` by default, `None` to serve none. A type of that name is a
+    /// [`ConfigError`] at [`build`](Self::build).
+    ///
+    /// ```
+    /// # use diesel::r2d2::{ConnectionManager, Pool};
+    /// # use diesel::SqliteConnection;
+    /// use restless_actix::ApiManager;
+    ///
+    /// # let pool: Pool<ConnectionManager<SqliteConnection>> =
+    /// #     Pool::builder().build_unchecked(ConnectionManager::new(":memory:"));
+    /// let manager = ApiManager::new(pool).openapi(Some("describe"));
+    /// # let _ = manager;
+    /// ```
+    pub fn openapi(mut self, path: Option<&str>) -> Self {
+        self.config.openapi = path.map(str::to_owned);
+        self
+    }
+
     /// Enables or disables JSONP (default off, T1.1).
     pub fn jsonp(mut self, enabled: bool) -> Self {
         self.config.jsonp = enabled;

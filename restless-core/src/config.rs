@@ -39,6 +39,9 @@ pub struct ApiConfig {
     pub server_timing: bool,
     /// The request budget.
     pub limits: Limits,
+    /// Where the OpenAPI description is served, under the prefix (E1.4): one path segment.
+    /// Default `openapi.json`; `None` serves none.
+    pub openapi: Option<String>,
     /// Application-defined filter operators (M10).
     pub operators: Vec<CustomOperator>,
     /// Universal pre- and post-hooks (U2.1): they run before every type's own.
@@ -153,6 +156,7 @@ impl Default for ApiConfig {
             strict_query_names: false,
             server_timing: false,
             limits: Limits::default(),
+            openapi: Some("openapi.json".into()),
             operators: Vec::new(),
             hooks: Hooks::default(),
         }
@@ -640,6 +644,10 @@ pub enum ConfigError {
     /// Two registered types share a name.
     #[error("two registered types are named {0:?}")]
     DuplicateType(String),
+    /// The OpenAPI description's path is not one segment, or a type of that name is served
+    /// under the same prefix (E1.4).
+    #[error("the OpenAPI description cannot be served at {0:?}: it must be one path segment that names no type")]
+    InvalidOpenApiPath(String),
     /// A type name is reserved (`eval`, F5.2) or not a valid member name (C5.3).
     #[error("type name {0:?} is reserved or not a URL-safe member name")]
     InvalidTypeName(String),
@@ -770,6 +778,17 @@ pub fn validate(
         let ok = op.template.contains("{column}") && (op.unary != op.template.contains("{value}"));
         if !ok || op.name.is_empty() {
             return Err(ConfigError::InvalidOperator(op.name.into()));
+        }
+    }
+    if let Some(path) = &config.openapi {
+        let under_prefix = |t: &Registered| {
+            t.config.url_prefix.as_deref().unwrap_or(&config.prefix) == config.prefix
+        };
+        let taken = types
+            .iter()
+            .any(|t| under_prefix(t) && t.meta.type_name == path);
+        if path.is_empty() || path.contains('/') || path == "eval" || taken {
+            return Err(ConfigError::InvalidOpenApiPath(path.clone()));
         }
     }
     for (i, t) in types.iter().enumerate() {

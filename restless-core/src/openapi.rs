@@ -19,9 +19,10 @@ use crate::schema::Schema as Types;
 /// JSON:API's media type, for every request and response body (B1).
 const MEDIA: &str = "application/vnd.api+json";
 
-/// Error statuses every operation may answer (S): the request's own faults, the
-/// representation it asked for, and the server's.
-const READ_ERRORS: [&str; 5] = ["400", "404", "406", "500", "503"];
+/// Error statuses every operation may answer (S): the request's own faults, the media types
+/// it names (B1, B2), and the server's. Application hooks may answer others (U5): the
+/// `default` response.
+const READ_ERRORS: [&str; 6] = ["400", "404", "406", "415", "500", "503"];
 /// Statuses writes may answer besides [`READ_ERRORS`].
 const WRITE_ERRORS: [&str; 4] = ["403", "409", "413", "415"];
 
@@ -154,10 +155,8 @@ fn errors_schema() -> ObjectBuilder {
                 .property("pointer", string())
                 .property("parameter", string()),
         )
-        .property("meta", ObjectBuilder::new())
-        .required("status")
-        .required("code")
-        .required("title");
+        // Every member is optional (an application's hook may set only a status, U5).
+        .property("meta", ObjectBuilder::new());
     ObjectBuilder::new()
         .property(
             "errors",
@@ -199,8 +198,10 @@ fn type_schemas(types: &Types, t: usize, all: &[&str]) -> Vec<(String, RefOr<Sch
     let meta = types.meta(t);
     let name = meta.type_name;
     let set = types.full_set(t);
+    // A serialization hook shapes the object as it likes (V6.1).
+    let hooked = types.types[t].config.serialization.is_some();
     let mut attributes = ObjectBuilder::new()
-        .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)));
+        .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(hooked)));
     for &i in &set.attributes {
         let field = &meta.fields[i];
         attributes = attributes.property(field.name, value_schema(field.kind(), field.nullable));
@@ -230,6 +231,7 @@ fn type_schemas(types: &Types, t: usize, all: &[&str]) -> Vec<(String, RefOr<Sch
         .property("attributes", attributes)
         .property("relationships", relationships)
         .property("links", links(&["self"], false))
+        .property("meta", ObjectBuilder::new())
         .required("type")
         .required("id");
     let identifier = ObjectBuilder::new()
@@ -282,6 +284,21 @@ fn type_schemas(types: &Types, t: usize, all: &[&str]) -> Vec<(String, RefOr<Sch
         (format!("{name}.identifier"), identifier.into()),
         (format!("{name}.document"), one.into()),
         (format!("{name}.collection"), many.into()),
+        (
+            format!("{name}.linkage-page"),
+            OneOfBuilder::new()
+                .item(reference(&format!("{name}.to-many")))
+                .item(reference(&format!("{name}.to-one")))
+                .into(),
+        ),
+        // A page, or with `filter[single]` one resource (H7).
+        (
+            format!("{name}.page"),
+            OneOfBuilder::new()
+                .item(reference(&format!("{name}.collection")))
+                .item(reference(&format!("{name}.document")))
+                .into(),
+        ),
         (
             format!("{name}.to-one"),
             identifiers(or_null(id_ref.clone())).into(),
@@ -371,6 +388,19 @@ fn operation(
         None => response,
     };
     op = op.response(ok, response.build());
+    // What an application's hook answers (U5): any status, an error document.
+    op = op.response(
+        "default",
+        ResponseBuilder::new()
+            .description("An error document from the application's hooks (U5).")
+            .content(
+                MEDIA,
+                ContentBuilder::new()
+                    .schema(Some(reference("errors")))
+                    .build(),
+            )
+            .build(),
+    );
     let errors = READ_ERRORS
         .iter()
         .chain(if writes { &WRITE_ERRORS[..] } else { &[] });
@@ -482,7 +512,7 @@ fn type_paths(
         let get = operation(
             format!("The {name} collection (H1)."),
             "200",
-            Some(format!("{name}.collection")),
+            Some(format!("{name}.page")),
             false,
             read_parameters(config, types, t, true, all),
             None,
@@ -556,7 +586,7 @@ fn type_paths(
         let relationship = format!("{base}/{{id}}/relationships/{}", rel.name);
         if c.allows(Method::Get) {
             let (content, collection) = match rel.is_to_many() {
-                true => (format!("{target}.collection"), true),
+                true => (format!("{target}.page"), true),
                 false => (format!("{target}.document"), false),
             };
             let mut params = vec![id()];
@@ -589,8 +619,9 @@ fn type_paths(
                     PathItem::new(HttpMethod::Get, get),
                 );
             }
+            // With `filter[single]`, one identifier (H7).
             let linkage = match rel.is_to_many() {
-                true => format!("{target}.to-many"),
+                true => format!("{target}.linkage-page"),
                 false => format!("{target}.to-one"),
             };
             let mut params = vec![id()];

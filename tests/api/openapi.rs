@@ -1,6 +1,7 @@
-//! The API's OpenAPI description (issue 14, E1.4; served from a later step): valid against the
-//! official OpenAPI 3.1 schema, and describing exactly the routes, methods and fields this
-//! configuration serves.
+//! The API's OpenAPI description (issue 14, E1.4): valid against the official OpenAPI 3.1
+//! schema, describing the routes, methods and fields this configuration serves, and served at
+//! `P/openapi.json`. Every answer the suite receives from a server that serves it is also
+//! checked against the response schema it declares (`common::OpenApiCheck`).
 
 use std::sync::OnceLock;
 
@@ -130,6 +131,11 @@ fn the_description_follows_the_configuration_e1_4() {
         get["404"]["content"]["application/vnd.api+json"]["schema"],
         json!({"$ref": "#/components/schemas/errors"})
     );
+    let collection = &doc["paths"]["/api/person"]["get"]["responses"]["200"];
+    assert_eq!(
+        collection["content"]["application/vnd.api+json"]["schema"],
+        json!({"$ref": "#/components/schemas/person.page"})
+    );
 }
 
 #[test]
@@ -184,4 +190,89 @@ fn the_blog_description_is_written_for_the_linter() {
         serde_json::to_string_pretty(&doc).unwrap(),
     )
     .expect("blog.json");
+}
+
+/// E1.4: the description is served at `P/openapi.json`, as plain JSON, outside JSON:API's
+/// media type rules.
+#[actix_web::test]
+async fn the_description_is_served_e1_4() {
+    use actix_web::http::Method as M;
+    let srv = crate::common::Server::start();
+    // Any Accept: not a JSON:API route (B1 and B2 do not apply).
+    let res = srv
+        .send_unchecked(
+            M::GET,
+            "/api/openapi.json",
+            &[("Accept", "text/html")],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.header("content-type"), Some("application/json"));
+    let doc: Value = serde_json::from_str(&res.body).unwrap();
+    assert_valid_openapi(&doc);
+    assert_eq!(methods(&doc, "/api/person"), ["get"]);
+    let res = srv
+        .send_unchecked(M::HEAD, "/api/openapi.json", &[], Vec::new())
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(res.body.is_empty());
+    let res = srv
+        .send_unchecked(M::OPTIONS, "/api/openapi.json", &[], Vec::new())
+        .await;
+    assert_eq!(res.status, 204);
+    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
+    let res = srv
+        .send_unchecked(M::POST, "/api/openapi.json", &[], b"{}".to_vec())
+        .await;
+    assert_eq!(res.status, 405);
+    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
+    assert_eq!(res.json()["errors"][0]["code"], "method_not_allowed");
+}
+
+#[test]
+fn the_description_path_is_an_option_e1_4_v1_1() {
+    let read = || {
+        vec![
+            Registered::new::<Person>(ResourceConfig::new()),
+            Registered::new::<Article>(ResourceConfig::new()),
+            Registered::new::<Comment>(ResourceConfig::new()),
+            Registered::new::<Tag>(ResourceConfig::new()),
+        ]
+    };
+    let build = |openapi: Option<&str>| {
+        let config = ApiConfig {
+            openapi: openapi.map(str::to_owned),
+            ..ApiConfig::default()
+        };
+        Api::new::<diesel::SqliteConnection>(config, read())
+    };
+    for taken in ["person", "eval", "", "a/b"] {
+        assert_eq!(
+            build(Some(taken)).err(),
+            Some(restless::ConfigError::InvalidOpenApiPath(taken.into())),
+            "{taken}"
+        );
+    }
+    let get = |api: &Api, path: &str| {
+        let req = restless::core::Request {
+            method: "GET",
+            mount: "",
+            path,
+            query: "",
+            accept: Some("application/vnd.api+json"),
+            content_type: None,
+            base: "http://localhost:8080",
+            body: b"",
+        };
+        match api.prepare(&req) {
+            restless::core::Prepared::Reply(reply) => reply.status,
+            restless::core::Prepared::Run(_) => 0,
+        }
+    };
+    let api = build(Some("describe")).unwrap();
+    assert_eq!(get(&api, "/api/describe"), 200);
+    assert_eq!(get(&api, "/api/openapi.json"), 404);
+    let api = build(None).unwrap();
+    assert_eq!(get(&api, "/api/openapi.json"), 404);
 }

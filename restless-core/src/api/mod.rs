@@ -225,6 +225,37 @@ impl Api {
         })
     }
 
+    /// The answer of the OpenAPI description's route (E1.4), if `req` asks for it: not a
+    /// JSON:API route, so media types and JSONP do not apply.
+    fn openapi_reply(&self, req: &Request<'_>) -> Option<Reply> {
+        const ALLOW: &str = "GET, HEAD, OPTIONS";
+        let name = self.config.openapi.as_deref()?;
+        let rest = req.path.strip_prefix(self.config.prefix.as_str())?;
+        if rest.strip_prefix('/')? != name {
+            return None;
+        }
+        Some(match req.method {
+            "GET" | "HEAD" => Reply {
+                status: 200,
+                headers: vec![("Content-Type", "application/json".into())],
+                body: Some(self.openapi.clone()),
+            },
+            "OPTIONS" => Reply {
+                status: 204,
+                headers: vec![("Allow", ALLOW.into())],
+                body: None,
+            },
+            method => {
+                let e = Error::MethodNotAllowed {
+                    method: method.to_owned(),
+                    path: format!("{}{}", req.mount, req.path),
+                    allow: ALLOW.into(),
+                };
+                self.error_reply_with(&e, None, vec![("Allow", ALLOW.into())])
+            }
+        })
+    }
+
     /// The API's description as an OpenAPI 3.1 document (JSON text): every route this
     /// configuration serves, with methods, parameters, bodies and responses, and JSON Schemas
     /// of its resource objects and documents (E1.4). Paths start with the prefixes, relative to
@@ -317,6 +348,9 @@ impl Api {
             Prepared::Reply(self.error_reply_with(&e, valid_callback.as_deref(), extra))
         };
 
+        if let Some(reply) = self.openapi_reply(req) {
+            return Prepared::Reply(reply);
+        }
         let Some((route, bad_id)) = self.route(req.path) else {
             return fail(
                 Error::RouteNotFound {

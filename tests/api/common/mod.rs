@@ -258,6 +258,9 @@ static WRITE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 pub(crate) struct Server {
     srv: actix_test::TestServer,
     _writes: Option<std::sync::MutexGuard<'static, ()>>,
+    /// The API's OpenAPI description (E1.4), once asked for: every answer is checked against
+    /// it. `None` where it is not served at `/api/openapi.json`.
+    openapi: tokio::sync::OnceCell<Option<OpenApiCheck>>,
 }
 
 /// A response, fully read.
@@ -295,12 +298,17 @@ impl Server {
         Server {
             srv: actix_test::start(move || App::new().service(scope())),
             _writes: writes,
+            openapi: Default::default(),
         }
     }
 
     /// A server already started (any `App`), e.g. one that mounts the API in a scope.
     pub(crate) fn started(srv: actix_test::TestServer) -> Self {
-        Server { srv, _writes: None }
+        Server {
+            srv,
+            _writes: None,
+            openapi: Default::default(),
+        }
     }
 
     /// [`Server::started`], holding the write database while it serves.
@@ -311,6 +319,7 @@ impl Server {
         Server {
             srv,
             _writes: writes,
+            openapi: Default::default(),
         }
     }
 
@@ -453,6 +462,18 @@ impl Server {
             .send_unchecked(method.clone(), path, headers, body)
             .await;
         check_common(&method, &response);
+        let openapi = self
+            .openapi
+            .get_or_init(|| async {
+                let res = self
+                    .send_unchecked(Method::GET, "/api/openapi.json", &[], Vec::new())
+                    .await;
+                (res.status == 200).then(|| OpenApiCheck::new(res.json()))
+            })
+            .await;
+        if let Some(openapi) = openapi {
+            openapi.check(&method, path, &response);
+        }
         response
     }
 
@@ -672,4 +693,117 @@ pub(crate) fn internal() -> Value {
 /// An error document with one error object (S1).
 pub(crate) fn error_doc(error: Value) -> Value {
     serde_json::json!({"errors": [error], "jsonapi": {"version": "1.0"}})
+}
+
+/// Checks answers against the response schemas an OpenAPI description declares (issue 14):
+/// the route's template, the method, the status.
+pub(crate) struct OpenApiCheck {
+    doc: Value,
+    /// Path templates split in segments, most literal first.
+    templates: Vec<(String, Vec<String>)>,
+    validators:
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<jsonschema::Validator>>>,
+}
+
+impl OpenApiCheck {
+    pub(crate) fn new(doc: Value) -> Self {
+        let mut templates: Vec<(String, Vec<String>)> = doc["paths"]
+            .as_object()
+            .map(|paths| {
+                paths
+                    .keys()
+                    .map(|t| (t.clone(), t.split('/').map(str::to_owned).collect()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        templates.sort_by_key(|(_, segs)| segs.iter().filter(|s| s.starts_with('{')).count());
+        OpenApiCheck {
+            doc,
+            templates,
+            validators: Default::default(),
+        }
+    }
+
+    /// The template `path` (the part the API routes, query dropped) answers to.
+    fn template(&self, path: &str) -> Option<&str> {
+        let path = path.split('?').next().unwrap_or(path);
+        let segs: Vec<&str> = path.split('/').collect();
+        self.templates.iter().find_map(|(template, parts)| {
+            let fits = parts.len() == segs.len()
+                && parts
+                    .iter()
+                    .zip(&segs)
+                    .all(|(p, s)| p.starts_with('{') || p == s);
+            fits.then_some(template.as_str())
+        })
+    }
+
+    pub(crate) fn check(&self, method: &Method, path: &str, res: &Response) {
+        if *method == Method::HEAD || *method == Method::OPTIONS {
+            return;
+        }
+        // Route misses and JSONP answers are not described.
+        let Some(template) = self.template(path) else {
+            return;
+        };
+        if res.header("content-type") != Some("application/vnd.api+json") && res.status != 204 {
+            return;
+        }
+        let m = method.as_str().to_ascii_lowercase();
+        let operation = &self.doc["paths"][template][&m];
+        if operation.is_null() {
+            // A method the route does not serve: 405, described by `Allow` (E3).
+            assert_eq!(
+                res.status, 405,
+                "{method} {path}: no such operation in the description"
+            );
+            return;
+        }
+        let status = res.status.to_string();
+        // Statuses the catalog gives the route are listed; the application's hooks answer
+        // through `default` (U5).
+        let listed = &operation["responses"][&status];
+        let (status, response) = match listed.is_null() {
+            false => (status, listed),
+            true => ("default".to_owned(), &operation["responses"]["default"]),
+        };
+        assert!(
+            !response.is_null(),
+            "{method} {path} ({template}): status {status} is not described: {}",
+            res.body
+        );
+        let schema = &response["content"]["application/vnd.api+json"]["schema"];
+        if res.status == 204 || schema.is_null() {
+            assert!(
+                res.body.is_empty(),
+                "{method} {path}: a body the description does not declare"
+            );
+            return;
+        }
+        let key = format!("{template} {m} {status}");
+        let validator = {
+            let mut cache = self.validators.lock().unwrap();
+            std::sync::Arc::clone(cache.entry(key.clone()).or_insert_with(|| {
+                let mut root = schema.clone();
+                root["components"] = self.doc["components"].clone();
+                std::sync::Arc::new(
+                    jsonschema::options()
+                        .with_draft(jsonschema::Draft::Draft202012)
+                        .should_validate_formats(true)
+                        .build(&root)
+                        .unwrap_or_else(|e| panic!("{key}: the schema does not compile: {e}")),
+                )
+            }))
+        };
+        let body = res.json();
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path} ({key}): the answer does not fit the description: {errors:?}\n{}",
+            res.body
+        );
+    }
 }
