@@ -307,19 +307,33 @@ fn type_schemas(types: &Types, t: usize, all: &[&str]) -> Vec<(String, RefOr<Sch
             format!("{name}.to-many"),
             identifiers(ArrayBuilder::new().items(id_ref).into()).into(),
         ),
-        (format!("{name}.request"), request_schema(types, t).into()),
+        (
+            format!("{name}.create"),
+            request_schema(types, t, true).into(),
+        ),
+        (
+            format!("{name}.update"),
+            request_schema(types, t, false).into(),
+        ),
     ]
 }
 
-/// A document a client sends to create or update a resource of type `t` (O, P): the type
-/// fixed, attributes by kind, relationships as linkage to their targets.
-fn request_schema(types: &Types, t: usize) -> ObjectBuilder {
+/// A document a client sends to create (`create`) or update a resource of type `t` (O, P):
+/// the type fixed, attributes by kind, relationships as linkage to their targets. A creation
+/// must set every NOT NULL attribute without a database default (O3.1), and may name its id
+/// only where client ids are allowed (O4); an update names its id (P1.1).
+fn request_schema(types: &Types, t: usize, create: bool) -> ObjectBuilder {
     let meta = types.meta(t);
     let set = types.full_set(t);
     let mut attributes = ObjectBuilder::new();
+    let mut required = 0;
     for &i in &set.attributes {
         let field = &meta.fields[i];
         attributes = attributes.property(field.name, value_schema(field.kind(), field.nullable));
+        if create && !field.nullable && !field.has_default {
+            attributes = attributes.required(field.name);
+            required += 1;
+        }
     }
     let mut relationships = ObjectBuilder::new();
     for &r in &set.relationships {
@@ -335,12 +349,21 @@ fn request_schema(types: &Types, t: usize) -> ObjectBuilder {
             ObjectBuilder::new().property("data", data).required("data"),
         );
     }
-    let resource = ObjectBuilder::new()
+    let mut resource = ObjectBuilder::new()
         .property("type", constant(meta.type_name))
-        .property("id", string())
-        .property("attributes", attributes)
-        .property("relationships", relationships)
         .required("type");
+    if !create || types.types[t].config.allow_client_generated_ids {
+        resource = resource.property("id", string());
+    }
+    if !create {
+        resource = resource.required("id");
+    }
+    resource = resource
+        .property("attributes", attributes)
+        .property("relationships", relationships);
+    if required > 0 {
+        resource = resource.required("attributes");
+    }
     ObjectBuilder::new()
         .property("data", resource)
         .required("data")
@@ -484,7 +507,32 @@ fn read_parameters(
                     .minimum(Some(1.0)),
             ),
             query_parameter("page[size]", "Resources per page (I).", size),
+            query_parameter(
+                "filter[single]",
+                "1: the one matching resource instead of a page (H7).",
+                string().enum_values(Some(["0", "1"])),
+            ),
+            query_parameter(
+                "ignore_case",
+                "1: sort text without regard to case (J1.8).",
+                string().enum_values(Some(["0", "1"])),
+            ),
         ]);
+        // Simple filters: a field, or a relationship's ids, among comma-separated values (M7).
+        let meta = types.meta(t);
+        let set = types.full_set(t);
+        let names = set
+            .attributes
+            .iter()
+            .map(|&i| meta.fields[i].name)
+            .chain(set.relationships.iter().map(|&r| types.rel(t, r).name));
+        for name in names {
+            params.push(query_parameter(
+                &format!("filter[{name}]"),
+                "Comma-separated values the field (or a related id) must be one of (M7).",
+                string(),
+            ));
+        }
     }
     if config.jsonp {
         params.push(query_parameter(
@@ -540,7 +588,7 @@ fn type_paths(
             Some(format!("{name}.document")),
             true,
             Vec::new(),
-            Some(format!("{name}.request")),
+            Some(format!("{name}.create")),
         );
         paths = paths.path(&base, PathItem::new(HttpMethod::Post, post));
     }
@@ -551,7 +599,7 @@ fn type_paths(
             Some(format!("{name}.document")),
             true,
             vec![id()],
-            Some(format!("{name}.request")),
+            Some(format!("{name}.update")),
         )
         .response(
             "204",

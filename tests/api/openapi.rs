@@ -131,6 +131,43 @@ fn the_description_follows_the_configuration_e1_4() {
         get["404"]["content"]["application/vnd.api+json"]["schema"],
         json!({"$ref": "#/components/schemas/errors"})
     );
+    // A creation must set `name` (NOT NULL, no default: O3.1) and cannot name its id (no
+    // client ids, O4); an update names its id (P1.1).
+    let schemas = &doc["components"]["schemas"];
+    let create = &schemas["person.create"]["properties"]["data"];
+    assert_eq!(create["required"], json!(["type", "attributes"]));
+    assert_eq!(
+        create["properties"]["attributes"]["required"],
+        json!(["name"])
+    );
+    assert!(create["properties"]["id"].is_null());
+    let update = &schemas["person.update"]["properties"]["data"];
+    assert_eq!(update["required"], json!(["type", "id"]));
+    assert!(update["properties"]["attributes"]["required"].is_null());
+    assert_eq!(
+        doc["paths"]["/api/person"]["post"]["requestBody"]["content"]["application/vnd.api+json"]
+            ["schema"],
+        json!({"$ref": "#/components/schemas/person.create"})
+    );
+    // Simple filters for each attribute and relationship (M7).
+    let names: Vec<&str> = doc["paths"]["/api/person"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .filter(|n| n.starts_with("filter[") && *n != "filter[objects]")
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "filter[single]",
+            "filter[name]",
+            "filter[birthday]",
+            "filter[created_at]",
+            "filter[articles]",
+            "filter[comments]"
+        ]
+    );
     let collection = &doc["paths"]["/api/person"]["get"]["responses"]["200"];
     assert_eq!(
         collection["content"]["application/vnd.api+json"]["schema"],
