@@ -541,7 +541,43 @@ fn read_parameters(
             string(),
         ));
     }
-    params
+    with_fr_names(config, params)
+}
+
+/// Flask-Restless's names of four parameters, accepted beside the spec's unless
+/// `strict_query_names` (D4.1): each described after its spec-conforming twin.
+fn with_fr_names(config: &ApiConfig, params: Vec<ParameterBuilder>) -> Vec<ParameterBuilder> {
+    const FR: [(&str, &str); 4] = [
+        ("group_by", "group"),
+        ("ignore_case", "ignorecase"),
+        ("jsonp_callback", "callback"),
+        ("eval_functions", "functions"),
+    ];
+    if config.strict_query_names {
+        return params;
+    }
+    let mut all = Vec::with_capacity(params.len() + FR.len());
+    for p in params {
+        let built = p.build();
+        let twin = FR
+            .iter()
+            .find(|(spec, _)| *spec == built.name)
+            .map(|(_, fr)| *fr);
+        let schema = built.schema.clone();
+        all.push(ParameterBuilder::from(built));
+        if let Some(fr) = twin {
+            let mut alias = ParameterBuilder::new()
+                .name(fr)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(
+                    "Flask-Restless's name of the parameter before it; never both (D4.1).",
+                ));
+            alias = alias.schema(schema);
+            all.push(alias);
+        }
+    }
+    all
 }
 
 fn type_paths(
@@ -717,15 +753,15 @@ fn type_paths(
     if c.allow_functions && c.allows(Method::Get) {
         let mut params = vec![query_parameter(
             "eval_functions",
-            "A JSON array of functions to evaluate (N).",
+            "A JSON array of functions to evaluate (N); this or `functions` is required.",
             string(),
-        )
-        .required(Required::True)];
+        )];
         params.push(query_parameter(
             "filter[objects]",
             "A JSON array of filter objects (M).",
             string(),
         ));
+        let params = with_fr_names(config, params);
         let get = operation(
             format!("Evaluates functions over the {name} collection (N)."),
             "200",

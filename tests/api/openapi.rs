@@ -121,6 +121,26 @@ fn the_description_follows_the_configuration_e1_4() {
     assert_eq!(size["schema"]["default"], 5);
     assert_eq!(size["schema"]["maximum"], 20);
     assert!(parameters.iter().any(|p| p["name"] == "jsonp_callback"));
+    // Flask-Restless's names beside the spec's (D4.1).
+    let names: Vec<&str> = parameters
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for (spec, fr) in [
+        ("group_by", "group"),
+        ("ignore_case", "ignorecase"),
+        ("jsonp_callback", "callback"),
+    ] {
+        let at = names.iter().position(|n| *n == spec).expect(spec);
+        assert_eq!(names.get(at + 1), Some(&fr));
+    }
+    let eval: Vec<&str> = doc["paths"]["/api/eval/person"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(eval, ["eval_functions", "functions", "filter[objects]"]);
     // The media type of every body, and error documents for failures.
     let get = &doc["paths"]["/api/person/{id}"]["get"]["responses"];
     assert_eq!(
@@ -183,6 +203,7 @@ fn without_jsonp_there_is_no_callback_parameter_t1_1() {
         .as_array()
         .unwrap();
     assert!(!parameters.iter().any(|p| p["name"] == "jsonp_callback"));
+    assert!(!parameters.iter().any(|p| p["name"] == "callback"));
     assert!(doc["paths"]["/api/eval/person"].is_null());
     assert_eq!(methods(&doc, "/api/person"), ["get"]);
 }
@@ -312,4 +333,28 @@ fn the_description_path_is_an_option_e1_4_v1_1() {
     assert_eq!(get(&api, "/api/openapi.json"), 404);
     let api = build(None).unwrap();
     assert_eq!(get(&api, "/api/openapi.json"), 404);
+}
+
+#[test]
+fn strict_names_leave_out_flask_restless_names_d4_1() {
+    let read = ResourceConfig::new();
+    let doc = described(
+        read.clone(),
+        read,
+        ApiConfig {
+            strict_query_names: true,
+            jsonp: true,
+            ..ApiConfig::default()
+        },
+    );
+    let names: Vec<&str> = doc["paths"]["/api/person"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&"group_by") && names.contains(&"jsonp_callback"));
+    for fr in ["group", "ignorecase", "callback"] {
+        assert!(!names.contains(&fr), "{fr}");
+    }
 }
