@@ -51,50 +51,61 @@ fn or_null(schema: impl Into<RefOr<Schema>>) -> RefOr<Schema> {
         .into()
 }
 
-/// How a value of `kind` is written (G1, G2).
+/// How a value of `kind` is written (G1, G2); a nullable one is a type union with `null`.
 fn value_schema(kind: ValueKind, nullable: bool) -> ObjectBuilder {
+    let typed = |t: Type| {
+        let union = match nullable {
+            true => SchemaType::from_iter([t, Type::Null]),
+            false => SchemaType::Type(t),
+        };
+        ObjectBuilder::new().schema_type(union)
+    };
     let integer = |min: i64, max: i64| {
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
+        typed(Type::Integer)
             .minimum(Some(min as f64))
             .maximum(Some(max as f64))
     };
-    let text = |pattern: &str| string().pattern(Some(pattern));
-    let schema = match kind {
+    let text = || typed(Type::String);
+    let format = |known: KnownFormat| text().format(Some(SchemaFormat::KnownFormat(known)));
+    let pattern = |pattern: &str| text().pattern(Some(pattern));
+    match kind {
         ValueKind::SmallInt => integer(i16::MIN.into(), i16::MAX.into()),
         ValueKind::Integer => integer(i32::MIN.into(), i32::MAX.into()),
         ValueKind::BigInt => integer(i64::MIN, i64::MAX),
-        ValueKind::Float | ValueKind::Double => ObjectBuilder::new().schema_type(Type::Number),
-        ValueKind::Text | ValueKind::Inet | ValueKind::Cidr | ValueKind::Enum => string(),
-        ValueKind::Bool => ObjectBuilder::new().schema_type(Type::Boolean),
-        ValueKind::Date => string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        // Interval: seconds (G5.1).
+        ValueKind::Float | ValueKind::Double | ValueKind::Interval => typed(Type::Number),
+        ValueKind::Text | ValueKind::Inet | ValueKind::Cidr | ValueKind::Enum => text(),
+        ValueKind::Bool => typed(Type::Boolean),
+        ValueKind::Date => format(KnownFormat::Date),
         // Without an offset: not RFC 3339's `time` and `date-time` (G2.1).
-        ValueKind::Time => text(r"^\d{2}:\d{2}:\d{2}(\.\d{6})?$"),
-        ValueKind::Timestamp => text(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$"),
-        ValueKind::TimestampTz => {
-            string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
-        }
-        ValueKind::Uuid => string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
-        // Seconds (G5.1).
-        ValueKind::Interval => ObjectBuilder::new().schema_type(Type::Number),
+        ValueKind::Time => pattern(r"^\d{2}:\d{2}:\d{2}(\.\d{6})?$"),
+        ValueKind::Timestamp => pattern(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$"),
+        ValueKind::TimestampTz => format(KnownFormat::DateTime),
+        ValueKind::Uuid => format(KnownFormat::Uuid),
         // Exact decimals travel as strings (G1.2).
-        ValueKind::Numeric { .. } => text(r"^-?\d+(\.\d+)?$"),
-        ValueKind::Binary => string().format(Some(SchemaFormat::Custom("byte".into()))),
+        ValueKind::Numeric { .. } => pattern(r"^-?\d+(\.\d+)?$"),
+        ValueKind::Binary => text().format(Some(SchemaFormat::Custom("byte".into()))),
+        // Any JSON value, `null` included.
         ValueKind::Json | ValueKind::Jsonb | ValueKind::User(_) => any(),
-    };
-    match (nullable, kind) {
-        (_, ValueKind::Json | ValueKind::Jsonb | ValueKind::User(_)) | (false, _) => schema,
-        (true, _) => {
-            let base = schema.build();
-            let types = match &base.schema_type {
-                SchemaType::Type(t) => SchemaType::from_iter([t.clone(), Type::Null]),
-                other => other.clone(),
-            };
-            let mut nullable = ObjectBuilder::from(base);
-            nullable = nullable.schema_type(types);
-            nullable
-        }
     }
+}
+
+/// A relationship's linkage (F3): identifiers of its target, an array for a to-many, one or
+/// `null` for a to-one.
+fn linkage_data(types: &Types, t: usize, r: usize) -> RefOr<Schema> {
+    let rel = types.rel(t, r);
+    let identifier = reference(&format!("{}.identifier", types.meta(rel.target).type_name));
+    match rel.is_to_many() {
+        true => ArrayBuilder::new().items(identifier).into(),
+        false => or_null(identifier),
+    }
+}
+
+/// `{"schema": {"$ref": …}}` under JSON:API's media type.
+fn content(schema: &str) -> utoipa::openapi::Content {
+    ContentBuilder::new()
+        .schema(Some(reference(schema)))
+        .build()
 }
 
 /// The JSON text of the API's OpenAPI document.
@@ -211,18 +222,11 @@ fn type_schemas(types: &Types, t: usize, all: &[&str]) -> Vec<(String, RefOr<Sch
     }
     let mut relationships = ObjectBuilder::new();
     for &r in &set.relationships {
-        let rel = types.rel(t, r);
-        let target = types.meta(rel.target).type_name;
-        let identifier = reference(&format!("{target}.identifier"));
-        let data: RefOr<Schema> = match rel.is_to_many() {
-            true => ArrayBuilder::new().items(identifier).into(),
-            false => or_null(identifier),
-        };
         relationships = relationships.property(
-            rel.name,
+            types.rel(t, r).name,
             ObjectBuilder::new()
                 .property("links", links(&["self", "related"], false))
-                .property("data", data),
+                .property("data", linkage_data(types, t, r)),
         );
     }
     let resource = ObjectBuilder::new()
@@ -337,16 +341,11 @@ fn request_schema(types: &Types, t: usize, create: bool) -> ObjectBuilder {
     }
     let mut relationships = ObjectBuilder::new();
     for &r in &set.relationships {
-        let rel = types.rel(t, r);
-        let target = types.meta(rel.target).type_name;
-        let identifier = reference(&format!("{target}.identifier"));
-        let data: RefOr<Schema> = match rel.is_to_many() {
-            true => ArrayBuilder::new().items(identifier).into(),
-            false => or_null(identifier),
-        };
         relationships = relationships.property(
-            rel.name,
-            ObjectBuilder::new().property("data", data).required("data"),
+            types.rel(t, r).name,
+            ObjectBuilder::new()
+                .property("data", linkage_data(types, t, r))
+                .required("data"),
         );
     }
     let mut resource = ObjectBuilder::new()
@@ -391,7 +390,7 @@ fn query_parameter(name: &str, description: &str, schema: ObjectBuilder) -> Para
 fn operation(
     summary: String,
     ok: &str,
-    content: Option<String>,
+    content_schema: Option<String>,
     writes: bool,
     parameters: Vec<ParameterBuilder>,
     body: Option<String>,
@@ -401,56 +400,33 @@ fn operation(
         op = op.parameter(p);
     }
     let response = ResponseBuilder::new().description("Success.");
-    let response = match content {
-        Some(schema) => response.content(
-            MEDIA,
-            ContentBuilder::new()
-                .schema(Some(reference(&schema)))
-                .build(),
-        ),
+    let response = match content_schema {
+        Some(schema) => response.content(MEDIA, content(&schema)),
         None => response,
     };
     op = op.response(ok, response.build());
-    // What an application's hook answers (U5): any status, an error document.
-    op = op.response(
-        "default",
+    let error = |description: &str| {
         ResponseBuilder::new()
-            .description("An error document from the application's hooks (U5).")
-            .content(
-                MEDIA,
-                ContentBuilder::new()
-                    .schema(Some(reference("errors")))
-                    .build(),
-            )
-            .build(),
-    );
+            .description(description)
+            .content(MEDIA, content("errors"))
+            .build()
+    };
     let errors = READ_ERRORS
         .iter()
         .chain(if writes { &WRITE_ERRORS[..] } else { &[] });
     for status in errors {
-        op = op.response(
-            *status,
-            ResponseBuilder::new()
-                .description("An error document (S).")
-                .content(
-                    MEDIA,
-                    ContentBuilder::new()
-                        .schema(Some(reference("errors")))
-                        .build(),
-                )
-                .build(),
-        );
+        op = op.response(*status, error("An error document (S)."));
     }
+    // What an application's hook answers (U5): any status, an error document.
+    op = op.response(
+        "default",
+        error("An error document from the application's hooks (U5)."),
+    );
     if let Some(schema) = body {
         op = op.request_body(Some(
             RequestBodyBuilder::new()
                 .required(Some(Required::True))
-                .content(
-                    MEDIA,
-                    ContentBuilder::new()
-                        .schema(Some(reference(&schema)))
-                        .build(),
-                )
+                .content(MEDIA, content(&schema))
                 .build(),
         ));
     }

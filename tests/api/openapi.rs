@@ -274,18 +274,29 @@ async fn the_description_is_served_e1_4() {
         .send_unchecked(M::HEAD, "/api/openapi.json", &[], Vec::new())
         .await;
     assert_eq!(res.status, 200);
+    assert_eq!(res.header("content-type"), Some("application/json"));
     assert!(res.body.is_empty());
     let res = srv
         .send_unchecked(M::OPTIONS, "/api/openapi.json", &[], Vec::new())
         .await;
     assert_eq!(res.status, 204);
     assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
-    let res = srv
-        .send_unchecked(M::POST, "/api/openapi.json", &[], b"{}".to_vec())
-        .await;
-    assert_eq!(res.status, 405);
-    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
-    assert_eq!(res.json()["errors"][0]["code"], "method_not_allowed");
+    assert_eq!(res.header("content-type"), None);
+    assert!(res.body.is_empty());
+    for method in [M::POST, M::PATCH, M::DELETE, M::PUT] {
+        let res = srv
+            .send_unchecked(method.clone(), "/api/openapi.json", &[], b"{}".to_vec())
+            .await;
+        assert_eq!(res.status, 405, "{method}");
+        assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
+        assert_eq!(res.header("content-type"), Some("application/vnd.api+json"));
+        assert_eq!(
+            res.json(),
+            crate::common::error_doc(json!({"status": "405", "code": "method_not_allowed",
+                "title": "Method not allowed",
+                "detail": format!("Method {method} is not allowed on /api/openapi.json; allowed: GET, HEAD, OPTIONS.")}))
+        );
+    }
 }
 
 #[test]
