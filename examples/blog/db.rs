@@ -92,6 +92,8 @@ pub(crate) struct Options {
     pub(crate) trust_forwarded_headers: bool,
     /// Attributes and relationships of `person` hidden from the API (catalog V2 `exclude`).
     pub(crate) person_exclude: &'static [&'static str],
+    /// Answer browsers with the HTML view (catalog B1.4); on in the examples.
+    pub(crate) html_view: bool,
 }
 
 /// Changes each type's options, given its name.
@@ -113,11 +115,11 @@ pub(crate) struct Custom {
 }
 
 impl Options {
-    /// What the examples serve: every method, to-many writes, function evaluation, links
+    /// What the examples serve: every method, to-many writes, function evaluation, the HTML view, links
     /// from the request; fixture F (or the bench-scale set) on first start when `seed`.
     #[allow(
         dead_code,
-        reason = "the examples' mains use it, the tests and bench do not"
+        reason = "the examples' mains and the tests use it, the bench does not"
     )]
     pub(crate) fn served(seed: bool, bench: bool) -> Self {
         Options {
@@ -126,6 +128,7 @@ impl Options {
             functions: true,
             writes: true,
             to_many_writes: true,
+            html_view: true,
             ..Options::default()
         }
     }
@@ -165,6 +168,7 @@ pub(crate) fn manager<C: Database>(
         )
         // JSONP is off unless asked for (catalog T1.1); the blog serves it.
         .jsonp(true)
+        .html_view(options.html_view)
         .trust_forwarded_headers(options.trust_forwarded_headers)
         .server_timing(options.server_timing);
     match options.base_url {

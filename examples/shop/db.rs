@@ -70,7 +70,9 @@ fn manager<C: Database>(
     let manager = ApiManager::new(pool)
         .resource_with::<Customer>(config())
         .resource_with::<Product>(config().allow_client_generated_ids(true))
-        .resource_with::<Order>(config());
+        .resource_with::<Order>(config())
+        // Browsers get the HTML view (catalog B1.4).
+        .html_view(true);
     match options.base_url {
         Some(url) => manager.base_url(url),
         None => manager,

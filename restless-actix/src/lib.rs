@@ -202,6 +202,27 @@ impl<C: Database> ApiManager<C> {
         self
     }
 
+    /// Answers a browser with the HTML view (default off, B1.4): a `GET` or `HEAD` whose
+    /// `Accept` names `text/html` and does not name `application/vnd.api+json` gets the
+    /// document it would have had as a web page (`text/html; charset=utf-8`, the same status),
+    /// with every link clickable, page controls and a form for `include`, `fields`, `sort` and
+    /// `filter[objects]`. A client that names the JSON:API media type never gets HTML.
+    ///
+    /// ```
+    /// # use diesel::r2d2::{ConnectionManager, Pool};
+    /// # use diesel::SqliteConnection;
+    /// use restless_actix::ApiManager;
+    ///
+    /// # let pool: Pool<ConnectionManager<SqliteConnection>> =
+    /// #     Pool::builder().build_unchecked(ConnectionManager::new(":memory:"));
+    /// let manager = ApiManager::new(pool).html_view(true);
+    /// # let _ = manager;
+    /// ```
+    pub fn html_view(mut self, enabled: bool) -> Self {
+        self.config.html_view = enabled;
+        self
+    }
+
     /// Enables or disables JSONP (default off, T1.1).
     pub fn jsonp(mut self, enabled: bool) -> Self {
         self.config.jsonp = enabled;
@@ -403,7 +424,7 @@ impl<C: Database> ApiService<C> {
             Prepared::Reply(reply) => return respond(reply),
             Prepared::Run(op) => op,
         };
-        let callback = op.callback().map(str::to_owned);
+        let presentation = op.presentation().clone();
         let inner = Arc::clone(&self.inner);
         // Only the database work runs with the connection, off the async workers; the
         // document is written from the rows here, once the connection is back in the pool.
@@ -419,7 +440,7 @@ impl<C: Database> ApiService<C> {
                     PoolError::Unavailable(cause) => Error::Unavailable(cause),
                     PoolError::Failed(cause) => Error::Internal(cause),
                 };
-                respond(self.inner.api.error_reply(&error, callback.as_deref()))
+                respond(self.inner.api.failure_reply(&error, &presentation))
             }
         }
     }

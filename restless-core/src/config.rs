@@ -42,6 +42,9 @@ pub struct ApiConfig {
     /// Where the OpenAPI description is served, under the prefix (E1.4): one path segment.
     /// Default `openapi.json`; `None` serves none.
     pub openapi: Option<String>,
+    /// Answer a browser's `GET` and `HEAD` with the HTML view of the document (B1.4). Default
+    /// off.
+    pub html_view: bool,
     /// Application-defined filter operators (M10).
     pub operators: Vec<CustomOperator>,
     /// Universal pre- and post-hooks (U2.1): they run before every type's own.
@@ -157,6 +160,7 @@ impl Default for ApiConfig {
             server_timing: false,
             limits: Limits::default(),
             openapi: Some("openapi.json".into()),
+            html_view: false,
             operators: Vec::new(),
             hooks: Hooks::default(),
         }

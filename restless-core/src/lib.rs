@@ -22,6 +22,7 @@ pub mod config;
 pub mod document;
 pub mod error;
 pub mod hook;
+mod html;
 mod json;
 pub mod jsonp;
 pub mod meta;
@@ -35,7 +36,7 @@ pub mod temporal;
 pub mod url;
 pub mod value;
 
-pub use api::{Api, Operation, Prepared, Ran, Reply, Request};
+pub use api::{Api, Operation, Prepared, Presentation, Ran, Reply, Request};
 pub use backend::Database;
 pub use config::{
     ApiConfig, ConfigError, CustomOperator, Limits, Method, Registered, ResourceConfig,

@@ -81,6 +81,34 @@ pub fn check_accept(accept: Option<&str>) -> Result<(), Error> {
     }
 }
 
+/// Whether the HTML view answers a `GET` or `HEAD` with this Accept header (B1.4, B1.5): some
+/// range is `text/html` with a weight above 0, and no range names the JSON:API media type
+/// (`*/*` and `application/*` do not name it).
+///
+/// ```
+/// use restless_core::negotiate::prefers_html;
+///
+/// let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+/// assert!(prefers_html(Some(browser)));
+/// assert!(!prefers_html(Some("text/html, application/vnd.api+json")));
+/// assert!(!prefers_html(Some("text/html;q=0, */*")));
+/// assert!(!prefers_html(None));
+/// ```
+pub fn prefers_html(accept: Option<&str>) -> bool {
+    let Some(header) = accept else {
+        return false;
+    };
+    let mut html = false;
+    for range in header.split(',').filter_map(parse_range) {
+        match range.essence.as_str() {
+            MEDIA_TYPE => return false,
+            "text/html" if !range.weight_zero => html = true,
+            _ => {}
+        }
+    }
+    html
+}
+
 /// Checks the request Content-Type (B2). `carries_document` is true for POST and PATCH, and for
 /// DELETE to a relationship URL.
 ///
@@ -160,6 +188,33 @@ mod tests {
                 ),
                 "{a}"
             );
+        }
+    }
+
+    #[test]
+    fn html_view_rule_b1_4_b1_5() {
+        let html = [
+            "text/html",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "TEXT/HTML; level=1",
+            "text/html;q=0.5, application/json",
+        ];
+        for a in html {
+            assert!(prefers_html(Some(a)), "{a}");
+        }
+        let not_html = [
+            None,
+            Some(""),
+            Some("*/*"),
+            Some("application/*, text/*"),
+            Some("text/html;q=0"),
+            Some("text/html, application/vnd.api+json"),
+            Some("text/html, application/vnd.api+json;q=0"),
+            Some("application/vnd.api+json; ext=bulk, text/html"),
+            Some("application/vnd.api+json"),
+        ];
+        for a in not_html {
+            assert!(!prefers_html(a), "{a:?}");
         }
     }
 

@@ -19,12 +19,19 @@ use crate::schema::Schema as Types;
 /// JSON:API's media type, for every request and response body (B1).
 const MEDIA: &str = "application/vnd.api+json";
 
-/// Error statuses every operation may answer (S): the request's own faults, the media types
-/// it names (B1, B2), and the server's. Application hooks may answer others (U5): the
-/// `default` response.
-const READ_ERRORS: [&str; 6] = ["400", "404", "406", "415", "500", "503"];
-/// Statuses writes may answer besides [`READ_ERRORS`].
-const WRITE_ERRORS: [&str; 4] = ["403", "409", "413", "415"];
+/// The error statuses of a read (S2): a bad query (400), a resource, relationship or
+/// `filter[single]` match that does not exist (404), the media types (406, 415, B1, B2) and
+/// the server's (500, 503). Application hooks may answer others (U5): the `default` response.
+const READ: &[&str] = &["400", "404", "406", "415", "500", "503"];
+/// A read that names nothing that could be missing: function evaluation (N).
+const READ_ALL: &[&str] = &["400", "406", "415", "500", "503"];
+/// A write that carries a document: besides a read's, refused by options or scopes (403),
+/// conflicting (409) and too large (413).
+const WRITE: &[&str] = &[
+    "400", "403", "404", "406", "409", "413", "415", "500", "503",
+];
+/// Deleting a resource: a write without a document, so never 413.
+const DELETE: &[&str] = &["400", "403", "404", "406", "409", "415", "500", "503"];
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -90,11 +97,57 @@ fn value_schema(kind: ValueKind, nullable: bool) -> ObjectBuilder {
     }
 }
 
-/// A relationship's linkage (F3): identifiers of its target, an array for a to-many, one or
-/// `null` for a to-one.
+/// What a request document may send for a value of `kind` (G1.1 "accepts"): integers in
+/// range, any number where a float, interval (G5.2) or decimal (G1.2) goes, decimals also as
+/// strings, dates and times in G3's grammar or as G4's markers, UUIDs in either case; a
+/// nullable one also `null`, and for dates, times and intervals an empty string (G3.3).
+fn input_schema(kind: ValueKind, nullable: bool) -> ObjectBuilder {
+    let union = |types: &[Type]| {
+        let mut all: Vec<Type> = types.to_vec();
+        if nullable {
+            all.push(Type::Null);
+        }
+        match all.as_slice() {
+            [one] => ObjectBuilder::new().schema_type(SchemaType::Type(one.clone())),
+            _ => ObjectBuilder::new().schema_type(SchemaType::from_iter(all)),
+        }
+    };
+    // An empty or blank string means null (G3.3): only where null is allowed.
+    let blank = if nullable { r"|\s*" } else { "" };
+    const DATE: &str = r"\d{4}-\d{1,2}-\d{1,2}";
+    const TIME: &str = r"\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?";
+    const OFFSET: &str = r"([Zz]|[+-]\d{2}(:?\d{2})?)";
+    const MARKERS: &str = "CURRENT_TIMESTAMP|CURRENT_DATE|LOCALTIMESTAMP";
+    let temporal = |grammar: String| {
+        union(&[Type::String]).pattern(Some(format!("^({grammar}|{MARKERS}{blank})$")))
+    };
+    let datetime = format!("{DATE}([Tt ]{TIME}{OFFSET}?)?");
+    match kind {
+        ValueKind::Numeric { .. } => {
+            // `pattern` applies to strings only: a JSON number passes as it is.
+            union(&[Type::String, Type::Number]).pattern(Some(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$"))
+        }
+        ValueKind::Date | ValueKind::Timestamp | ValueKind::TimestampTz => temporal(datetime),
+        ValueKind::Time => temporal(format!("{TIME}|{DATE}[Tt ]{TIME}{OFFSET}?")),
+        ValueKind::Interval => match nullable {
+            true => union(&[Type::Number, Type::String]).pattern(Some(r"^\s*$")),
+            false => union(&[Type::Number]),
+        },
+        ValueKind::Uuid => union(&[Type::String]).pattern(Some(
+            "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+        )),
+        _ => value_schema(kind, nullable),
+    }
+}
+
+/// A relationship's linkage in a request document (F3, O, P): identifiers of its target, an
+/// array for a to-many, one or `null` for a to-one.
 fn linkage_data(types: &Types, t: usize, r: usize) -> RefOr<Schema> {
     let rel = types.rel(t, r);
-    let identifier = reference(&format!("{}.identifier", types.meta(rel.target).type_name));
+    let identifier = reference(&format!(
+        "{}.identifier-request",
+        types.meta(rel.target).type_name
+    ));
     match rel.is_to_many() {
         true => ArrayBuilder::new().items(identifier).into(),
         false => or_null(identifier),
@@ -128,7 +181,21 @@ fn build(config: &ApiConfig, types: &Types, prefix_of: impl Fn(usize) -> String)
                 .property("jsonapi", jsonapi())
                 .required("meta"),
         );
-    let mut paths = PathsBuilder::new();
+    components = components.schema("root", root_schema());
+    // The root (E5): the manager's prefix, `/` when it is empty.
+    let root = match config.prefix.as_str() {
+        "" => "/",
+        prefix => prefix,
+    };
+    let get = operation(
+        "The API's root: every type's primary key and collection URL (E5).".to_owned(),
+        "200",
+        Some("root".to_owned()),
+        READ_ALL,
+        Vec::new(),
+        None,
+    );
+    let mut paths = PathsBuilder::new().path(root, PathItem::new(HttpMethod::Get, get));
     let all: Vec<&str> = (0..types.types.len())
         .map(|t| types.meta(t).type_name)
         .collect();
@@ -137,6 +204,13 @@ fn build(config: &ApiConfig, types: &Types, prefix_of: impl Fn(usize) -> String)
             components = components.schema(schema_name, schema);
         }
         paths = type_paths(paths, config, types, t, &prefix_of(t), &all);
+    }
+    let mut paths = paths.build();
+    if config.jsonp {
+        jsonp(config, &mut paths);
+    }
+    if config.html_view {
+        html_view(&mut paths);
     }
     OpenApiBuilder::new()
         .info(
@@ -150,6 +224,85 @@ fn build(config: &ApiConfig, types: &Types, prefix_of: impl Fn(usize) -> String)
         .paths(paths)
         .components(Some(components.build()))
         .build()
+}
+
+/// With JSONP on (T1), every operation takes the callback, and answers a wrapped document with
+/// 200 whatever the document's status (T1.4): `application/javascript` under 200.
+fn jsonp(config: &ApiConfig, paths: &mut utoipa::openapi::Paths) {
+    let wrapped = ContentBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(
+                    "With a callback: `callback(document)`, the document this operation answers \
+                     for its own status, with that status in `meta.status` (T1.4, T1.5).",
+                )),
+        ))
+        .build();
+    let callback = query_parameter(
+        "jsonp_callback",
+        "Wrap the answer in this JavaScript function call (T).",
+        string(),
+    );
+    let parameters: Vec<_> = with_fr_names(config, vec![callback])
+        .into_iter()
+        .map(ParameterBuilder::build)
+        .collect();
+    for item in paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in operations.into_iter().flatten() {
+            op.parameters
+                .get_or_insert_with(Vec::new)
+                .extend(parameters.iter().cloned());
+            let ok = op
+                .responses
+                .responses
+                .entry("200".to_owned())
+                .or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("Any answer, wrapped in the callback (T1.4).")
+                            .build(),
+                    )
+                });
+            if let RefOr::T(ok) = ok {
+                ok.content
+                    .insert("application/javascript".into(), wrapped.clone());
+            }
+        }
+    }
+}
+
+/// Every answer to a `GET` may also be the HTML view of its document (B1.4): `text/html`
+/// beside JSON:API's media type.
+fn html_view(paths: &mut utoipa::openapi::Paths) {
+    let page = ContentBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(
+                    "The HTML view of the same document, for a browser (B1.4): sent when \
+                     Accept names text/html and does not name application/vnd.api+json.",
+                )),
+        ))
+        .build();
+    for item in paths.paths.values_mut() {
+        let Some(get) = item.get.as_mut() else {
+            continue;
+        };
+        for response in get.responses.responses.values_mut() {
+            if let RefOr::T(response) = response {
+                if response.content.contains_key(MEDIA) {
+                    response.content.insert("text/html".into(), page.clone());
+                }
+            }
+        }
+    }
 }
 
 /// S's error document.
@@ -176,6 +329,32 @@ fn errors_schema() -> ObjectBuilder {
         .property("meta", ObjectBuilder::new())
         .property("jsonapi", jsonapi())
         .required("errors")
+}
+
+/// The root document (E5): no data, a `self` link, and `meta.modelinfo` by type.
+fn root_schema() -> ObjectBuilder {
+    let info = ObjectBuilder::new()
+        .property("primarykey", string())
+        .property(
+            "url",
+            string().format(Some(SchemaFormat::Custom("uri".into()))),
+        )
+        .required("primarykey")
+        .required("url");
+    let modelinfo = ObjectBuilder::new().additional_properties(Some(info));
+    ObjectBuilder::new()
+        .property("data", ObjectBuilder::new().schema_type(Type::Null))
+        .property("links", links(&["self"], false).required("self"))
+        .property(
+            "meta",
+            ObjectBuilder::new()
+                .property("modelinfo", modelinfo)
+                .required("modelinfo"),
+        )
+        .property("jsonapi", jsonapi())
+        .required("data")
+        .required("links")
+        .required("meta")
 }
 
 fn jsonapi() -> ObjectBuilder {
@@ -283,6 +462,21 @@ fn type_schemas(types: &Types, t: usize, all: &[&str]) -> Vec<(String, RefOr<Sch
             .required("data")
     };
     let id_ref = reference(&format!("{name}.identifier"));
+    // What a request may send: an identifier whose other members are ignored.
+    let sent = ObjectBuilder::new()
+        .property("type", constant(name))
+        .property("id", string())
+        .property("meta", ObjectBuilder::new())
+        .required("type")
+        .required("id");
+    let sent_ref = reference(&format!("{name}.identifier-request"));
+    let linkage_request = |data: RefOr<Schema>| {
+        ObjectBuilder::new()
+            .property("data", data)
+            .property("meta", ObjectBuilder::new())
+            .property("jsonapi", jsonapi())
+            .required("data")
+    };
     vec![
         (name.to_owned(), resource.into()),
         (format!("{name}.identifier"), identifier.into()),
@@ -311,6 +505,15 @@ fn type_schemas(types: &Types, t: usize, all: &[&str]) -> Vec<(String, RefOr<Sch
             format!("{name}.to-many"),
             identifiers(ArrayBuilder::new().items(id_ref).into()).into(),
         ),
+        (format!("{name}.identifier-request"), sent.into()),
+        (
+            format!("{name}.to-one-request"),
+            linkage_request(or_null(sent_ref.clone())).into(),
+        ),
+        (
+            format!("{name}.to-many-request"),
+            linkage_request(ArrayBuilder::new().items(sent_ref).into()).into(),
+        ),
         (
             format!("{name}.create"),
             request_schema(types, t, true).into(),
@@ -333,7 +536,7 @@ fn request_schema(types: &Types, t: usize, create: bool) -> ObjectBuilder {
     let mut required = 0;
     for &i in &set.attributes {
         let field = &meta.fields[i];
-        attributes = attributes.property(field.name, value_schema(field.kind(), field.nullable));
+        attributes = attributes.property(field.name, input_schema(field.kind(), field.nullable));
         if create && !field.nullable && !field.has_default {
             attributes = attributes.required(field.name);
             required += 1;
@@ -391,7 +594,7 @@ fn operation(
     summary: String,
     ok: &str,
     content_schema: Option<String>,
-    writes: bool,
+    errors: &[&str],
     parameters: Vec<ParameterBuilder>,
     body: Option<String>,
 ) -> OperationBuilder {
@@ -411,9 +614,6 @@ fn operation(
             .content(MEDIA, content("errors"))
             .build()
     };
-    let errors = READ_ERRORS
-        .iter()
-        .chain(if writes { &WRITE_ERRORS[..] } else { &[] });
     for status in errors {
         op = op.response(*status, error("An error document (S)."));
     }
@@ -510,13 +710,6 @@ fn read_parameters(
             ));
         }
     }
-    if config.jsonp {
-        params.push(query_parameter(
-            "jsonp_callback",
-            "Wrap the answer in this JavaScript function call (T).",
-            string(),
-        ));
-    }
     with_fr_names(config, params)
 }
 
@@ -573,7 +766,7 @@ fn type_paths(
             format!("The {name} collection (H1)."),
             "200",
             Some(format!("{name}.page")),
-            false,
+            READ,
             read_parameters(config, types, t, true, all),
             None,
         );
@@ -584,7 +777,7 @@ fn type_paths(
             format!("One {name} (H2)."),
             "200",
             Some(format!("{name}.document")),
-            false,
+            READ,
             params,
             None,
         );
@@ -598,7 +791,7 @@ fn type_paths(
             format!("Creates a {name} (O)."),
             "201",
             Some(format!("{name}.document")),
-            true,
+            WRITE,
             Vec::new(),
             Some(format!("{name}.create")),
         );
@@ -609,7 +802,7 @@ fn type_paths(
             format!("Updates a {name} (P)."),
             "200",
             Some(format!("{name}.document")),
-            true,
+            WRITE,
             vec![id()],
             Some(format!("{name}.update")),
         )
@@ -629,7 +822,7 @@ fn type_paths(
             format!("Deletes a {name} (Q)."),
             "204",
             None,
-            true,
+            DELETE,
             vec![id()],
             None,
         );
@@ -658,7 +851,7 @@ fn type_paths(
                 ),
                 "200",
                 Some(content),
-                false,
+                READ,
                 params,
                 None,
             );
@@ -670,7 +863,7 @@ fn type_paths(
                     format!("One {target} of a {name}'s {} (H5).", rel.name),
                     "200",
                     Some(format!("{target}.document")),
-                    false,
+                    READ,
                     params,
                     None,
                 );
@@ -696,7 +889,7 @@ fn type_paths(
                 format!("The linkage of a {name}'s {} (H6).", rel.name),
                 "200",
                 Some(linkage.clone()),
-                false,
+                READ,
                 params,
                 None,
             );
@@ -704,8 +897,8 @@ fn type_paths(
         }
         if c.allows(Method::Patch) {
             let linkage = match rel.is_to_many() {
-                true => format!("{target}.to-many"),
-                false => format!("{target}.to-one"),
+                true => format!("{target}.to-many-request"),
+                false => format!("{target}.to-one-request"),
             };
             // Served whenever the owner takes PATCH (R0.1); options refuse with 403 (R2.1, R4.1).
             let mut methods = vec![(HttpMethod::Patch, "Replaces")];
@@ -718,7 +911,7 @@ fn type_paths(
                     format!("{verb} a {name}'s {} (R).", rel.name),
                     "204",
                     None,
-                    true,
+                    WRITE,
                     vec![id()],
                     Some(linkage.clone()),
                 );
@@ -742,7 +935,7 @@ fn type_paths(
             format!("Evaluates functions over the {name} collection (N)."),
             "200",
             Some("evaluation".to_owned()),
-            false,
+            READ_ALL,
             params,
             None,
         );

@@ -39,6 +39,7 @@ mod filtering;
 mod fuzz;
 mod hooks;
 mod hostile;
+mod html;
 mod jsonp;
 mod mounting;
 mod negotiation;

@@ -46,7 +46,8 @@ async fn inside_a_scope_c3_1() {
     let api = Server::blog(CATALOG);
     let srv = Server::started(actix_test::start(move || {
         App::new().service(web::scope("/v1").service(api.scope()))
-    }));
+    }))
+    .described_at("/v1/api/openapi.json");
     assert_served_under(&srv, "/v1").await;
     // The API answers nothing outside its mount point.
     let outside = srv
@@ -69,7 +70,8 @@ async fn through_configure_in_nested_scopes_c3_1() {
                 BlogApi::Mysql(api) => (api.configure())(cfg),
             })),
         )
-    }));
+    }))
+    .described_at("/v1/public/api/openapi.json");
     assert_served_under(&srv, "/v1/public").await;
 }
 
@@ -84,7 +86,8 @@ async fn under_a_dynamic_segment_and_middleware_c3_1() {
                     .wrap(DefaultHeaders::new().add(("X-Scope", "tenant")))
                     .service(api.scope()),
             )
-    }));
+    }))
+    .described_at("/tenant/acme/api/openapi.json");
     assert_served_under(&srv, "/tenant/acme").await;
     assert_served_under(&srv, "/tenant/a%2Fb").await;
     let res = srv.get("/tenant/acme/api/person/1").await;
@@ -99,7 +102,8 @@ async fn beside_other_routes_c3_1() {
         App::new()
             .route("/health", web::get().to(|| async { "ok" }))
             .service(web::scope("/v2").service(api.scope()))
-    }));
+    }))
+    .described_at("/v2/api/openapi.json");
     assert_served_under(&srv, "/v2").await;
     let res = srv
         .send_unchecked(actix_web::http::Method::GET, "/health", &[], vec![])
@@ -117,6 +121,7 @@ fn from_request(trust_forwarded_headers: bool) -> Server {
     Server::started(actix_test::start(move || {
         App::new().service(web::scope("/v1").service(api.scope()))
     }))
+    .described_at("/v1/api/openapi.json")
 }
 
 async fn self_link(srv: &Server, headers: &[(&str, &str)]) -> String {

@@ -140,7 +140,72 @@ fn the_description_follows_the_configuration_e1_4() {
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    assert_eq!(eval, ["eval_functions", "functions", "filter[objects]"]);
+    assert_eq!(
+        eval,
+        [
+            "eval_functions",
+            "functions",
+            "filter[objects]",
+            "jsonp_callback",
+            "callback"
+        ]
+    );
+    // The callback on every route and method, and its answer under 200 (T1.1, T1.4): a POST
+    // answers 201, wrapped 200; a DELETE answers 204, never wrapped, yet an error is.
+    for (path, method) in [
+        ("/api", "get"),
+        ("/api/person", "post"),
+        ("/api/person/{id}", "delete"),
+        ("/api/person/{id}/relationships/articles", "patch"),
+    ] {
+        let op = &doc["paths"][path][method];
+        let names: Vec<&str> = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert!(
+            names.ends_with(&["jsonp_callback", "callback"]),
+            "{path} {method}"
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/javascript"]["schema"]["type"], "string",
+            "{method} {path}"
+        );
+    }
+    // The statuses each route can answer (S2): reads 404 only where something may be missing,
+    // 413 only where a document is read.
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        statuses("/api/eval/person", "get"),
+        ["200", "400", "406", "415", "500", "503", "default"]
+    );
+    assert_eq!(
+        statuses("/api/person", "get"),
+        ["200", "400", "404", "406", "415", "500", "503", "default"]
+    );
+    assert_eq!(
+        statuses("/api/person", "post"),
+        ["200", "201", "400", "403", "404", "406", "409", "413", "415", "500", "503", "default"]
+    );
+    assert_eq!(
+        statuses("/api/person/{id}", "delete"),
+        ["200", "204", "400", "403", "404", "406", "409", "415", "500", "503", "default"]
+    );
+    // The root (E5).
+    assert_eq!(
+        doc["paths"]["/api"]["get"]["responses"]["200"]["content"]["application/vnd.api+json"]
+            ["schema"],
+        json!({"$ref": "#/components/schemas/root"})
+    );
     // The media type of every body, and error documents for failures.
     let get = &doc["paths"]["/api/person/{id}"]["get"]["responses"];
     assert_eq!(
@@ -161,6 +226,21 @@ fn the_description_follows_the_configuration_e1_4() {
         json!(["name"])
     );
     assert!(create["properties"]["id"].is_null());
+    // What a request may send is what G1.1 accepts, more than what is written: dates in G3's
+    // grammar or G4's markers, a blank string for null (G3.3); identifiers with other members.
+    let birthday = &create["properties"]["attributes"]["properties"]["birthday"];
+    assert_eq!(birthday["type"], json!(["string", "null"]));
+    let pattern = birthday["pattern"].as_str().unwrap();
+    assert!(
+        pattern.contains("CURRENT_DATE") && pattern.contains(r"|\s*)$"),
+        "{pattern}"
+    );
+    assert_eq!(
+        create["properties"]["relationships"]["properties"]["articles"]["properties"]["data"],
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/article.identifier-request"}})
+    );
+    assert!(schemas["article.identifier-request"]["additionalProperties"].is_null());
+    assert_eq!(schemas["article.identifier"]["additionalProperties"], false);
     let update = &schemas["person.update"]["properties"]["data"];
     assert_eq!(update["required"], json!(["type", "id"]));
     assert!(update["properties"]["attributes"]["required"].is_null());
@@ -224,30 +304,40 @@ fn the_official_schema_refuses_what_is_not_openapi() {
     ));
 }
 
-/// The blog's description, as the example serves it, written to `target/openapi/blog.json`
-/// for `.ci/run` to lint with a tool from outside Rust (openapi-spec-validator).
-#[test]
-fn the_blog_description_is_written_for_the_linter() {
-    let config = ResourceConfig::new()
-        .methods([Method::Get, Method::Post, Method::Patch, Method::Delete])
-        .allow_functions(true)
-        .allow_to_many_replacement(true)
-        .allow_delete_from_to_many_relationships(true);
-    let doc = described(
-        config.clone(),
-        config,
-        ApiConfig {
-            jsonp: true,
-            ..ApiConfig::default()
-        },
-    );
+/// The blog's and the shop's descriptions, as the examples serve them (every method, JSONP
+/// and the HTML view on), valid against the official schema and written to
+/// `target/openapi/{blog,shop}.json` for `.ci/run` to lint with a tool from outside Rust
+/// (openapi-spec-validator).
+#[actix_web::test]
+async fn the_examples_descriptions_are_written_for_the_linter() {
+    use actix_web::http::Method as M;
+    let blog = crate::common::Server::blog(crate::db::Options::served(false, false));
+    let blog = crate::common::Server::serve_scope(move || blog.scope(), None);
+    let shop = crate::shop::start();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/openapi");
     std::fs::create_dir_all(&dir).expect("target/openapi");
-    std::fs::write(
-        dir.join("blog.json"),
-        serde_json::to_string_pretty(&doc).unwrap(),
-    )
-    .expect("blog.json");
+    for (name, srv) in [("blog", &blog), ("shop", &shop)] {
+        let res = srv
+            .send_unchecked(M::GET, "/api/openapi.json", &[], Vec::new())
+            .await;
+        assert_eq!(res.status, 200, "{name}");
+        let doc: Value = serde_json::from_str(&res.body).unwrap();
+        assert_valid_openapi(&doc);
+        let collection = if name == "blog" {
+            "/api/article"
+        } else {
+            "/api/product"
+        };
+        assert!(
+            !doc["paths"][collection]["get"]["responses"]["200"]["content"]["text/html"].is_null(),
+            "{name}: the examples serve the HTML view"
+        );
+        std::fs::write(
+            dir.join(format!("{name}.json")),
+            serde_json::to_string_pretty(&doc).unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{name}.json: {e}"));
+    }
 }
 
 /// E1.4: the description is served at `P/openapi.json`, as plain JSON, outside JSON:API's

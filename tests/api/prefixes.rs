@@ -80,13 +80,60 @@ async fn a_type_is_served_and_linked_under_its_own_prefix_e5_2() {
     }
 }
 
+/// The description lists a type's routes under its own prefix, and only there (E1.4).
+#[actix_web::test]
+async fn the_description_follows_the_prefixes_e1_4_e5_2() {
+    let srv = Server::start_custom(false, tags_under("/v2"));
+    let res = srv
+        .send_unchecked(
+            actix_web::http::Method::GET,
+            "/api/openapi.json",
+            &[],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let doc: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for path in [
+        "/api",
+        "/v2/tag",
+        "/v2/tag/{id}",
+        "/v2/tag/{id}/articles",
+        "/v2/tag/{id}/relationships/articles",
+        "/api/article/{id}/tags",
+        "/api/person",
+        "/api/eval/person",
+    ] {
+        assert!(paths.contains(&path), "{path} in {paths:?}");
+    }
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/api/tag")),
+        "tags only under /v2: {paths:?}"
+    );
+    assert!(paths.contains(&"/v2/eval/tag"), "{paths:?}");
+    assert!(!paths
+        .iter()
+        .any(|p| p.starts_with("/v2/") && !p.starts_with("/v2/tag") && *p != "/v2/eval/tag"));
+    assert_eq!(doc["servers"], json!([{"url": "/"}]));
+    // Every answer under either prefix is checked against it.
+    assert_eq!(srv.get("/v2/tag/1/articles").await.status, 200);
+    assert_eq!(srv.get("/api/article/1/tags").await.status, 200);
+}
+
 #[actix_web::test]
 async fn prefixes_share_the_mount_point_e5_2() {
     let (api, lock) = Server::custom_api(false, tags_under("/api/v2"));
     let srv = Server::started_with(
         actix_test::start(move || App::new().service(web::scope("/m").service(api.scope()))),
         lock,
-    );
+    )
+    .described_at("/m/api/openapi.json");
     let res = srv.get("/m/api/v2/tag/3").await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(

@@ -78,13 +78,51 @@ pub enum Prepared {
     Run(Box<Operation>),
 }
 
+/// How an answer is written: as JSON:API, wrapped in a JSONP callback (T1) or not, or as the
+/// HTML view of that document (B1.4). [`Api::prepare`] decides it; the web glue keeps it to
+/// answer a failure that happens while the operation runs ([`Api::failure_reply`]).
+///
+/// ```
+/// use restless_core::Presentation;
+///
+/// // What a request that asks for nothing special gets: JSON:API, unwrapped.
+/// let plain = Presentation::default();
+/// assert_eq!(plain.callback(), None);
+/// assert!(!plain.is_html());
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Presentation {
+    callback: Option<String>,
+    html: Option<std::sync::Arc<crate::html::View>>,
+}
+
+impl Presentation {
+    /// The JSONP callback the answer is wrapped in, if any.
+    pub fn callback(&self) -> Option<&str> {
+        self.callback.as_deref()
+    }
+
+    /// Whether the answer is the HTML view.
+    pub fn is_html(&self) -> bool {
+        self.html.is_some()
+    }
+
+    /// The same, without a JSONP callback.
+    fn unwrapped(&self) -> Presentation {
+        Presentation {
+            callback: None,
+            html: self.html.clone(),
+        }
+    }
+}
+
 /// A checked request waiting for its database work.
 #[derive(Clone, Debug)]
 pub struct Operation {
     target: Target,
     shaping: Shaping,
     links: LinkBase,
-    callback: Option<String>,
+    how: Presentation,
     context: Context,
     values: QueryValues,
     scopes: std::sync::Arc<Scopes>,
@@ -103,7 +141,13 @@ impl Operation {
     /// The JSONP callback the answer must be wrapped in, if any; errors that happen while
     /// running the operation (a pool timeout, a panic) are wrapped with it too.
     pub fn callback(&self) -> Option<&str> {
-        self.callback.as_deref()
+        self.how.callback()
+    }
+
+    /// How the answer is written; errors that happen while running the operation are written
+    /// the same way ([`Api::failure_reply`]).
+    pub fn presentation(&self) -> &Presentation {
+        &self.how
     }
 }
 
@@ -238,7 +282,7 @@ impl Api {
             "GET" | "HEAD" => Reply {
                 status: 200,
                 headers: vec![("Content-Type", "application/json".into())],
-                body: Some(self.openapi.clone()),
+                body: Some(self.openapi_served(req.mount)),
             },
             "OPTIONS" => Reply {
                 status: 204,
@@ -251,15 +295,31 @@ impl Api {
                     path: format!("{}{}", req.mount, req.path),
                     allow: ALLOW.into(),
                 };
-                self.error_reply_with(&e, None, vec![("Allow", ALLOW.into())])
+                self.error_reply_with(&e, &Presentation::default(), vec![("Allow", ALLOW.into())])
             }
         })
+    }
+
+    /// [`openapi`](Self::openapi) as served under `mount`: its paths are relative to where the
+    /// API is mounted, so the description names that as its server (a URL relative to the
+    /// description's own, `/` at the application's root).
+    fn openapi_served(&self, mount: &str) -> String {
+        let url = if mount.is_empty() { "/" } else { mount };
+        let servers = format!(
+            "{{\"servers\":[{{\"url\":\"{}\"}}],",
+            crate::json::escape(url)
+        );
+        match self.openapi.strip_prefix('{') {
+            Some(rest) if rest.starts_with('}') => format!("{}}}", &servers[..servers.len() - 1]),
+            Some(rest) => servers + rest,
+            None => self.openapi.clone(),
+        }
     }
 
     /// The API's description as an OpenAPI 3.1 document (JSON text): every route this
     /// configuration serves, with methods, parameters, bodies and responses, and JSON Schemas
     /// of its resource objects and documents (E1.4). Paths start with the prefixes, relative to
-    /// where the API is mounted.
+    /// where the API is mounted; the served description names that mount point as its server.
     ///
     /// ```
     /// use restless_core::{Api, ApiConfig};
@@ -336,6 +396,91 @@ impl Api {
         }
     }
 
+    /// Whether `req` gets the HTML view (B1.4): the option is on, the method reads, and the
+    /// Accept header prefers HTML.
+    fn wants_html(&self, req: &Request<'_>) -> bool {
+        self.config.html_view
+            && matches!(req.method, "GET" | "HEAD")
+            && crate::negotiate::prefers_html(req.accept)
+    }
+
+    /// The HTML view's page of `req` on `route` (B1.4): the form has the inputs the route takes.
+    fn html_view(&self, req: &Request<'_>, route: Option<&Route>) -> crate::html::View {
+        use crate::html::Form;
+        let fields_of = |t: usize| {
+            let set = self.schema.full_set(t);
+            let meta = self.schema.meta(t);
+            let names: Vec<&str> = set
+                .attributes
+                .iter()
+                .map(|&i| meta.fields[i].name)
+                .chain(
+                    set.computed
+                        .iter()
+                        .map(|&c| self.schema.computed(t)[c].name),
+                )
+                .chain(
+                    set.relationships
+                        .iter()
+                        .map(|&r| self.schema.rel(t, r).name),
+                )
+                .collect();
+            Some((format!("fields[{}]", meta.type_name), names.join(",")))
+        };
+        let include_of = |t: usize| {
+            self.schema.types[t]
+                .config
+                .includes
+                .as_ref()
+                .map(|paths| paths.join(","))
+                .unwrap_or_default()
+        };
+        let rel_of = |t: usize, name: &str| {
+            self.schema
+                .rel_index(t, name)
+                .map(|r| *self.schema.rel(t, r))
+        };
+        let form = match route {
+            Some(Route::Collection(t)) => Some(Form {
+                include: include_of(*t),
+                fields: fields_of(*t),
+                list: true,
+            }),
+            Some(Route::Resource(t, _)) => Some(Form {
+                include: include_of(*t),
+                fields: fields_of(*t),
+                list: false,
+            }),
+            Some(Route::Related(t, _, rel) | Route::RelatedSingle(t, _, rel, _)) => rel_of(*t, rel)
+                .map(|r| Form {
+                    include: include_of(r.target),
+                    fields: fields_of(r.target),
+                    list: r.is_to_many() && matches!(route, Some(Route::Related(..))),
+                }),
+            Some(Route::Relationship(t, _, rel)) => rel_of(*t, rel).map(|r| Form {
+                include: String::new(),
+                fields: None,
+                list: r.is_to_many(),
+            }),
+            Some(Route::Root | Route::Eval(_)) | None => None,
+        };
+        let base = self.config.base_url.as_deref().unwrap_or(req.base);
+        let root = format!("{}{}", req.mount, self.config.prefix);
+        let openapi = self.config.openapi.as_ref().map(|p| format!("{root}/{p}"));
+        let root = if root.is_empty() {
+            "/".to_owned()
+        } else {
+            root
+        };
+        crate::html::View::new(
+            format!("{}{}", req.mount, req.path),
+            crate::query::lenient_pairs(req.query),
+            base.to_owned(),
+            form,
+            (root, openapi),
+        )
+    }
+
     fn prepare_unguarded(&self, req: &Request<'_>, mut context: Context) -> Prepared {
         // Step 4 comes early so that the answers of steps 1–3 can be wrapped (T1.3); an invalid
         // callback leaves them unwrapped (T1.2).
@@ -344,14 +489,27 @@ impl Api {
             .as_ref()
             .filter(|p| jsonp::check_callback(&p.name, &p.value).is_ok())
             .map(|p| p.value.clone());
-        let fail = |e: Error, extra: Vec<(&'static str, String)>| {
-            Prepared::Reply(self.error_reply_with(&e, valid_callback.as_deref(), extra))
-        };
-
         if let Some(reply) = self.openapi_reply(req) {
             return Prepared::Reply(reply);
         }
-        let Some((route, bad_id)) = self.route(req.path) else {
+        let routed = self.route(req.path);
+        // The HTML view shows the document itself, never wrapped in a callback.
+        let how = if self.wants_html(req) {
+            let view = self.html_view(req, routed.as_ref().map(|(r, _)| r));
+            Presentation {
+                callback: None,
+                html: Some(std::sync::Arc::new(view)),
+            }
+        } else {
+            Presentation {
+                callback: valid_callback,
+                html: None,
+            }
+        };
+        let fail = |e: Error, extra: Vec<(&'static str, String)>| {
+            Prepared::Reply(self.error_reply_with(&e, &how, extra))
+        };
+        let Some((route, bad_id)) = routed else {
             return fail(
                 Error::RouteNotFound {
                     path: format!("{}{}", req.mount, req.path),
@@ -381,12 +539,14 @@ impl Api {
         if let Err(e) = check_content_type(req.content_type, carries_document) {
             return fail(e, vec![]);
         }
-        if let Err(e) = check_accept(req.accept) {
-            return fail(e, vec![]);
+        if !how.is_html() {
+            if let Err(e) = check_accept(req.accept) {
+                return fail(e, vec![]);
+            }
         }
         if let Some(p) = &callback {
             if let Err(e) = jsonp::check_callback(&p.name, &p.value) {
-                return Prepared::Reply(self.error_reply_with(&e, None, vec![]));
+                return Prepared::Reply(self.error_reply_with(&e, &how.unwrapped(), vec![]));
             }
         }
         let mut params =
@@ -454,7 +614,7 @@ impl Api {
             (Err(e), _) => fail(e, vec![]),
             (Ok(None), _) => {
                 let doc = self.root_document(&links);
-                Prepared::Reply(self.document_reply(200, doc, valid_callback.as_deref(), vec![]))
+                Prepared::Reply(self.document_reply(200, doc, &how, vec![]))
             }
             // Every check that needs no database passed: the id names nothing (E4.3).
             (Ok(Some(_)), Some(e)) => fail(e, vec![]),
@@ -471,7 +631,7 @@ impl Api {
                     target,
                     shaping,
                     links,
-                    callback: valid_callback,
+                    how,
                     context,
                     values: hooked.values,
                     scopes: std::sync::Arc::new(scopes),
@@ -631,7 +791,7 @@ impl Api {
         match done {
             Ok(Done::Text(status, text, extra)) => {
                 headers.extend(extra);
-                self.text_reply(status, text, op.callback(), headers)
+                self.text_reply(status, text, &op.how, headers)
             }
             Ok(Done::NoContent(status)) => {
                 headers.push(("Vary", "Accept".into()));
@@ -644,10 +804,10 @@ impl Api {
             // Rendered above.
             Ok(Done::Later(..)) => self.error_reply_with(
                 &Error::Internal("a document was left unwritten".into()),
-                op.callback(),
+                &op.how,
                 headers,
             ),
-            Err(e) => self.error_reply_with(&e, op.callback(), headers),
+            Err(e) => self.error_reply_with(&e, &op.how, headers),
         }
     }
 
@@ -681,20 +841,30 @@ impl Api {
 
     /// The error document for `error`, wrapped in `callback` if given.
     pub fn error_reply(&self, error: &Error, callback: Option<&str>) -> Reply {
-        self.error_reply_with(error, callback, vec![])
+        let how = Presentation {
+            callback: callback.map(str::to_owned),
+            html: None,
+        };
+        self.error_reply_with(error, &how, vec![])
+    }
+
+    /// The error document for `error`, written as an operation's answer would have been
+    /// ([`Operation::presentation`]): for a failure while it ran, such as a pool timeout.
+    pub fn failure_reply(&self, error: &Error, presentation: &Presentation) -> Reply {
+        self.error_reply_with(error, presentation, vec![])
     }
 
     fn error_reply_with(
         &self,
         error: &Error,
-        callback: Option<&str>,
+        how: &Presentation,
         headers: Vec<(&'static str, String)>,
     ) -> Reply {
         let mut headers = headers;
         // S3.2's `Retry-After`, a hook's headers (U5.2).
         headers.extend(error.headers());
         let doc = Document::with_errors(error.to_error_objects());
-        self.document_reply(error.status(), doc, callback, headers)
+        self.document_reply(error.status(), doc, how, headers)
     }
 
     /// A reply carrying `doc` (B3, T1.4).
@@ -702,24 +872,14 @@ impl Api {
         &self,
         status: u16,
         doc: Document,
-        callback: Option<&str>,
+        how: &Presentation,
         headers: Vec<(&'static str, String)>,
     ) -> Reply {
-        self.body_reply(status, Body::Doc(doc), callback, headers)
-    }
-
-    fn body_reply(
-        &self,
-        status: u16,
-        doc: Body,
-        callback: Option<&str>,
-        headers: Vec<(&'static str, String)>,
-    ) -> Reply {
-        let text = match callback {
+        let text = match how.callback {
             Some(_) => doc.meta_member("status", json!(status)).to_json(),
             None => doc.to_json(),
         };
-        self.text_reply(status, text, callback, headers)
+        self.text_reply(status, text, how, headers)
     }
 
     /// A reply carrying the document `text`, which has `meta.status` when wrapped in a
@@ -728,11 +888,14 @@ impl Api {
         &self,
         status: u16,
         text: String,
-        callback: Option<&str>,
+        how: &Presentation,
         mut headers: Vec<(&'static str, String)>,
     ) -> Reply {
+        if let Some(view) = &how.html {
+            return html_reply(view, status, text, headers);
+        }
         headers.push(("Vary", "Accept".into()));
-        match callback {
+        match how.callback() {
             Some(cb) => {
                 headers.push((
                     "Content-Type",
@@ -770,6 +933,29 @@ impl Api {
         Document::with_data(crate::document::PrimaryData::Null)
             .self_link(links.self_url())
             .meta_member("modelinfo", Value::Object(modelinfo))
+    }
+}
+
+/// The HTML view of the JSON:API answer `text` with `status` and `headers` (B1.4): the same
+/// status, the headers but `Content-Type`, and `Vary: Accept`.
+fn html_reply(
+    view: &crate::html::View,
+    status: u16,
+    text: String,
+    mut headers: Vec<(&'static str, String)>,
+) -> Reply {
+    headers.push(("Vary", "Accept".into()));
+    let page = view.page(status, &headers, &text);
+    headers.push(("Content-Type", "text/html; charset=utf-8".into()));
+    headers.push((
+        "Content-Security-Policy",
+        crate::html::CONTENT_SECURITY_POLICY.into(),
+    ));
+    headers.push(("X-Content-Type-Options", "nosniff".into()));
+    Reply {
+        status,
+        headers,
+        body: Some(page),
     }
 }
 

@@ -233,6 +233,17 @@ fn is_fr_name(name: &str) -> bool {
     matches!(name, "group" | "ignorecase" | "callback" | "functions")
 }
 
+/// The pairs of a raw query string decoded as [`QueryParams::parse`] does, but never failing:
+/// bytes that are not UTF-8 become U+FFFD (for showing a request, B1.4).
+pub(crate) fn lenient_pairs(raw: &str) -> Vec<Param> {
+    pairs(raw)
+        .map(|(name, value)| Param {
+            name: String::from_utf8_lossy(&name).into_owned(),
+            value: String::from_utf8_lossy(&value).into_owned(),
+        })
+        .collect()
+}
+
 /// Splits and form-decodes the pairs, as bytes; empty pairs are skipped (D1.1).
 fn pairs(raw: &str) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> + '_ {
     fn form_decode(s: &str) -> Vec<u8> {

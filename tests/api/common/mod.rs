@@ -1,7 +1,11 @@
 //! The test harness: one seeded database per test process, a real server per test, and
 //! response checks every test gets for free (Content-Type, Vary, schema validity, C1.1).
 
+#[path = "../../support/database.rs"]
+mod database;
 pub(crate) mod fixture;
+
+use database::create_database;
 
 use std::sync::OnceLock;
 
@@ -30,6 +34,7 @@ pub(crate) const CATALOG: Options = Options {
     client_ids: false,
     trust_forwarded_headers: false,
     person_exclude: &[],
+    html_view: false,
 };
 
 /// The base URL configured on the main test API, as in the catalog's examples (A1.3).
@@ -149,56 +154,6 @@ fn own_database(
         .0
 }
 
-/// Creates (anew) the database named like `url`'s with `suffix`, and returns its URL.
-fn create_database(url: &str, suffix: &str) -> String {
-    #[cfg_attr(
-        not(any(feature = "postgres", feature = "mysql")),
-        allow(unused_variables, reason = "used by the drivers' branches")
-    )]
-    let (server, name) = url
-        .rsplit_once('/')
-        .expect("a database URL ends with /name");
-    #[cfg_attr(
-        not(any(feature = "postgres", feature = "mysql")),
-        allow(unused_variables, reason = "used by the drivers' branches")
-    )]
-    let (name, options) = match name.split_once('?') {
-        Some((name, options)) => (name, format!("?{options}")),
-        None => (name, String::new()),
-    };
-    let target = format!("{name}{suffix}");
-    assert!(
-        target
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_'),
-        "database name {target}"
-    );
-    #[cfg(feature = "postgres")]
-    if url.starts_with("postgres") {
-        use diesel::connection::SimpleConnection as _;
-        use diesel::Connection as _;
-        let mut conn = diesel::PgConnection::establish(url).expect("PostgreSQL");
-        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {target}"))
-            .expect("drop");
-        conn.batch_execute(&format!("CREATE DATABASE {target}"))
-            .expect("create");
-        return format!("{server}/{target}{options}");
-    }
-    #[cfg(feature = "mysql")]
-    if url.starts_with("mysql") {
-        use diesel::connection::SimpleConnection as _;
-        use diesel::Connection as _;
-        let mut conn = diesel::MysqlConnection::establish(url).expect("MariaDB");
-        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {target}"))
-            .expect("drop");
-        // The server's default charset and collation, as users' databases have.
-        conn.batch_execute(&format!("CREATE DATABASE {target}"))
-            .expect("create");
-        return format!("{server}/{target}{options}");
-    }
-    panic!("{url}: this test build has no driver for it (features postgres, mysql)");
-}
-
 /// A pool of two connections to `url`.
 pub(crate) fn test_pool<C: R2D2Connection + 'static>(url: &str) -> Pool<ConnectionManager<C>> {
     Pool::builder()
@@ -258,8 +213,11 @@ static WRITE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 pub(crate) struct Server {
     srv: actix_test::TestServer,
     _writes: Option<std::sync::MutexGuard<'static, ()>>,
-    /// The API's OpenAPI description (E1.4), once asked for: every answer is checked against
-    /// it. `None` where it is not served at `/api/openapi.json`.
+    /// Where the API's OpenAPI description is served (E1.4): `/api/openapi.json` unless
+    /// [`Server::described_at`] says otherwise.
+    description: &'static str,
+    /// The description, once asked for: every exchange is checked against it. `None` where
+    /// none is served.
     openapi: tokio::sync::OnceCell<Option<OpenApiCheck>>,
 }
 
@@ -276,6 +234,20 @@ impl Response {
         let all: Vec<_> = self.headers.get_all(name).collect();
         assert!(all.len() <= 1, "header {name} appears {} times", all.len());
         all.first().map(|v| v.to_str().unwrap())
+    }
+
+    /// The document an HTML view shows (B1.4): the text of its `<pre id="document">` with
+    /// the markup taken out and the entities decoded, as JSON.
+    pub(crate) fn html_document(&self) -> Value {
+        let start = self
+            .body
+            .find("<pre id=\"document\">")
+            .unwrap_or_else(|| panic!("no document in the page: {}", self.body));
+        let rest = &self.body[start + "<pre id=\"document\">".len()..];
+        let end = rest.find("</pre>").expect("</pre>");
+        let text = html_text(&rest[..end]);
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("the page's document is not JSON ({e}): {text}"))
     }
 
     /// The body as JSON.
@@ -298,6 +270,7 @@ impl Server {
         Server {
             srv: actix_test::start(move || App::new().service(scope())),
             _writes: writes,
+            description: "/api/openapi.json",
             openapi: Default::default(),
         }
     }
@@ -307,6 +280,7 @@ impl Server {
         Server {
             srv,
             _writes: None,
+            description: "/api/openapi.json",
             openapi: Default::default(),
         }
     }
@@ -319,6 +293,7 @@ impl Server {
         Server {
             srv,
             _writes: writes,
+            description: "/api/openapi.json",
             openapi: Default::default(),
         }
     }
@@ -458,6 +433,7 @@ impl Server {
         headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Response {
+        let sent = body.clone();
         let response = self
             .send_unchecked(method.clone(), path, headers, body)
             .await;
@@ -466,15 +442,22 @@ impl Server {
             .openapi
             .get_or_init(|| async {
                 let res = self
-                    .send_unchecked(Method::GET, "/api/openapi.json", &[], Vec::new())
+                    .send_unchecked(Method::GET, self.description, &[], Vec::new())
                     .await;
                 (res.status == 200).then(|| OpenApiCheck::new(res.json()))
             })
             .await;
         if let Some(openapi) = openapi {
-            openapi.check(&method, path, &response);
+            openapi.check(&method, path, &sent, &response);
         }
         response
+    }
+
+    /// The server serves its API's description at `path` (a mount point or prefix other than
+    /// `/api`): every exchange is checked against it.
+    pub(crate) fn described_at(mut self, path: &'static str) -> Self {
+        self.description = path;
+        self
     }
 
     /// Any request, without the checks every restless answer passes (for routes of the
@@ -531,10 +514,46 @@ fn check_common(method: &Method, res: &Response) {
             assert!(res.body.ends_with(')'), "T1.4: nothing after the wrapper");
             serde_json::from_str(&res.body[open + 1..res.body.len() - 1]).expect("wrapped JSON")
         }
+        Some("text/html; charset=utf-8") => {
+            assert!(
+                matches!(*method, Method::GET | Method::HEAD),
+                "B1.4: HTML answers reads only"
+            );
+            assert_eq!(
+                res.header("content-security-policy"),
+                Some(HTML_POLICY),
+                "the HTML view loads nothing"
+            );
+            assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+            res.html_document()
+        }
         other => panic!("unexpected Content-Type {other:?}"),
     };
     assert_valid_document(&doc);
 }
+
+/// The text of an HTML fragment: tags dropped, the five entities the view writes decoded.
+/// Every `<` of the text is escaped, so every `<` starts a tag.
+pub(crate) fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let close = rest[open..].find('>').expect("a closed tag") + open;
+        rest = &rest[close + 1..];
+    }
+    text.push_str(rest);
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The HTML view's `Content-Security-Policy`: nothing from anywhere but its own style sheet.
+pub(crate) const HTML_POLICY: &str = "default-src 'none'; \
+    style-src 'sha256-FiGH+U/5GxP8spt/LJViRKCXFHx0wMVNr0nKYAf2H2s='; form-action 'self'; \
+    base-uri 'none'; frame-ancestors 'none'";
 
 /// Validates a response document against the official JSON:API 1.0 schema, plus the two rules
 /// the schema's draft-07 `dependencies` cannot express under 2020-12 (C1.1).
@@ -695,10 +714,14 @@ pub(crate) fn error_doc(error: Value) -> Value {
     serde_json::json!({"errors": [error], "jsonapi": {"version": "1.0"}})
 }
 
-/// Checks answers against the response schemas an OpenAPI description declares (issue 14):
-/// the route's template, the method, the status.
+/// Checks exchanges against an OpenAPI description (issue 14): every answer against the
+/// response the description declares for its route's template, method and status (the
+/// document inside a JSONP wrapper or an HTML page included), and every request document the
+/// API accepted against the request body the description declares.
 pub(crate) struct OpenApiCheck {
     doc: Value,
+    /// Where the API is mounted (the description's server): stripped from request paths.
+    mount: String,
     /// Path templates split in segments, most literal first.
     templates: Vec<(String, Vec<String>)>,
     validators:
@@ -717,8 +740,14 @@ impl OpenApiCheck {
             })
             .unwrap_or_default();
         templates.sort_by_key(|(_, segs)| segs.iter().filter(|s| s.starts_with('{')).count());
+        let mount = doc["servers"][0]["url"]
+            .as_str()
+            .expect("the served description names its server")
+            .trim_end_matches('/')
+            .to_owned();
         OpenApiCheck {
             doc,
+            mount,
             templates,
             validators: Default::default(),
         }
@@ -727,6 +756,8 @@ impl OpenApiCheck {
     /// The template `path` (the part the API routes, query dropped) answers to.
     fn template(&self, path: &str) -> Option<&str> {
         let path = path.split('?').next().unwrap_or(path);
+        let path = path.strip_prefix(self.mount.as_str())?;
+        let path = if path.is_empty() { "/" } else { path };
         let segs: Vec<&str> = path.split('/').collect();
         self.templates.iter().find_map(|(template, parts)| {
             let fits = parts.len() == segs.len()
@@ -738,72 +769,122 @@ impl OpenApiCheck {
         })
     }
 
-    pub(crate) fn check(&self, method: &Method, path: &str, res: &Response) {
-        if *method == Method::HEAD || *method == Method::OPTIONS {
-            return;
-        }
-        // Route misses and JSONP answers are not described.
-        let Some(template) = self.template(path) else {
-            return;
-        };
-        if res.header("content-type") != Some("application/vnd.api+json") && res.status != 204 {
-            return;
-        }
-        let m = method.as_str().to_ascii_lowercase();
-        let operation = &self.doc["paths"][template][&m];
-        if operation.is_null() {
-            // A method the route does not serve: 405, described by `Allow` (E3).
-            assert_eq!(
-                res.status, 405,
-                "{method} {path}: no such operation in the description"
-            );
-            return;
-        }
-        let status = res.status.to_string();
-        // Statuses the catalog gives the route are listed; the application's hooks answer
-        // through `default` (U5).
-        let listed = &operation["responses"][&status];
-        let (status, response) = match listed.is_null() {
-            false => (status, listed),
-            true => ("default".to_owned(), &operation["responses"]["default"]),
-        };
-        assert!(
-            !response.is_null(),
-            "{method} {path} ({template}): status {status} is not described: {}",
-            res.body
-        );
-        let schema = &response["content"]["application/vnd.api+json"]["schema"];
-        if res.status == 204 || schema.is_null() {
-            assert!(
-                res.body.is_empty(),
-                "{method} {path}: a body the description does not declare"
-            );
-            return;
-        }
-        let key = format!("{template} {m} {status}");
-        let validator = {
-            let mut cache = self.validators.lock().unwrap();
-            std::sync::Arc::clone(cache.entry(key.clone()).or_insert_with(|| {
-                let mut root = schema.clone();
-                root["components"] = self.doc["components"].clone();
-                std::sync::Arc::new(
-                    jsonschema::options()
-                        .with_draft(jsonschema::Draft::Draft202012)
-                        .should_validate_formats(true)
-                        .build(&root)
-                        .unwrap_or_else(|e| panic!("{key}: the schema does not compile: {e}")),
-                )
-            }))
-        };
-        let body = res.json();
-        let errors: Vec<String> = validator
-            .iter_errors(&body)
+    /// A validator of `schema` (with the description's components), made once per `key`.
+    fn validator(&self, key: &str, schema: &Value) -> std::sync::Arc<jsonschema::Validator> {
+        let mut cache = self.validators.lock().unwrap();
+        std::sync::Arc::clone(cache.entry(key.to_owned()).or_insert_with(|| {
+            let mut root = schema.clone();
+            root["components"] = self.doc["components"].clone();
+            std::sync::Arc::new(
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .should_validate_formats(true)
+                    .build(&root)
+                    .unwrap_or_else(|e| panic!("{key}: the schema does not compile: {e}")),
+            )
+        }))
+    }
+
+    fn assert_fits(&self, key: &str, schema: &Value, instance: &Value, what: &str) {
+        let errors: Vec<String> = self
+            .validator(key, schema)
+            .iter_errors(instance)
             .map(|e| format!("{e} at {}", e.instance_path))
             .collect();
         assert!(
             errors.is_empty(),
-            "{method} {path} ({key}): the answer does not fit the description: {errors:?}\n{}",
+            "{what} ({key}): does not fit the description: {errors:?}\n{instance}"
+        );
+    }
+
+    pub(crate) fn check(&self, method: &Method, path: &str, body: &[u8], res: &Response) {
+        if *method == Method::HEAD || *method == Method::OPTIONS {
+            return;
+        }
+        let what = format!("{method} {path}");
+        // Route misses are not described.
+        let Some(template) = self.template(path) else {
+            return;
+        };
+        let media = match res.header("content-type") {
+            Some("application/vnd.api+json") => "application/vnd.api+json",
+            Some("text/html; charset=utf-8") => "text/html",
+            Some("application/javascript; charset=utf-8") => "application/javascript",
+            _ if res.status == 204 => "application/vnd.api+json",
+            // The description itself, and answers of the application's own routes.
+            _ => return,
+        };
+        // The answer's document, and the status it is the document of: a JSONP answer is a
+        // 200 that carries its document's status in `meta.status` (T1.4, T1.5).
+        let (document, status) = match media {
+            "text/html" => (res.html_document(), res.status),
+            "application/javascript" => {
+                assert_eq!(res.status, 200, "T1.4");
+                let open = res.body.find('(').expect("callback(");
+                let doc: Value = serde_json::from_str(&res.body[open + 1..res.body.len() - 1])
+                    .expect("wrapped JSON");
+                let status = doc["meta"]["status"].as_u64().expect("meta.status");
+                (doc, u16::try_from(status).unwrap())
+            }
+            _ if res.body.is_empty() => (Value::Null, res.status),
+            _ => (res.json(), res.status),
+        };
+        let m = method.as_str().to_ascii_lowercase();
+        let operation = &self.doc["paths"][template][&m];
+        if operation.is_null() {
+            // A method the route does not serve: 405, described by `Allow` (E3).
+            assert_eq!(status, 405, "{what}: no such operation in the description");
+            return;
+        }
+        if media == "application/javascript" {
+            let wrapper = &operation["responses"]["200"]["content"]["application/javascript"];
+            assert_eq!(
+                wrapper["schema"]["type"], "string",
+                "{what}: JSONP is not described"
+            );
+        }
+        // Statuses the catalog gives the route are listed; the application's hooks answer
+        // through `default` (U5).
+        let code = status.to_string();
+        let listed = &operation["responses"][&code];
+        let (code, response) = match listed.is_null() {
+            false => (code, listed),
+            true => ("default".to_owned(), &operation["responses"]["default"]),
+        };
+        assert!(
+            !response.is_null(),
+            "{what} ({template}): status {code} is not described: {}",
             res.body
         );
+        if media == "text/html" {
+            // The page of a document (B1.4): declared beside JSON:API's media type.
+            assert_eq!(
+                response["content"]["text/html"]["schema"]["type"], "string",
+                "{what}: the HTML view is not described"
+            );
+        }
+        let schema = &response["content"]["application/vnd.api+json"]["schema"];
+        if schema.is_null() || document.is_null() {
+            assert!(
+                document.is_null() && res.body.is_empty(),
+                "{what}: a body the description does not declare ({code})"
+            );
+        } else {
+            let key = format!("{template} {m} {code}");
+            self.assert_fits(&key, schema, &document, &what);
+        }
+        // A request document the API accepted is one the description allows. (A body sent
+        // where the operation takes none, such as a DELETE of a resource, is never read.)
+        let request = &operation["requestBody"]["content"]["application/vnd.api+json"]["schema"];
+        if (200..300).contains(&status) && !request.is_null() {
+            let sent: Value = serde_json::from_slice(body).expect("an accepted body is JSON");
+            let key = format!("{template} {m} request");
+            self.assert_fits(
+                &key,
+                request,
+                &sent,
+                &format!("{what}: the request document"),
+            );
+        }
     }
 }
