@@ -13,8 +13,8 @@ pub use restless_core as core;
 pub use restless_core::hook;
 pub use restless_core::query::{FilterLimits, IncludeLimits};
 pub use restless_core::{
-    ConfigError, Context, CustomOperator, Error, ErrorCode, HookError, JsonApiResource, Limits,
-    Method, PostKind, PreKind, ResourceConfig, ValueKind,
+    ConfigError, Context, Count, CustomOperator, Error, ErrorCode, HookError, JsonApiResource,
+    Limits, Method, PostKind, PreKind, ResourceConfig, ValueKind,
 };
 /// Derives [`JsonApiResource`](trait@JsonApiResource) for a Diesel model: the resource type's static metadata.
 ///

@@ -23,7 +23,7 @@ use tokio::sync::Semaphore;
 
 use restless_core::hook::{Hooks, Post, Pre};
 use restless_core::{
-    Api, ApiConfig, ConfigError, Context, CustomOperator, Database, Error, HookError,
+    Api, ApiConfig, ConfigError, Context, Count, CustomOperator, Database, Error, HookError,
     JsonApiResource, Limits, Operation, PostKind, PreKind, Prepared, Ran, Registered, Reply,
     Request, ResourceConfig,
 };
@@ -220,6 +220,25 @@ impl<C: Database> ApiManager<C> {
     /// ```
     pub fn html_view(mut self, enabled: bool) -> Self {
         self.config.html_view = enabled;
+        self
+    }
+
+    /// Whether cursor pages count their rows, for types whose [`ResourceConfig`] does not say
+    /// (default [`Count::Exact`], I6.5). See [`Count`] for the trade-off.
+    ///
+    /// ```
+    /// # use diesel::r2d2::{ConnectionManager, Pool};
+    /// # use diesel::SqliteConnection;
+    /// use restless_actix::ApiManager;
+    /// use restless_core::Count;
+    ///
+    /// # let pool: Pool<ConnectionManager<SqliteConnection>> =
+    /// #     Pool::builder().build_unchecked(ConnectionManager::new(":memory:"));
+    /// let manager = ApiManager::new(pool).count(Count::None);
+    /// # let _ = manager;
+    /// ```
+    pub fn count(mut self, count: Count) -> Self {
+        self.config.count = count;
         self
     }
 

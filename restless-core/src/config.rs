@@ -45,6 +45,9 @@ pub struct ApiConfig {
     /// Answer a browser's `GET` and `HEAD` with the HTML view of the document (B1.4). Default
     /// off.
     pub html_view: bool,
+    /// Whether cursor pages count their rows, for types that do not say (I6.5). Default
+    /// [`Count::Exact`].
+    pub count: Count,
     /// Application-defined filter operators (M10).
     pub operators: Vec<CustomOperator>,
     /// Universal pre- and post-hooks (U2.1): they run before every type's own.
@@ -161,6 +164,7 @@ impl Default for ApiConfig {
             limits: Limits::default(),
             openapi: Some("openapi.json".into()),
             html_view: false,
+            count: Count::Exact,
             operators: Vec::new(),
             hooks: Hooks::default(),
         }
@@ -229,6 +233,32 @@ pub struct ResourceConfig {
     pub url_prefix: Option<String>,
     /// The deserialization hook (V6.2).
     pub deserialization: Option<Deserialization>,
+    /// Whether cursor pages of this type count their rows (I6.5); `None`: the manager's.
+    pub count: Option<Count>,
+}
+
+/// Whether cursor pages count the rows they page through (catalog I4, I6.5).
+///
+/// Counting costs what it counts: `meta.total` of a cursor page reads every matching row,
+/// however deep the page. With [`Count::None`] cursor pages leave `meta.total` and the `last`
+/// link out, and read one row more than the page holds to know whether another follows, so
+/// they cost the same at any depth. Pages by number always count: their `last` link needs the
+/// total.
+///
+/// ```
+/// use restless_core::{Count, ResourceConfig};
+///
+/// let events = ResourceConfig::new().count(Count::None);
+/// assert_eq!(events.count, Some(Count::None));
+/// assert_eq!(Count::default(), Count::Exact);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Count {
+    /// `meta.total` on every collection-valued answer (I4.1). The default.
+    #[default]
+    Exact,
+    /// No count on cursor pages (I6.5).
+    None,
 }
 
 /// A deserialization hook (V6.2): from the request context, changes to the request's
@@ -319,6 +349,7 @@ impl Default for ResourceConfig {
             serialization: None,
             url_prefix: None,
             deserialization: None,
+            count: None,
         }
     }
 }
@@ -338,6 +369,13 @@ impl ResourceConfig {
     /// Sets the largest page size a client may ask for; 0 removes the bound (I1.1).
     pub fn max_page_size(mut self, size: u32) -> Self {
         self.max_page_size = size;
+        self
+    }
+
+    /// Whether cursor pages of this type count their rows (I6.5; default: the manager's,
+    /// [`ApiConfig::count`]). See [`Count`] for the trade-off.
+    pub fn count(mut self, count: Count) -> Self {
+        self.count = Some(count);
         self
     }
 

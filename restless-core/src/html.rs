@@ -50,7 +50,8 @@ pub(crate) struct View {
 }
 
 /// The query form of a route: which inputs it has, and what each holds when the request did
-/// not give it, a value that asks for what the request already got.
+/// not give it: the default includes, every field, no sort, `[]`. The form sends every input
+/// (an empty `include` asks for none: `"included": []`).
 #[derive(Clone, Debug)]
 pub(crate) struct Form {
     /// `include`: the default includes (L1.9), or nothing.
@@ -126,7 +127,9 @@ impl View {
             if name.eq_ignore_ascii_case("Content-Type") {
                 continue;
             }
-            let _ = write!(out, "<dt>{name}</dt><dd>");
+            out.push_str("<dt>");
+            escape_into(&mut out, name);
+            out.push_str("</dt><dd>");
             if name.eq_ignore_ascii_case("Location") && is_link(value) {
                 link_into(&mut out, value, value);
             } else {
@@ -245,9 +248,16 @@ fn pagination(out: &mut String, doc: &Value) {
 /// Whether `s` may be an `href`: an absolute http(s) URL or a path.
 fn is_link(s: &str) -> bool {
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
-    lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || (s.starts_with('/') && !s.starts_with("//"))
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !s.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// Whether `s` is a URL of the API's own origin: `origin` followed by a path, a query, a
+/// fragment or nothing (so that `https://api.example.com.evil.net` is not).
+fn is_own(s: &str, origin: &str) -> bool {
+    !origin.is_empty()
+        && s.strip_prefix(origin)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
 }
 
 fn link_into(out: &mut String, href: &str, text: &str) {
@@ -280,11 +290,21 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
 /// The deepest indentation [`pretty`] writes, in levels.
 const MAX_INDENT: usize = 32;
 
+/// Where a container sits among JSON:API's links (C3).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A `links` object: its string members are links.
+    Links,
+    /// A link object inside one: its `href` is a link.
+    Link,
+    /// Anywhere else.
+    Other,
+}
+
 /// One open object or array of [`pretty`].
 struct Frame {
     object: bool,
-    /// Inside a `links` member: its strings are links.
-    links: bool,
+    place: Place,
     /// In an object: the next string is a member name.
     expect_key: bool,
     /// In an object: the member name last seen.
@@ -322,13 +342,16 @@ fn pretty(out: &mut String, json: &str, origin: &str) {
                     i = next.map_or(bytes.len(), |n| n + 1);
                     continue;
                 }
-                let links = stack
-                    .last()
-                    .is_some_and(|f| f.links || (f.object && f.key == "links"));
+                let object = open == b'{';
+                let place = match stack.last() {
+                    Some(f) if object && f.object && f.key == "links" => Place::Links,
+                    Some(f) if object && f.place == Place::Links => Place::Link,
+                    _ => Place::Other,
+                };
                 out.push(open as char);
                 stack.push(Frame {
-                    object: open == b'{',
-                    links,
+                    object,
+                    place,
                     expect_key: open == b'{',
                     key: String::new(),
                 });
@@ -368,10 +391,12 @@ fn pretty(out: &mut String, json: &str, origin: &str) {
                         f.key = text;
                     }
                     frame => {
-                        let in_links =
-                            frame.is_some_and(|f| f.links || (f.object && f.key == "links"));
-                        let own = !origin.is_empty() && text.starts_with(origin);
-                        if (in_links || own) && is_link(&text) {
+                        // A link of the document (a `links` member, a link object's `href`),
+                        // or a URL of the API's own.
+                        let link = frame.is_some_and(|f| {
+                            f.place == Place::Links || (f.place == Place::Link && f.key == "href")
+                        });
+                        if (link || is_own(&text, origin)) && is_link(&text) {
                             out.push_str("<a class=\"l\" href=\"");
                             escape_into(out, &text);
                             out.push_str("\">");
@@ -428,13 +453,23 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         406 => "Not Acceptable",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        408 => "Request Timeout",
         409 => "Conflict",
+        410 => "Gone",
+        412 => "Precondition Failed",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
         422 => "Unprocessable Content",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ if status >= 500 => "Server Error",
+        _ if status >= 400 => "Client Error",
         _ => "",
     }
 }
@@ -482,7 +517,7 @@ mod tests {
 
     #[test]
     fn pretty_prints_in_order_with_links_and_text_escaped() {
-        let json = r#"{"z":1,"a":{"links":{"self":"http://h/api/a/1","related":{"href":"http://h/api/a/1/b","meta":{"n":"javascript:x"}}},"title":"<script>alert(1)</script>","url":"http://h/api/b","other":"http://elsewhere/x","e":[],"o":{}}}"#;
+        let json = r#"{"z":1,"a":{"links":{"self":"http://h/api/a/1","related":{"href":"http://h/api/a/1/b","meta":{"n":"http://elsewhere/y"}}},"title":"<script>alert(1)</script>","url":"http://h/api/b","other":"http://elsewhere/x","e":[],"o":{}}}"#;
         let mut out = String::new();
         pretty(&mut out, json, "http://h");
         let expected = r#"{
@@ -493,7 +528,7 @@ mod tests {
       <span class="k">&quot;related&quot;</span>: {
         <span class="k">&quot;href&quot;</span>: <a class="l" href="http://h/api/a/1/b">&quot;http://h/api/a/1/b&quot;</a>,
         <span class="k">&quot;meta&quot;</span>: {
-          <span class="k">&quot;n&quot;</span>: <span class="s">&quot;javascript:x&quot;</span>
+          <span class="k">&quot;n&quot;</span>: <span class="s">&quot;http://elsewhere/y&quot;</span>
         }
       }
     },
@@ -505,6 +540,28 @@ mod tests {
   }
 }"#;
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn only_links_and_the_apis_own_urls_are_anchors() {
+        let cases = [
+            (r#"{"links":{"self":"javascript:alert(1)"}}"#, false),
+            (r#"{"links":{"self":"http://h/ok"}}"#, true),
+            (r#"{"links":{"self":"https://other.example/ok"}}"#, true),
+            (r#"{"links":{"self":"http://h/a b"}}"#, false),
+            (r#"{"a":"http://h.evil.net/x"}"#, false),
+            (r#"{"a":"http://h@evil.net/x"}"#, false),
+            (r#"{"a":"http://h"}"#, true),
+            (r#"{"a":"http://h?x=1"}"#, true),
+            (r#"{"a":"/\evil.net"}"#, false),
+            (r#"{"a":"//evil.net"}"#, false),
+            (r#"{"meta":{"links":[{"self":"http://elsewhere"}]}}"#, false),
+        ];
+        for (json, anchor) in cases {
+            let mut out = String::new();
+            pretty(&mut out, json, "http://h");
+            assert_eq!(out.contains("<a "), anchor, "{json}: {out}");
+        }
     }
 
     #[test]

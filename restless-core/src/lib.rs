@@ -39,7 +39,7 @@ pub mod value;
 pub use api::{Api, Operation, Prepared, Presentation, Ran, Reply, Request};
 pub use backend::Database;
 pub use config::{
-    ApiConfig, ConfigError, CustomOperator, Limits, Method, Registered, ResourceConfig,
+    ApiConfig, ConfigError, Count, CustomOperator, Limits, Method, Registered, ResourceConfig,
 };
 pub use error::{Error, ErrorCode, ErrorObject, Problem};
 pub use hook::{Context, HookError, PostKind, PreKind};

@@ -33,6 +33,11 @@ const WRITE: &[&str] = &[
 /// Deleting a resource: a write without a document, so never 413.
 const DELETE: &[&str] = &["400", "403", "404", "406", "409", "415", "500", "503"];
 
+/// A cursor (I6.2): opaque URL-safe text.
+fn cursor() -> ObjectBuilder {
+    string().pattern(Some("^[A-Za-z0-9_-]*$"))
+}
+
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
@@ -125,7 +130,8 @@ fn input_schema(kind: ValueKind, nullable: bool) -> ObjectBuilder {
     match kind {
         ValueKind::Numeric { .. } => {
             // `pattern` applies to strings only: a JSON number passes as it is.
-            union(&[Type::String, Type::Number]).pattern(Some(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$"))
+            union(&[Type::String, Type::Number])
+                .pattern(Some(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"))
         }
         ValueKind::Date | ValueKind::Timestamp | ValueKind::TimestampTz => temporal(datetime),
         ValueKind::Time => temporal(format!("{TIME}|{DATE}[Tt ]{TIME}{OFFSET}?")),
@@ -295,7 +301,11 @@ fn html_view(paths: &mut utoipa::openapi::Paths) {
         let Some(get) = item.get.as_mut() else {
             continue;
         };
-        for response in get.responses.responses.values_mut() {
+        for (status, response) in get.responses.responses.iter_mut() {
+            // The page is for a request that does not name JSON:API's media type: never 406.
+            if status == "406" {
+                continue;
+            }
             if let RefOr::T(response) = response {
                 if response.content.contains_key(MEDIA) {
                     response.content.insert("text/html".into(), page.clone());
@@ -365,7 +375,8 @@ fn links(names: &[&str], nullable: bool) -> ObjectBuilder {
     let mut links = ObjectBuilder::new();
     for name in names {
         let url = string().format(Some(SchemaFormat::Custom("uri".into())));
-        links = match nullable && *name != "self" && *name != "first" && *name != "last" {
+        // `last` is null on uncounted cursor pages (I6.5).
+        links = match nullable && *name != "self" && *name != "first" {
             true => links.property(*name, or_null(url)),
             false => links.property(*name, url),
         };
@@ -683,6 +694,18 @@ fn read_parameters(
                     .minimum(Some(1.0)),
             ),
             query_parameter("page[size]", "Resources per page (I).", size),
+            query_parameter(
+                "page[after]",
+                "The page after this cursor, from a `next` link; empty for the first page \
+                 (I6). Not with `page[number]` or `page[before]`.",
+                cursor(),
+            ),
+            query_parameter(
+                "page[before]",
+                "The page before this cursor, from a `prev` link; empty for the last page \
+                 (I6). Not with `page[number]` or `page[after]`.",
+                cursor(),
+            ),
             query_parameter(
                 "filter[single]",
                 "1: the one matching resource instead of a page (H7).",

@@ -31,6 +31,7 @@ mod collation;
 mod collection;
 mod config;
 mod cors;
+mod cursor;
 mod deserialization;
 mod errors;
 mod eval;

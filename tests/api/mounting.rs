@@ -49,6 +49,10 @@ async fn inside_a_scope_c3_1() {
     }))
     .described_at("/v1/api/openapi.json");
     assert_served_under(&srv, "/v1").await;
+    assert!(
+        srv.described_exchanges() > 0,
+        "checked against the mounted description"
+    );
     // The API answers nothing outside its mount point.
     let outside = srv
         .send_unchecked(actix_web::http::Method::GET, "/api/tag/1", &[], vec![])

@@ -332,6 +332,29 @@ async fn the_examples_descriptions_are_written_for_the_linter() {
             !doc["paths"][collection]["get"]["responses"]["200"]["content"]["text/html"].is_null(),
             "{name}: the examples serve the HTML view"
         );
+        if name == "shop" {
+            // A decimal may be sent as a number or as text in any form the server reads
+            // (G1.1), exponents included; other text may not.
+            let mut root = json!({"$ref": "#/components/schemas/product.create"});
+            root["components"] = doc["components"].clone();
+            let create = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .build(&root)
+                .unwrap();
+            let product = |price: Value| json!({"data": {"type": "product", "attributes": {"name": "Kettle", "price": price}}});
+            for price in [
+                json!(31.9),
+                json!("31.90"),
+                json!("1.5e1"),
+                json!("-2E-2"),
+                json!(".5"),
+            ] {
+                assert!(create.is_valid(&product(price.clone())), "{price}");
+            }
+            for price in [json!("abc"), json!("1,5"), json!(true)] {
+                assert!(!create.is_valid(&product(price.clone())), "{price}");
+            }
+        }
         std::fs::write(
             dir.join(format!("{name}.json")),
             serde_json::to_string_pretty(&doc).unwrap(),

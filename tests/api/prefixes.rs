@@ -124,6 +124,7 @@ async fn the_description_follows_the_prefixes_e1_4_e5_2() {
     // Every answer under either prefix is checked against it.
     assert_eq!(srv.get("/v2/tag/1/articles").await.status, 200);
     assert_eq!(srv.get("/api/article/1/tags").await.status, 200);
+    assert_eq!(srv.described_exchanges(), 2);
 }
 
 #[actix_web::test]
@@ -136,6 +137,11 @@ async fn prefixes_share_the_mount_point_e5_2() {
     .described_at("/m/api/openapi.json");
     let res = srv.get("/m/api/v2/tag/3").await;
     assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        srv.described_exchanges(),
+        1,
+        "checked against the mounted description"
+    );
     assert_eq!(
         res.json()["links"]["self"],
         "http://localhost:8080/m/api/v2/tag/3"

@@ -39,18 +39,34 @@ impl LinkBase {
     pub(crate) fn page_url(&self, number: u64, size: u32) -> String {
         let mut url = self.request.clone();
         url.push('?');
+        self.push_kept(&mut url);
+        url.push_str(&format!("page%5Bnumber%5D={number}&page%5Bsize%5D={size}"));
+        url
+    }
+
+    /// The request URL for the page of `size` after or before `cursor` (I6.4): `name` is
+    /// `page%5Bafter%5D` or `page%5Bbefore%5D`; a cursor is URL-safe as it is (I6.2).
+    pub(crate) fn cursor_url(&self, name: &str, cursor: &str, size: u32) -> String {
+        let mut url = self.request.clone();
+        url.push('?');
+        self.push_kept(&mut url);
+        url.push_str(&format!("{name}={cursor}&page%5Bsize%5D={size}"));
+        url
+    }
+
+    /// Every parameter but the page's, in order and canonically encoded, each followed by `&`
+    /// (I3.2).
+    fn push_kept(&self, url: &mut String) {
         let kept = encode_query(
             self.params
                 .iter()
-                .filter(|p| p.name != "page[number]" && p.name != "page[size]")
+                .filter(|p| !crate::query::is_page_param(&p.name))
                 .map(|p| (p.name.as_str(), p.value.as_str())),
         );
         if !kept.is_empty() {
             url.push_str(&kept);
             url.push('&');
         }
-        url.push_str(&format!("page%5Bnumber%5D={number}&page%5Bsize%5D={size}"));
-        url
     }
 
     /// The URL of a collection.

@@ -6,11 +6,12 @@ use serde_json::{Map, Value};
 use super::hooks::Hooked;
 use super::route::Route;
 use super::{Api, Target};
+use crate::config::Count;
 use crate::error::{Error, ErrorCode};
-use crate::ops::fetch::Shaping;
+use crate::ops::fetch::{CursorPage, Shaping};
 use crate::ops::write::Change;
 use crate::query::filter::{self, Filter};
-use crate::query::{eval, fields, include, sort, Page, QueryParams};
+use crate::query::{cursor, cursor_param, eval, fields, include, sort, Page, QueryParams};
 
 impl Api {
     /// Steps 8 and 9 of B4.1: names that need the types. `None` is the root.
@@ -151,6 +152,11 @@ impl Api {
                 c.page_size,
                 c.max_page_size,
             )?;
+            cursor_param(
+                params.page_number.as_ref(),
+                params.page_after.as_ref(),
+                params.page_before.as_ref(),
+            )?;
         }
         sort::ignore_case(params.ignore_case.as_ref())?;
         single_flag(params)?;
@@ -180,6 +186,8 @@ impl Api {
                 &params.ignore_case,
                 &params.page_number,
                 &params.page_size,
+                &params.page_after,
+                &params.page_before,
                 &params.filter_objects,
                 &params.filter_single,
             ];
@@ -248,6 +256,12 @@ impl Api {
         };
         let single = single_flag(params)?;
         let filter = self.filter(hooked, params, t)?;
+        let cursor = match pages {
+            Some(owner) => {
+                self.cursor_page(params, t, owner, relationship, &sort, &group, ignore_case)?
+            }
+            None => None,
+        };
         Ok(Shaping {
             include,
             fieldsets,
@@ -255,10 +269,78 @@ impl Api {
             group,
             ignore_case,
             page,
+            cursor,
             filter,
             single,
             functions: Vec::new(),
         })
+    }
+
+    /// The cursor page a request asks for (I6), its cursor decoded: made for this type, route,
+    /// sort, `ignore_case` and `group_by`, with a value of the right kind for each order term
+    /// (I6.2). `owner` is the type whose options apply.
+    #[allow(clippy::too_many_arguments, reason = "the parts a cursor is made for")]
+    fn cursor_page(
+        &self,
+        params: &QueryParams,
+        t: usize,
+        owner: usize,
+        relationship: Option<(usize, &str)>,
+        sort: &[sort::SortTerm],
+        group: &[sort::SortTerm],
+        ignore_case: bool,
+    ) -> Result<Option<CursorPage>, Error> {
+        let Some((before, param)) = cursor_param(
+            params.page_number.as_ref(),
+            params.page_after.as_ref(),
+            params.page_before.as_ref(),
+        )?
+        else {
+            return Ok(None);
+        };
+        let schema = &self.schema;
+        let terms = |terms: &[sort::SortTerm]| {
+            terms
+                .iter()
+                .map(|s| format!("{:?}.{}.{}", s.path, s.field, s.desc))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let fingerprint = cursor::fingerprint(&[
+            schema.meta(t).type_name,
+            schema.meta(owner).type_name,
+            relationship.map_or("", |(_, name)| name),
+            &terms(sort),
+            &terms(group),
+            if ignore_case { "i" } else { "" },
+        ]);
+        let values = match param.value.as_str() {
+            "" => None,
+            text => {
+                let kinds: Vec<_> = crate::ops::sql::order_terms(schema, t, sort)
+                    .iter()
+                    .map(|term| schema.meta(term.at).fields[term.field].kind())
+                    .collect();
+                let values = cursor::decode(text, fingerprint, &kinds).ok_or_else(|| {
+                    Error::bad_query(
+                        ErrorCode::InvalidPage,
+                        &param.name,
+                        format!("{} is not a valid cursor for this request.", param.name),
+                    )
+                })?;
+                Some(values)
+            }
+        };
+        let count = schema.types[owner]
+            .config
+            .count
+            .unwrap_or(self.config.count);
+        Ok(Some(CursorPage {
+            before,
+            values,
+            fingerprint,
+            exact: count == Count::Exact,
+        }))
     }
 
     /// `filter[objects]` and the simple filters, combined with AND (M7.2); `None` when absent.

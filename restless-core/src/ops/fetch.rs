@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::objects::{self, Batch, Place, Shape};
 use super::render::{Data, Found, Included, Pages, Shown};
-use super::sql::{Cond, Query};
+use super::sql::{Cond, Keyset, Query};
 use super::{Db, Output};
 use crate::api::LinkBase;
 use crate::backend::Database;
@@ -32,12 +32,28 @@ pub(crate) struct Shaping {
     pub(crate) group: Vec<SortTerm>,
     pub(crate) ignore_case: bool,
     pub(crate) page: Option<Page>,
+    /// A cursor page (I6) instead of a page number; its size is `page`'s.
+    pub(crate) cursor: Option<CursorPage>,
     /// Client filters (M), already combined.
     pub(crate) filter: Option<Filter>,
     /// `filter[single]=1` (H7).
     pub(crate) single: bool,
     /// The function list of function evaluation (N).
     pub(crate) functions: Vec<Function>,
+}
+
+/// A page of the rows after or before a cursor (I6).
+#[derive(Clone, Debug)]
+pub(crate) struct CursorPage {
+    /// `page[before]`: the rows that precede the cursor's.
+    pub(crate) before: bool,
+    /// The cursor's order values (I6.2); `None` for an empty cursor: the first page
+    /// (`after`) or the last (`before`).
+    pub(crate) values: Option<Vec<SqlValue>>,
+    /// What the page's own cursors are made for.
+    pub(crate) fingerprint: u64,
+    /// Whether the page counts its rows (I6.5).
+    pub(crate) exact: bool,
 }
 
 /// Everything an operation reads.
@@ -82,6 +98,7 @@ impl Ctx<'_> {
             sort: &self.shaping.sort,
             group: &self.shaping.group,
             ignore_case: self.shaping.ignore_case,
+            keyset: self.shaping.cursor.as_ref().map(Keyset::of),
         }
     }
 }
@@ -109,12 +126,10 @@ fn resources<C: Database>(
         let batch = single_batch(db, &query, &set, &objects::needed(&set, &ctx.tree()))?;
         return one(db, ctx, batch);
     }
-    let page = ctx.shaping.page.unwrap_or(Page::All);
-    let total = count(db, &query)?;
     let shape = ctx.shape();
     let set = shape.set(t);
     let tree = ctx.tree();
-    let batch = objects::load(db, &query, page, &set, &objects::needed(&set, &tree))?;
+    let (batch, pages, total) = paged(db, ctx, &query, &set, &objects::needed(&set, &tree))?;
     let included = match ctx.shaping.include {
         Some(_) => Some(objects::included(
             db,
@@ -127,9 +142,91 @@ fn resources<C: Database>(
     };
     let mut found = Found::with_data(Data::Many(primary(batch, set)));
     found.included = included;
-    found.pages = Pages::of(page, total, ctx.links);
-    found.meta.push(("total", Value::from(total)));
+    found.pages = pages;
+    if let Some(total) = total {
+        found.meta.push(("total", Value::from(total)));
+    }
     Ok(Output::from(found))
+}
+
+/// One page of `query`'s rows, its page links and its total (`None` when a cursor page does
+/// not count, I6.5): by number (I2, I3), or after or before a cursor (I6).
+fn paged<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    query: &Query<'_>,
+    set: &FieldSet,
+    needed: &[usize],
+) -> Result<(Batch, Option<Pages>, Option<i64>), Error> {
+    let page = ctx.shaping.page.unwrap_or(Page::All);
+    let Some(cursor) = &ctx.shaping.cursor else {
+        let total = count(db, query)?;
+        let batch = objects::load(db, query, page, set, needed)?;
+        return Ok((batch, Pages::of(page, total, ctx.links), Some(total)));
+    };
+    let total = match cursor.exact {
+        true => Some(count(db, query)?),
+        false => None,
+    };
+    let size = match page {
+        Page::Paged { size, .. } => Some(size),
+        Page::All => None,
+    };
+    // One row more than the page holds tells whether another follows (I6.4).
+    let window = size.map_or(Page::All, |size| Page::Paged {
+        number: 1,
+        size: size.saturating_add(1),
+    });
+    let mut batch = objects::load(db, query, window, set, needed)?;
+    let more = size.is_some_and(|size| batch.rows.len() > size as usize);
+    if let Some(size) = size {
+        batch.rows.truncate(size as usize);
+    }
+    if cursor.before {
+        // Read backwards from the cursor; shown in the request's order.
+        batch.rows.reverse();
+    }
+    let Some(size) = size else {
+        // Unpaginated (I1.4): every row after (or before) the cursor, no page links.
+        return Ok((batch, None, total));
+    };
+    let ends = ends(db, ctx, query, &batch, cursor.fingerprint)?;
+    let pages = Pages::cursor(ctx.links, cursor, size, more, total.is_some(), ends);
+    Ok((batch, Some(pages), total))
+}
+
+/// The cursors of a page's first and last rows (I6.2); `None` for an empty page. Without a
+/// sort the key is the whole order, and the rows have it; otherwise one statement reads the
+/// two rows' order values (their sort paths may cross relationships).
+fn ends<C: Database>(
+    db: &mut Db<'_, C>,
+    ctx: &Ctx<'_>,
+    query: &Query<'_>,
+    batch: &Batch,
+    fingerprint: u64,
+) -> Result<Option<(String, String)>, Error> {
+    let n = batch.rows.len();
+    if n == 0 {
+        return Ok(None);
+    }
+    let (first, last) = (batch.key(0), batch.key(n - 1));
+    if ctx.shaping.sort.is_empty() {
+        return Ok(Some((
+            crate::query::cursor::encode(fingerprint, &[first]),
+            crate::query::cursor::encode(fingerprint, &[last]),
+        )));
+    }
+    let width = 1 + super::sql::order_terms(ctx.schema, query.t, query.sort).len();
+    let values = db.load_values(query.order_values(C::DIALECT, &[first.clone(), last.clone()]))?;
+    let of = |key: &SqlValue| -> Result<String, Error> {
+        let row = values
+            .chunks(width)
+            .find(|row| row.first() == Some(key))
+            .ok_or_else(|| Error::Internal("a page's row has no order values".into()))?;
+        let order: Vec<&SqlValue> = row[1..].iter().collect();
+        Ok(crate::query::cursor::encode(fingerprint, &order))
+    };
+    Ok(Some((of(first)?, of(last)?)))
 }
 
 /// `GET P/T/{id}` (H2).
@@ -248,6 +345,7 @@ pub(crate) fn related_single<C: Database>(
         sort: &[],
         group: &[],
         ignore_case: false,
+        keyset: None,
         now: ctx.now,
     };
     let batch = objects::load(
@@ -293,7 +391,7 @@ pub(crate) fn relationship<C: Database>(
         FieldSet::empty()
     };
     let needed = objects::needed(&set, &subtree);
-    let (batch, page, total) = match rel.kind {
+    let (batch, pages, total) = match rel.kind {
         RelationshipKind::ToOne { .. } => {
             let batch = match to_one_target(&owner, r) {
                 Some(key) => by_key_with(db, ctx.schema, rel.target, key, &set, &needed)?,
@@ -311,13 +409,8 @@ pub(crate) fn relationship<C: Database>(
                 rel.target,
                 vec![membership(ctx.schema, t, r, owner.key(0).clone())],
             );
-            let page = ctx.shaping.page.unwrap_or(Page::All);
-            let total = count(db, &query)?;
-            (
-                Some(objects::load(db, &query, page, &set, &needed)?),
-                Some(page),
-                Some(total),
-            )
+            let (batch, pages, total) = paged(db, ctx, &query, &set, &needed)?;
+            (Some(batch), pages, total)
         }
     };
     let target_type = ctx.schema.meta(rel.target).type_name;
@@ -357,8 +450,8 @@ pub(crate) fn relationship<C: Database>(
             None => Included::default(),
         });
     }
-    if let (Some(page), Some(total)) = (page, total) {
-        found.pages = Pages::of(page, total, ctx.links);
+    found.pages = pages;
+    if let Some(total) = total {
         found.meta.push(("total", Value::from(total)));
     }
     Ok(Output::from(found))

@@ -248,6 +248,7 @@ pub(crate) fn scoped_keys<C: Database>(
             sort: &[],
             group: &[],
             ignore_case: false,
+            keyset: None,
             now: db.now,
         };
         let rows = db.load(query.select(C::DIALECT, &[key], Page::All))?;
@@ -318,6 +319,7 @@ pub(crate) fn load_by_keys<C: Database>(
             sort: &[],
             group: &[],
             ignore_case: false,
+            keyset: None,
             now: db.now,
         };
         rows.extend(db.load(select::<C>(&query, &columns, set, Page::All))?);

@@ -145,6 +145,51 @@ impl Pages {
     }
 }
 
+impl Pages {
+    /// The pages around a cursor page of `size` (I6.4): `first` reads from the start, `last`
+    /// (only when counted) from the end; `prev` and `next` continue from the page's first and
+    /// last rows (`ends`, their cursors) where rows lie that way: `more` tells whether a row
+    /// lies beyond the page in its own direction, a non-empty request cursor that one lies the
+    /// other way.
+    pub(crate) fn cursor(
+        links: &LinkBase,
+        page: &crate::ops::fetch::CursorPage,
+        size: u32,
+        more: bool,
+        counted: bool,
+        ends: Option<(String, String)>,
+    ) -> Pages {
+        let url = |name: &str, cursor: &str| links.cursor_url(name, cursor, size);
+        let from_start = page.values.is_some();
+        let (first_row, last_row) = match &ends {
+            Some((first, last)) => (Some(first.as_str()), Some(last.as_str())),
+            None => (None, None),
+        };
+        let (toward_start, toward_end) = match page.before {
+            // An `after` page: rows before it exist when it did not start at the beginning.
+            false => (from_start, more),
+            // A `before` page: rows after it exist when it did not start at the end.
+            true => (more, from_start),
+        };
+        Pages([
+            ("first", Some(url("page%5Bafter%5D", ""))),
+            ("last", counted.then(|| url("page%5Bbefore%5D", ""))),
+            (
+                "prev",
+                first_row
+                    .filter(|_| toward_start)
+                    .map(|c| url("page%5Bbefore%5D", c)),
+            ),
+            (
+                "next",
+                last_row
+                    .filter(|_| toward_end)
+                    .map(|c| url("page%5Bafter%5D", c)),
+            ),
+        ])
+    }
+}
+
 /// Everything a read found: no JSON yet.
 pub(crate) struct Found {
     pub(crate) data: Data,

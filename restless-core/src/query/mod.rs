@@ -3,6 +3,7 @@
 //! [`QueryParams::parse`] is pure: it takes the raw query string and the route kind and returns
 //! the recognised parameters or the first error of B4.1 step 5, without knowing any type.
 
+pub(crate) mod cursor;
 pub(crate) mod eval;
 pub(crate) mod fields;
 pub mod filter;
@@ -12,6 +13,7 @@ pub(crate) mod sort;
 
 pub use filter::FilterLimits;
 pub use include::IncludeLimits;
+pub(crate) use page::cursor_param;
 pub use page::Page;
 
 use percent_encoding::percent_decode;
@@ -53,6 +55,10 @@ pub enum ParamName {
     PageNumber,
     /// `page[size]`.
     PageSize,
+    /// `page[after]`: the rows after a cursor (I6).
+    PageAfter,
+    /// `page[before]`: the rows before a cursor (I6).
+    PageBefore,
     /// `filter[objects]`.
     FilterObjects,
     /// `filter[single]`.
@@ -105,6 +111,10 @@ pub struct QueryParams {
     pub page_number: Option<Param>,
     /// `page[size]`.
     pub page_size: Option<Param>,
+    /// `page[after]` (I6).
+    pub page_after: Option<Param>,
+    /// `page[before]` (I6).
+    pub page_before: Option<Param>,
     /// `filter[objects]`.
     pub filter_objects: Option<Param>,
     /// `filter[single]`.
@@ -162,6 +172,8 @@ impl QueryParams {
                 ParamName::IgnoreCase => &mut q.ignore_case,
                 ParamName::PageNumber => &mut q.page_number,
                 ParamName::PageSize => &mut q.page_size,
+                ParamName::PageAfter => &mut q.page_after,
+                ParamName::PageBefore => &mut q.page_before,
                 ParamName::FilterObjects => &mut q.filter_objects,
                 ParamName::FilterSingle => &mut q.filter_single,
                 ParamName::EvalFunctions => &mut q.eval_functions,
@@ -188,12 +200,19 @@ impl QueryParams {
         Ok(q)
     }
 
-    /// The parameters other than `page[number]` and `page[size]`, in original order (I3.2).
+    /// The parameters other than `page[number]`, `page[size]`, `page[after]` and
+    /// `page[before]`, in original order (I3.2, I6.4).
     pub fn non_page(&self) -> impl Iterator<Item = &Param> {
-        self.all
-            .iter()
-            .filter(|p| p.name != "page[number]" && p.name != "page[size]")
+        self.all.iter().filter(|p| !is_page_param(&p.name))
     }
+}
+
+/// Whether `name` is one of the page parameters pagination links replace (I3.2, I6.4).
+pub(crate) fn is_page_param(name: &str) -> bool {
+    matches!(
+        name,
+        "page[number]" | "page[size]" | "page[after]" | "page[before]"
+    )
 }
 
 /// Finds the JSONP callback before anything else is checked (B4.1 step 4): the parameter as
@@ -287,6 +306,8 @@ fn classify(name: &str, opts: NameOptions) -> Result<ParamName, Error> {
         "ignorecase" if fr => ParamName::IgnoreCase,
         "page[number]" => ParamName::PageNumber,
         "page[size]" => ParamName::PageSize,
+        "page[after]" => ParamName::PageAfter,
+        "page[before]" => ParamName::PageBefore,
         "filter[objects]" => ParamName::FilterObjects,
         "filter[single]" => ParamName::FilterSingle,
         "eval_functions" => ParamName::EvalFunctions,
@@ -362,6 +383,8 @@ fn accepts(kind: &ParamName, route: RouteKind, method: &str) -> bool {
         | ParamName::IgnoreCase
         | ParamName::PageNumber
         | ParamName::PageSize
+        | ParamName::PageAfter
+        | ParamName::PageBefore
         | ParamName::FilterSingle => collection,
         ParamName::FilterObjects | ParamName::Filter(_) => {
             collection || (reads && route == R::Eval)

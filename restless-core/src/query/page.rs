@@ -121,6 +121,32 @@ fn decimal(s: &str) -> Option<u64> {
     Some(s.parse().unwrap_or(u64::MAX))
 }
 
+/// The cursor parameter of a request, if any (I6.1): `page[after]` or `page[before]`, never
+/// both, never with `page[number]`. `true` for `page[before]`.
+///
+/// # Errors
+/// [`Error::BadQuery`] with code `invalid_page`, naming the parameter that cannot be combined.
+pub(crate) fn cursor_param<'p>(
+    number: Option<&Param>,
+    after: Option<&'p Param>,
+    before: Option<&'p Param>,
+) -> Result<Option<(bool, &'p Param)>, Error> {
+    let cursor = match (after, before) {
+        (Some(_), Some(b)) => return Err(uncombinable(b)),
+        (Some(a), None) => (false, a),
+        (None, Some(b)) => (true, b),
+        (None, None) => return Ok(None),
+    };
+    match number {
+        Some(n) => Err(uncombinable(n)),
+        None => Ok(Some(cursor)),
+    }
+}
+
+fn uncombinable(p: &Param) -> Error {
+    invalid(p, format!("{} cannot be combined with a cursor.", p.name))
+}
+
 fn invalid(p: &Param, detail: String) -> Error {
     Error::bad_query(ErrorCode::InvalidPage, &p.name, detail)
 }

@@ -453,6 +453,14 @@ impl Server {
         response
     }
 
+    /// How many exchanges so far were checked against a route of the API's description.
+    pub(crate) fn described_exchanges(&self) -> usize {
+        self.openapi
+            .get()
+            .and_then(Option::as_ref)
+            .map_or(0, |c| c.checked.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     /// The server serves its API's description at `path` (a mount point or prefix other than
     /// `/api`): every exchange is checked against it.
     pub(crate) fn described_at(mut self, path: &'static str) -> Self {
@@ -726,6 +734,8 @@ pub(crate) struct OpenApiCheck {
     templates: Vec<(String, Vec<String>)>,
     validators:
         std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<jsonschema::Validator>>>,
+    /// How many exchanges were checked against a route of the description.
+    checked: std::sync::atomic::AtomicUsize,
 }
 
 impl OpenApiCheck {
@@ -750,6 +760,7 @@ impl OpenApiCheck {
             mount,
             templates,
             validators: Default::default(),
+            checked: Default::default(),
         }
     }
 
@@ -802,10 +813,12 @@ impl OpenApiCheck {
             return;
         }
         let what = format!("{method} {path}");
-        // Route misses are not described.
+        // Route misses are not described (nor what a hook makes of one, U3.1).
         let Some(template) = self.template(path) else {
             return;
         };
+        self.checked
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let media = match res.header("content-type") {
             Some("application/vnd.api+json") => "application/vnd.api+json",
             Some("text/html; charset=utf-8") => "text/html",

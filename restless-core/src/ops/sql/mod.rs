@@ -55,6 +55,42 @@ pub(crate) struct Query<'a> {
     /// Read scopes by type index: a sort or group join to an out-of-scope row finds nothing
     /// (V4.2). Empty when no type has one.
     pub(crate) scopes: &'a [Option<Filter>],
+    /// A cursor page (I6.3): the rows after or before a row, in that direction.
+    pub(crate) keyset: Option<Keyset<'a>>,
+}
+
+/// Where a cursor page starts (I6.3).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Keyset<'a> {
+    /// The rows before the cursor's: the statement reads them in reverse order.
+    pub(crate) before: bool,
+    /// The cursor row's order values ([`order_terms`]); `None` reads from the first (or last) row.
+    pub(crate) values: Option<&'a [SqlValue]>,
+}
+
+impl<'a> Keyset<'a> {
+    pub(crate) fn of(page: &'a crate::ops::fetch::CursorPage) -> Self {
+        Keyset {
+            before: page.before,
+            values: page.values.as_deref(),
+        }
+    }
+}
+
+/// The terms a query of type `t` sorted by `sort` orders by: `sort`, then the key as the final
+/// tie-breaker unless `sort` names it (J1.4).
+pub(crate) fn order_terms(schema: &Schema, t: usize, sort: &[SortTerm]) -> Vec<SortTerm> {
+    let key = schema.meta(t).primary_key;
+    let mut terms = sort.to_vec();
+    if !sort.iter().any(|s| s.path.is_empty() && s.field == key) {
+        terms.push(SortTerm {
+            path: Vec::new(),
+            at: t,
+            field: key,
+            desc: false,
+        });
+    }
+    terms
 }
 
 /// One LEFT JOIN along a to-one path.
@@ -122,8 +158,9 @@ impl Query<'_> {
             .map_or(T0, |j| j.alias.as_str())
     }
 
-    /// ` WHERE ...` for the conditions and grouping (nothing when there are none).
-    fn push_where(&self, sql: &mut Sql) {
+    /// ` WHERE ...` for the conditions and grouping (nothing when there are none); whether it
+    /// wrote a `WHERE`.
+    fn push_where(&self, sql: &mut Sql) -> bool {
         let meta = self.schema.meta(self.t);
         let mut first = true;
         let mut and = |sql: &mut Sql| {
@@ -181,6 +218,117 @@ impl Query<'_> {
             }
             sql.push(")");
         }
+        !first
+    }
+
+    /// Whether a term's value may be null: its column is nullable, or a null anywhere along
+    /// its path makes it so (J1.9).
+    fn nullable(schema: &Schema, term: &SortTerm) -> bool {
+        schema.meta(term.at).fields[term.field].nullable || !term.path.is_empty()
+    }
+
+    /// The keyset condition of a cursor page (I6.3): the rows that follow the row whose order
+    /// values are `values` in the order of `terms` (reversed when `backwards`), with NULL
+    /// smallest as ORDER BY has it (J1.7) and text compared as it sorts (J1.6, J1.8). For terms
+    /// `a, b, key`: `a > va OR (a = va AND (b > vb OR (b = vb AND key > vkey)))`, each `>`
+    /// turned for descending terms and written out for NULLs. Every value is bound.
+    fn push_keyset(
+        &self,
+        sql: &mut Sql,
+        joins: &[Join],
+        terms: &[SortTerm],
+        values: &[SqlValue],
+        backwards: bool,
+    ) {
+        sql.push("(");
+        let mut open = 1;
+        for (i, (term, value)) in terms.iter().zip(values).enumerate() {
+            let field = &self.schema.meta(term.at).fields[term.field];
+            let alias = Self::alias_of(joins, &term.path);
+            let nullable = Self::nullable(self.schema, term);
+            let ignore_case = self.ignore_case && i < self.sort.len();
+            let desc = term.desc != backwards;
+            let null = matches!(value, SqlValue::Null | SqlValue::TypedNull(_));
+            let column = |sql: &mut Sql| {
+                push_sort_value(sql, alias, field.column, field.kind(), ignore_case);
+            };
+            let bound = |sql: &mut Sql| {
+                push_sort_operand(sql, field.kind(), ignore_case, &mut |sql: &mut Sql| {
+                    sql.bind(value.clone());
+                });
+            };
+            let last = i + 1 == terms.len();
+            // The rows after this term's value; NULL is the smallest value (J1.7).
+            match (desc, null) {
+                // Ascending after NULL: every value that is not NULL.
+                (false, true) => {
+                    sql.column(alias, field.column).push(" IS NOT NULL");
+                }
+                (false, false) => {
+                    column(sql);
+                    sql.push(" > ");
+                    bound(sql);
+                }
+                // Descending, NULLs come last: nothing follows NULL but its ties.
+                (true, true) => {
+                    sql.push("1 = 0");
+                }
+                (true, false) => {
+                    sql.push("(");
+                    column(sql);
+                    sql.push(" < ");
+                    bound(sql);
+                    if nullable {
+                        sql.push(" OR ")
+                            .column(alias, field.column)
+                            .push(" IS NULL");
+                    }
+                    sql.push(")");
+                }
+            }
+            if last {
+                break;
+            }
+            // Or a tie on this term, and what follows on the next ones.
+            sql.push(" OR (");
+            if null {
+                sql.column(alias, field.column).push(" IS NULL");
+            } else {
+                column(sql);
+                sql.push(" = ");
+                bound(sql);
+            }
+            sql.push(" AND (");
+            open += 2;
+        }
+        for _ in 0..open {
+            sql.push(")");
+        }
+    }
+
+    /// `SELECT key, order values... FROM ... WHERE key IN (keys)`: the order values
+    /// ([`order_terms`]) of the rows with `keys`, for the cursors of a page's first and last
+    /// rows (I6.4). The key comes first, each value aliased with its kind.
+    pub(crate) fn order_values(&self, dialect: Dialect, keys: &[SqlValue]) -> Sql {
+        let meta = self.schema.meta(self.t);
+        let terms = order_terms(self.schema, self.t, self.sort);
+        let mut sql = Sql::new(dialect);
+        sql.push("SELECT ");
+        sql.column(T0, meta.key().column)
+            .alias(meta.key().kind(), 0);
+        let refs: Vec<&SortTerm> = self.sort.iter().collect();
+        let joins = self.joins(&refs);
+        for (i, term) in terms.iter().enumerate() {
+            let field = &self.schema.meta(term.at).fields[term.field];
+            sql.push(", ")
+                .column(Self::alias_of(&joins, &term.path), field.column)
+                .alias(field.kind(), i + 1);
+        }
+        sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
+        self.push_joins(&mut sql, &joins);
+        sql.push(" WHERE ");
+        push_key_in(&mut sql, meta.key().column, keys);
+        sql
     }
 
     /// `SELECT COUNT(*)` of the rows (or groups) the query matches.
@@ -304,36 +452,35 @@ impl Query<'_> {
         let terms: Vec<&SortTerm> = self.sort.iter().collect();
         let joins = self.joins(&terms);
         self.push_joins(&mut sql, &joins);
-        self.push_where(&mut sql);
+        let filtered = self.push_where(&mut sql);
+        let order = order_terms(self.schema, self.t, self.sort);
+        // A `before` page reads backwards from its cursor (the caller turns the rows round).
+        let backwards = self.keyset.is_some_and(|k| k.before);
+        if let Some(values) = self.keyset.and_then(|k| k.values) {
+            sql.push(if filtered { " AND " } else { " WHERE " });
+            self.push_keyset(&mut sql, &joins, &order, values, backwards);
+        }
         sql.push(" ORDER BY ");
-        let mut key_sorted = false;
-        let mut separator = "";
-        for term in self.sort {
+        for (i, term) in order.iter().enumerate() {
             let field = &self.schema.meta(term.at).fields[term.field];
-            // A null anywhere along the path makes the value null (J1.9).
-            let nullable = field.nullable || !term.path.is_empty();
-            sql.push(separator);
+            if i > 0 {
+                sql.push(", ");
+            }
             push_order(
                 &mut sql,
                 Self::alias_of(&joins, &term.path),
                 field,
-                nullable,
-                term.desc,
-                self.ignore_case,
+                Self::nullable(self.schema, term),
+                term.desc != backwards,
+                // `ignore_case` folds the client's sort fields, not the tie-breaker.
+                self.ignore_case && i < self.sort.len(),
             );
-            separator = ", ";
-            key_sorted |= term.path.is_empty() && term.field == meta.primary_key;
-        }
-        if !key_sorted {
-            // The key is the final tie-breaker (J1.4).
-            sql.push(separator);
-            push_order(&mut sql, T0, meta.key(), false, false, false);
         }
         if let Some((limit, offset)) = page.limit_offset() {
-            sql.push(" LIMIT ")
-                .bind(SqlValue::BigInt(limit))
-                .push(" OFFSET ")
-                .bind(SqlValue::BigInt(offset));
+            sql.push(" LIMIT ").bind(SqlValue::BigInt(limit));
+            if offset > 0 || self.keyset.is_none() {
+                sql.push(" OFFSET ").bind(SqlValue::BigInt(offset));
+            }
         }
         if self.fixed_shape() {
             sql.cacheable();
@@ -400,29 +547,43 @@ pub(crate) fn push_sort_value(
     kind: ValueKind,
     ignore_case: bool,
 ) {
+    push_sort_operand(sql, kind, ignore_case, &mut |sql: &mut Sql| {
+        sql.column(alias, column);
+    });
+}
+
+/// An operand (a column, or a bound value compared with one) as a sort value of `kind`: the
+/// same expression around either, so that they compare as they sort.
+pub(crate) fn push_sort_operand(
+    sql: &mut Sql,
+    kind: ValueKind,
+    ignore_case: bool,
+    operand: &mut dyn FnMut(&mut Sql),
+) {
     match kind.base() {
         ValueKind::Text => {}
         // An SQL type of the application's own sorts by its written text (G1.3).
         ValueKind::Enum => {
             match sql.dialect() {
                 Dialect::Postgres => {
-                    sql.push("CAST(")
-                        .column(alias, column)
-                        .push(" AS TEXT) COLLATE \"C\"");
+                    sql.push("CAST(");
+                    operand(sql);
+                    sql.push(" AS TEXT) COLLATE \"C\"");
                 }
                 Dialect::Mysql => {
-                    sql.push("CAST(CONVERT(CAST(")
-                        .column(alias, column)
-                        .push(" AS CHAR) USING utf8mb4) AS BINARY)");
+                    sql.push("CAST(CONVERT(CAST(");
+                    operand(sql);
+                    sql.push(" AS CHAR) USING utf8mb4) AS BINARY)");
                 }
                 Dialect::Sqlite => {
-                    sql.column(alias, column).push(" COLLATE BINARY");
+                    operand(sql);
+                    sql.push(" COLLATE BINARY");
                 }
             }
             return;
         }
         _ => {
-            sql.column(alias, column);
+            operand(sql);
             return;
         }
     }
@@ -433,7 +594,14 @@ pub(crate) fn push_sort_value(
     if ignore_case {
         sql.push("LOWER(");
     }
-    filter::utf8_column(sql, alias, column);
+    // Text in the connection's character set on MariaDB (M3.5).
+    if dialect == Dialect::Mysql {
+        sql.push("CONVERT(");
+        operand(sql);
+        sql.push(" USING utf8mb4)");
+    } else {
+        operand(sql);
+    }
     if ignore_case {
         sql.push(")");
     }
@@ -540,6 +708,7 @@ mod tests {
             sort: &[],
             group: &group,
             ignore_case: false,
+            keyset: None,
             now: None,
         };
         query.count(dialect).text().to_owned()
@@ -593,6 +762,7 @@ mod tests {
             sort,
             group: &[],
             ignore_case: false,
+            keyset: None,
             now: None,
         };
         assert!(query(&[]).count(Dialect::Sqlite).is_cacheable());

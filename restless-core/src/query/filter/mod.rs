@@ -307,6 +307,15 @@ pub(crate) use operand::expects;
 use operand::{coerce, coerce_id};
 use resolve::Resolver;
 
+/// A JSON value read as a value of `kind` the way a filter operand is, strictly (no text for
+/// numbers, no current-time markers): how a cursor's values are read back (I6.2).
+pub(crate) fn exact_value(kind: ValueKind, v: &Value) -> Option<SqlValue> {
+    match coerce(kind, v, false) {
+        Ok(Operand::Value(value)) => Some(value),
+        _ => None,
+    }
+}
+
 pub(super) fn invalid(parameter: &str, detail: String) -> Error {
     Error::bad_query(ErrorCode::InvalidFilter, parameter, detail)
 }
