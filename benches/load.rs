@@ -40,6 +40,18 @@ struct Scenario {
     path: &'static str,
     body: Option<&'static str>,
     baseline: bool,
+    /// Pages spread over the whole collection instead of `path` (issue 15).
+    deep: Option<Deep>,
+}
+
+/// How a deep-page scenario reaches its pages: every page of articles, 10 to a page, in
+/// random order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Deep {
+    /// `page[number]=<n>`: the database reads and discards the rows before the page.
+    Numbers,
+    /// `page[after]=<cursor of the row before the page>`: it starts at the page (I6).
+    Cursors,
 }
 
 /// S6 comments on an article no other scenario reads, so that a database used for a run
@@ -51,6 +63,7 @@ const SCENARIOS: &[Scenario] = &[
         path: "/api/article/7",
         body: None,
         baseline: true,
+        deep: None,
     },
     Scenario {
         name: "S2 page of 10",
@@ -58,6 +71,7 @@ const SCENARIOS: &[Scenario] = &[
         path: "/api/article",
         body: None,
         baseline: true,
+        deep: None,
     },
     Scenario {
         name: "S3 page + include=author,comments",
@@ -65,6 +79,7 @@ const SCENARIOS: &[Scenario] = &[
         path: "/api/article?include=author,comments",
         body: None,
         baseline: true,
+        deep: None,
     },
     Scenario {
         name: "S5 page of 100",
@@ -72,6 +87,7 @@ const SCENARIOS: &[Scenario] = &[
         path: "/api/article?page[size]=100",
         body: None,
         baseline: true,
+        deep: None,
     },
     Scenario {
         name: "S6 POST /api/comment",
@@ -81,8 +97,78 @@ const SCENARIOS: &[Scenario] = &[
             r#"{"data":{"type":"comment","attributes":{"content":"load"},"relationships":{"article":{"data":{"type":"article","id":"5000"}}}}}"#,
         ),
         baseline: true,
+        deep: None,
+    },
+    Scenario {
+        name: "S7 deep pages by number",
+        method: "GET",
+        path: "/api/article?page[number]=900",
+        body: None,
+        baseline: false,
+        deep: Some(Deep::Numbers),
+    },
+    Scenario {
+        name: "S8 deep pages by cursor",
+        method: "GET",
+        path: "/api/article?page[after]=",
+        body: None,
+        baseline: false,
+        deep: Some(Deep::Cursors),
     },
 ];
+
+/// The articles' pages of 10 (the bench-scale data set has 10,000 articles).
+const DEEP_PAGE: usize = 10;
+
+/// The path of every page of articles, 10 to a page, from the first to the last: by number,
+/// or by the cursor of the previous page's last row (walking the collection once).
+fn deep_paths(port: u16, deep: Deep) -> Vec<String> {
+    let mut paths = Vec::new();
+    match deep {
+        Deep::Numbers => {
+            let doc: Value = serde_json::from_str(
+                &request(port, "GET", "/api/article?page%5Bsize%5D=1", None)
+                    .expect("the server answers")
+                    .body,
+            )
+            .expect("a document");
+            let total = doc["meta"]["total"].as_u64().expect("meta.total") as usize;
+            for n in 1..=total.div_ceil(DEEP_PAGE) {
+                paths.push(format!(
+                    "/api/article?page%5Bnumber%5D={n}&page%5Bsize%5D={DEEP_PAGE}"
+                ));
+            }
+        }
+        Deep::Cursors => {
+            let mut path = format!("/api/article?page%5Bafter%5D=&page%5Bsize%5D={DEEP_PAGE}");
+            loop {
+                let res = request(port, "GET", &path, None).expect("the server answers");
+                assert_eq!(res.status, 200, "{path}: {}", res.body);
+                let doc: Value = serde_json::from_str(&res.body).expect("a document");
+                paths.push(path);
+                match doc["links"]["next"].as_str() {
+                    Some(next) => {
+                        path = next
+                            .split_once("/api/")
+                            .map(|(_, rest)| format!("/api/{rest}"))
+                            .expect("a link under /api/");
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    paths
+}
+
+/// A wrk script that asks for one of `paths` at random per request.
+fn random_paths_script(paths: &[String]) -> String {
+    let list: Vec<String> = paths.iter().map(|p| format!("\"{p}\"")).collect();
+    format!(
+        "local paths = {{{}}}\nrequest = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n",
+        list.join(",")
+    )
+}
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -317,7 +403,7 @@ fn wrk(port: u16, scenario: &Scenario, seconds: u64, script: &Path) -> Run {
         .arg("--latency")
         .arg("-H")
         .arg("Accept: application/vnd.api+json");
-    if scenario.body.is_some() {
+    if scenario.body.is_some() || scenario.deep.is_some() {
         cmd.arg("-s").arg(script);
     }
     let url = format!(
@@ -433,8 +519,16 @@ fn callgrind(blog: &Path, baseline: &Path, url: &str, dir: &Path, scenarios: &[&
             if which == 1 && !scenario.baseline {
                 continue;
             }
+            // A deep scenario asks for the page at nine tenths of the collection.
+            let path = match scenario.deep {
+                Some(deep) => {
+                    let paths = deep_paths(port, deep);
+                    paths[paths.len() * 9 / 10].clone()
+                }
+                None => scenario.path.to_owned(),
+            };
             let send = || {
-                let res = request(port, scenario.method, scenario.path, scenario.body)
+                let res = request(port, scenario.method, &path, scenario.body)
                     .expect("the server answers");
                 assert!((200..300).contains(&res.status), "{name}: {}", res.status);
             };
@@ -557,6 +651,8 @@ fn main() {
         "non-2xx r/b",
         "stmts"
     );
+    // Each scenario's median requests/s, for the deep pages' ratios to the first page.
+    let mut first_and_deep: Vec<(&str, f64)> = Vec::new();
     for scenario in scenarios {
         // Both answer alike before either is measured.
         let ours = request(restless.port, scenario.method, scenario.path, scenario.body)
@@ -593,6 +689,10 @@ fn main() {
             .and_then(|v| v.split(' ').next())
             .unwrap_or("-")
             .to_owned();
+        if let Some(deep) = scenario.deep {
+            let paths = deep_paths(restless.port, deep);
+            std::fs::write(&script, random_paths_script(&paths)).expect("wrk script");
+        }
         if let Some(body) = scenario.body {
             std::fs::write(
                 &script,
@@ -637,6 +737,7 @@ fn main() {
             .map(|m| m.non_2xx.to_string())
             .collect::<Vec<_>>()
             .join("/");
+        first_and_deep.push((scenario.name, r.rps));
         println!(
             "{:<36} {:>10.0} {:>10} {:>6} {:>15} {:>15} {:>11} {:>6}",
             scenario.name,
@@ -648,6 +749,23 @@ fn main() {
             non_2xx,
             statements
         );
+    }
+    // Deep pages against the first page (S2, the same page size), restless alone.
+    let rps = |prefix: &str| {
+        first_and_deep
+            .iter()
+            .find(|(name, _)| name.split(' ').next() == Some(prefix))
+            .map(|(_, rps)| *rps)
+    };
+    if let Some(first) = rps("S2") {
+        for (prefix, what) in [("S7", "by number"), ("S8", "by cursor")] {
+            if let Some(deep) = rps(prefix) {
+                println!(
+                    "deep pages {what} / first page: {:.2}",
+                    deep / first.max(f64::MIN_POSITIVE)
+                );
+            }
+        }
     }
     for server in [&restless, &hand] {
         println!("peak RSS {}: {:.1} MiB", server.name, server.peak_rss());

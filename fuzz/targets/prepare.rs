@@ -43,6 +43,8 @@ fn check(api: &Api, data: &[u8]) {
         query: &query,
         accept: (!accept.is_empty()).then_some(accept.as_str()),
         content_type: (!content_type.is_empty()).then_some(content_type.as_str()),
+        if_match: None,
+        if_none_match: None,
         base: "http://localhost:8080",
         body,
     };

@@ -14,7 +14,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, HOST};
+use actix_web::http::header::{
+    HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, HOST, IF_MATCH, IF_NONE_MATCH,
+};
 use actix_web::http::uri::Authority;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError, Scope};
@@ -406,6 +408,8 @@ impl<C: Database> ApiService<C> {
         let base = link_base(&req, self.inner.api.config().trust_forwarded_headers);
         let (mount, path) = split_mount(&req, prefix);
         let accept = joined(&req, ACCEPT);
+        let if_match = joined(&req, IF_MATCH);
+        let if_none_match = joined(&req, IF_NONE_MATCH);
         let content_type = req
             .headers()
             .get(CONTENT_TYPE)
@@ -417,6 +421,8 @@ impl<C: Database> ApiService<C> {
             query: req.query_string(),
             accept: accept.as_deref(),
             content_type: content_type.as_deref(),
+            if_match: if_match.as_deref(),
+            if_none_match: if_none_match.as_deref(),
             base: &base,
             body: &body,
         };

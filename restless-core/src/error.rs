@@ -28,6 +28,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// 406: the Accept header excludes the JSON:API media type (B1.2).
     NotAcceptable,
+    /// 412: a precondition of the request failed (B3.8).
+    PreconditionFailed,
     /// 413: the request body is too large (A3.5).
     PayloadTooLarge,
     /// 415: the request Content-Type is wrong (B2).
@@ -128,6 +130,7 @@ impl ErrorCode {
             | RequiredRelationship => 409,
             MethodNotAllowed => 405,
             NotAcceptable => 406,
+            PreconditionFailed => 412,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             InvalidQueryParameter
@@ -177,6 +180,7 @@ impl ErrorCode {
         ErrorCode::SingleNotUnique,
         ErrorCode::MethodNotAllowed,
         ErrorCode::NotAcceptable,
+        ErrorCode::PreconditionFailed,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::InvalidQueryParameter,
@@ -231,6 +235,7 @@ impl ErrorCode {
             SingleNotUnique => "single_not_unique",
             MethodNotAllowed => "method_not_allowed",
             NotAcceptable => "not_acceptable",
+            PreconditionFailed => "precondition_failed",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             InvalidQueryParameter => "invalid_query_parameter",
@@ -286,6 +291,7 @@ impl ErrorCode {
             SingleNotUnique => "More than one matching resource",
             MethodNotAllowed => "Method not allowed",
             NotAcceptable => "Not acceptable",
+            PreconditionFailed => "Precondition failed",
             PayloadTooLarge => "Payload too large",
             UnsupportedMediaType => "Unsupported media type",
             InvalidQueryParameter => "Invalid query parameter",
@@ -410,6 +416,10 @@ pub enum Error {
         /// The request path.
         path: String,
     },
+    /// `If-Match` names no tag of the current representation, or `If-None-Match` one that
+    /// is (B3.8, B3.10). 412 `precondition_failed`.
+    #[error("The resource has changed since the tag in If-Match was issued.")]
+    PreconditionFailed,
     /// The route exists but the method is not enabled (E3). 405 `method_not_allowed`.
     #[error("Method {method} is not allowed on {path}; allowed: {allow}.")]
     MethodNotAllowed {
@@ -525,6 +535,7 @@ impl Error {
             Error::Hook(_) => ErrorCode::InternalError,
             Error::RouteNotFound { .. } => ErrorCode::RouteNotFound,
             Error::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            Error::PreconditionFailed => ErrorCode::PreconditionFailed,
             Error::ResourceNotFound { .. } => ErrorCode::ResourceNotFound,
             Error::RelationshipNotFound { .. } => ErrorCode::RelationshipNotFound,
             Error::NotAcceptable { .. } => ErrorCode::NotAcceptable,
@@ -703,6 +714,7 @@ mod tests {
                 | SingleNotUnique
                 | MethodNotAllowed
                 | NotAcceptable
+                | PreconditionFailed
                 | PayloadTooLarge
                 | UnsupportedMediaType
                 | InvalidQueryParameter

@@ -179,11 +179,15 @@ impl View {
                 self.param("filter[objects]").unwrap_or("[]").to_owned(),
             ));
         }
-        // Everything else the request had stays, except its page number: a new query starts
-        // at its first page.
+        // Everything else the request had stays, except its page number or cursor: a new
+        // query starts at its first page.
         for p in &self.params {
             let shown = inputs.iter().any(|(n, _)| *n == p.name);
-            if shown || p.name == "page[number]" {
+            let page = matches!(
+                p.name.as_str(),
+                "page[number]" | "page[after]" | "page[before]"
+            );
+            if shown || page {
                 continue;
             }
             out.push_str("<input type=\"hidden\" name=\"");

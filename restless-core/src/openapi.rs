@@ -22,16 +22,20 @@ const MEDIA: &str = "application/vnd.api+json";
 /// The error statuses of a read (S2): a bad query (400), a resource, relationship or
 /// `filter[single]` match that does not exist (404), the media types (406, 415, B1, B2) and
 /// the server's (500, 503). Application hooks may answer others (U5): the `default` response.
-const READ: &[&str] = &["400", "404", "406", "415", "500", "503"];
-/// A read that names nothing that could be missing: function evaluation (N).
-const READ_ALL: &[&str] = &["400", "406", "415", "500", "503"];
+const READ: &[&str] = &["400", "404", "406", "412", "415", "500", "503"];
+/// A read that names nothing that could be missing: function evaluation (N). A read's
+/// `If-Match` without the answer's tag is 412 (B3.8).
+const READ_ALL: &[&str] = &["400", "406", "412", "415", "500", "503"];
 /// A write that carries a document: besides a read's, refused by options or scopes (403),
 /// conflicting (409) and too large (413).
+/// A precondition that fails is 412 (B3.8, B3.10).
 const WRITE: &[&str] = &[
-    "400", "403", "404", "406", "409", "413", "415", "500", "503",
+    "400", "403", "404", "406", "409", "412", "413", "415", "500", "503",
 ];
 /// Deleting a resource: a write without a document, so never 413.
-const DELETE: &[&str] = &["400", "403", "404", "406", "409", "415", "500", "503"];
+const DELETE: &[&str] = &[
+    "400", "403", "404", "406", "409", "412", "415", "500", "503",
+];
 
 /// A cursor (I6.2): opaque URL-safe text.
 fn cursor() -> ObjectBuilder {
@@ -212,6 +216,7 @@ fn build(config: &ApiConfig, types: &Types, prefix_of: impl Fn(usize) -> String)
         paths = type_paths(paths, config, types, t, &prefix_of(t), &all);
     }
     let mut paths = paths.build();
+    not_modified(&mut paths);
     if config.jsonp {
         jsonp(config, &mut paths);
     }
@@ -230,6 +235,20 @@ fn build(config: &ApiConfig, types: &Types, prefix_of: impl Fn(usize) -> String)
         .paths(paths)
         .components(Some(components.build()))
         .build()
+}
+
+/// Every `GET` answers `If-None-Match` with its tag 304, without a body (B3.8).
+fn not_modified(paths: &mut utoipa::openapi::Paths) {
+    let response = ResponseBuilder::new()
+        .description("Not modified: `If-None-Match` names the answer's `ETag` (B3.8).")
+        .build();
+    for item in paths.paths.values_mut() {
+        if let Some(get) = item.get.as_mut() {
+            get.responses
+                .responses
+                .insert("304".to_owned(), RefOr::T(response.clone()));
+        }
+    }
 }
 
 /// With JSONP on (T1), every operation takes the callback, and answers a wrapped document with

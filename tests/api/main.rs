@@ -29,6 +29,7 @@ mod bench_seed;
 mod budget;
 mod collation;
 mod collection;
+mod conditional;
 mod config;
 mod cors;
 mod cursor;

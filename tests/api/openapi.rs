@@ -186,19 +186,22 @@ fn the_description_follows_the_configuration_e1_4() {
     };
     assert_eq!(
         statuses("/api/eval/person", "get"),
-        ["200", "400", "406", "415", "500", "503", "default"]
+        ["200", "304", "400", "406", "412", "415", "500", "503", "default"]
     );
     assert_eq!(
         statuses("/api/person", "get"),
-        ["200", "400", "404", "406", "415", "500", "503", "default"]
+        ["200", "304", "400", "404", "406", "412", "415", "500", "503", "default"]
     );
     assert_eq!(
         statuses("/api/person", "post"),
-        ["200", "201", "400", "403", "404", "406", "409", "413", "415", "500", "503", "default"]
+        [
+            "200", "201", "400", "403", "404", "406", "409", "412", "413", "415", "500", "503",
+            "default"
+        ]
     );
     assert_eq!(
         statuses("/api/person/{id}", "delete"),
-        ["200", "204", "400", "403", "404", "406", "409", "415", "500", "503", "default"]
+        ["200", "204", "400", "403", "404", "406", "409", "412", "415", "500", "503", "default"]
     );
     // The root (E5).
     assert_eq!(
@@ -444,6 +447,8 @@ fn the_description_path_is_an_option_e1_4_v1_1() {
             query: "",
             accept: Some("application/vnd.api+json"),
             content_type: None,
+            if_match: None,
+            if_none_match: None,
             base: "http://localhost:8080",
             body: b"",
         };

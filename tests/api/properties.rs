@@ -206,6 +206,8 @@ proptest! {
             query: &query,
             accept: accept.as_deref(),
             content_type: content_type.as_deref(),
+            if_match: None,
+            if_none_match: None,
             base: "http://localhost:8080",
             body: &body,
         };

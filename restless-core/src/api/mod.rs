@@ -5,6 +5,7 @@
 //! (the web glue calls it off the async workers). Both return a [`Reply`]: a status, headers and
 //! an optional body, with no dependency on any web framework.
 
+mod conditional;
 mod hooks;
 mod links;
 mod resolve;
@@ -52,6 +53,10 @@ pub struct Request<'a> {
     pub accept: Option<&'a str>,
     /// The Content-Type header, if any.
     pub content_type: Option<&'a str>,
+    /// The `If-Match` header, if any (all its lines joined with `, `; B3.8).
+    pub if_match: Option<&'a str>,
+    /// The `If-None-Match` header, if any (all its lines joined with `, `; B3.8).
+    pub if_none_match: Option<&'a str>,
     /// `scheme://host[:port]` as the server saw it; the configured `base_url` wins over it.
     pub base: &'a str,
     /// The request body (at most one byte more than `Limits::max_body_bytes` need be read).
@@ -94,6 +99,11 @@ pub enum Prepared {
 pub struct Presentation {
     callback: Option<String>,
     html: Option<std::sync::Arc<crate::html::View>>,
+    /// A `GET` or `HEAD`: a 200 answer gets an `ETag` and its preconditions (B3.8).
+    read: bool,
+    /// The request's `If-Match` and `If-None-Match`, when sent.
+    if_match: Option<String>,
+    if_none_match: Option<String>,
 }
 
 impl Presentation {
@@ -111,7 +121,7 @@ impl Presentation {
     fn unwrapped(&self) -> Presentation {
         Presentation {
             callback: None,
-            html: self.html.clone(),
+            ..self.clone()
         }
     }
 }
@@ -126,6 +136,18 @@ pub struct Operation {
     context: Context,
     values: QueryValues,
     scopes: std::sync::Arc<Scopes>,
+    /// A write's preconditions (B3.8–B3.10), checked in its transaction.
+    precheck: Option<Box<Precheck>>,
+}
+
+/// What a write's `If-Match` and `If-None-Match` are compared with: the tag of the document
+/// the `GET` of the same path would answer (B3.9), from `read`; `None` when that `GET` answers
+/// no document at all (its own checks or hooks refuse it).
+#[derive(Clone, Debug)]
+struct Precheck {
+    read: Option<Operation>,
+    if_match: Option<String>,
+    if_none_match: Option<String>,
 }
 
 impl Operation {
@@ -166,6 +188,17 @@ enum Target {
 }
 
 impl Target {
+    /// The type and id of the row a write changes: the resource, or the relationship's
+    /// owner.
+    fn row(&self) -> Option<(usize, &str)> {
+        match self {
+            Target::Update(t, id, _)
+            | Target::Delete(t, id)
+            | Target::RelationshipWrite(t, id, ..) => Some((*t, id.as_str())),
+            _ => None,
+        }
+    }
+
     fn writes(&self) -> bool {
         matches!(
             self,
@@ -494,17 +527,18 @@ impl Api {
         }
         let routed = self.route(req.path);
         // The HTML view shows the document itself, never wrapped in a callback.
-        let how = if self.wants_html(req) {
+        let (callback_to_wrap, html) = if self.wants_html(req) {
             let view = self.html_view(req, routed.as_ref().map(|(r, _)| r));
-            Presentation {
-                callback: None,
-                html: Some(std::sync::Arc::new(view)),
-            }
+            (None, Some(std::sync::Arc::new(view)))
         } else {
-            Presentation {
-                callback: valid_callback,
-                html: None,
-            }
+            (valid_callback, None)
+        };
+        let how = Presentation {
+            callback: callback_to_wrap,
+            html,
+            read: matches!(req.method, "GET" | "HEAD"),
+            if_match: req.if_match.map(str::to_owned),
+            if_none_match: req.if_none_match.map(str::to_owned),
         };
         let fail = |e: Error, extra: Vec<(&'static str, String)>| {
             Prepared::Reply(self.error_reply_with(&e, &how, extra))
@@ -627,6 +661,31 @@ impl Api {
                 if !scopes.read.is_empty() {
                     shaping.filter = shaping.filter.map(|f| f.scoped(&scopes.read));
                 }
+                // A write's preconditions are those of the GET of its path (B3.9): no query,
+                // the write's own headers, the GET's hooks.
+                let precheck = (target.writes()
+                    && (req.if_match.is_some() || req.if_none_match.is_some()))
+                .then(|| {
+                    let get = Request {
+                        method: "GET",
+                        query: "",
+                        accept: None,
+                        content_type: None,
+                        if_match: None,
+                        if_none_match: None,
+                        body: b"",
+                        ..*req
+                    };
+                    let read = match self.prepare_unguarded(&get, context.clone()) {
+                        Prepared::Run(op) => Some(*op),
+                        Prepared::Reply(_) => None,
+                    };
+                    Box::new(Precheck {
+                        read,
+                        if_match: req.if_match.map(str::to_owned),
+                        if_none_match: req.if_none_match.map(str::to_owned),
+                    })
+                });
                 Prepared::Run(Box::new(Operation {
                     target,
                     shaping,
@@ -635,6 +694,7 @@ impl Api {
                     context,
                     values: hooked.values,
                     scopes: std::sync::Arc::new(scopes),
+                    precheck,
                 }))
             }
         }
@@ -678,6 +738,9 @@ impl Api {
                     scopes: &op.scopes,
                     context: &op.context,
                 };
+                if let Some(precheck) = &op.precheck {
+                    self.check_preconditions(&mut db, op, precheck)?;
+                }
                 let written = self.dispatch(&mut db, &ctx, &op.target)?;
                 let (status, output, was_deleted) = match written {
                     Written::Document { status, output } => (status, Some(output), true),
@@ -811,6 +874,81 @@ impl Api {
         }
     }
 
+    /// A write's preconditions, in its transaction before anything is written (B3.8–B3.10):
+    /// the target's row is locked so that a concurrent write waits, then the `GET` of the same
+    /// path runs (its 404 is the write's) and `If-Match` must name its tag (strong comparison;
+    /// `*` any document), `If-None-Match` must not (weak comparison; `*` any document).
+    fn check_preconditions<C: Database>(
+        &self,
+        db: &mut Db<'_, C>,
+        op: &Operation,
+        precheck: &Precheck,
+    ) -> Result<(), Error> {
+        if let Some((t, id)) = op.target.row() {
+            if C::DIALECT != Dialect::Sqlite {
+                // SQLite's writers already take turns (the turnstile).
+                if let Some(key) =
+                    crate::value::SqlValue::parse_id(self.schema.meta(t).key().kind(), id)
+                {
+                    db.load(crate::ops::sql::lock_row(&self.schema, t, key, C::DIALECT))?;
+                }
+            }
+        }
+        let tag = match &precheck.read {
+            Some(read) => Some(self.current_tag(db, read)?),
+            None => None,
+        };
+        let named = |list: &str, strong: bool| {
+            tag.as_deref()
+                .is_some_and(|tag| conditional::matches(list, tag, strong))
+        };
+        if precheck
+            .if_match
+            .as_deref()
+            .is_some_and(|list| !named(list, true))
+        {
+            return Err(Error::PreconditionFailed);
+        }
+        if precheck
+            .if_none_match
+            .as_deref()
+            .is_some_and(|list| named(list, false))
+        {
+            return Err(Error::PreconditionFailed);
+        }
+        Ok(())
+    }
+
+    /// The tag of the document the read operation `read` answers now (B3.9): its JSON:API
+    /// text as a `GET` writes it, post-hooks included.
+    fn current_tag<C: Database>(
+        &self,
+        db: &mut Db<'_, C>,
+        read: &Operation,
+    ) -> Result<String, Error> {
+        let ctx = Ctx {
+            schema: &self.schema,
+            links: &read.links,
+            shaping: &read.shaping,
+            now: db.now,
+            scopes: &read.scopes,
+            context: &read.context,
+        };
+        let Written::Document { output, .. } = self.dispatch(db, &ctx, &read.target)? else {
+            return Err(Error::Internal("a read answered no document".into()));
+        };
+        let shape = ctx.shape();
+        let text = if self.has_post_hooks(&read.target) {
+            let doc = output.found.document(&shape, &read.links)?;
+            self.post_hooks(&read.context, &read.target, &read.values, Some(&doc), true)?
+                .map_or(Body::Doc(doc), Body::Hooked)
+                .to_json()
+        } else {
+            output.found.to_json(&shape, &read.links, None)?
+        };
+        Ok(conditional::entity_tag(MEDIA_TYPE, &text))
+    }
+
     fn dispatch<C: Database>(
         &self,
         db: &mut Db<'_, C>,
@@ -843,7 +981,7 @@ impl Api {
     pub fn error_reply(&self, error: &Error, callback: Option<&str>) -> Reply {
         let how = Presentation {
             callback: callback.map(str::to_owned),
-            html: None,
+            ..Presentation::default()
         };
         self.error_reply_with(error, &how, vec![])
     }
@@ -892,10 +1030,10 @@ impl Api {
         mut headers: Vec<(&'static str, String)>,
     ) -> Reply {
         if let Some(view) = &how.html {
-            return html_reply(view, status, text, headers);
+            return self.preconditions(how, status, html_reply(view, status, text, headers));
         }
         headers.push(("Vary", "Accept".into()));
-        match how.callback() {
+        let reply = match how.callback() {
             Some(cb) => {
                 headers.push((
                     "Content-Type",
@@ -916,7 +1054,47 @@ impl Api {
                     body: Some(text),
                 }
             }
+        };
+        self.preconditions(how, status, reply)
+    }
+
+    /// A read's `ETag` and preconditions (RFC 9110 §13, B3.8): a `GET` or `HEAD` whose
+    /// document's status is 200 gets the strong tag of its exact body and content type;
+    /// `If-Match` without that tag (strong comparison) answers 412, else `If-None-Match` with
+    /// it (weak comparison) or `*` answers 304 with the tag and `Vary` and no body.
+    fn preconditions(&self, how: &Presentation, status: u16, mut reply: Reply) -> Reply {
+        if !how.read || status != 200 {
+            return reply;
         }
+        let Some(body) = reply.body.as_deref() else {
+            return reply;
+        };
+        let content_type = reply
+            .headers
+            .iter()
+            .find(|(name, _)| *name == "Content-Type")
+            .map_or("", |(_, value)| value.as_str());
+        let tag = conditional::entity_tag(content_type, body);
+        if let Some(list) = &how.if_match {
+            if !conditional::matches(list, &tag, true) {
+                let refused = Presentation {
+                    read: false,
+                    ..how.clone()
+                };
+                return self.error_reply_with(&Error::PreconditionFailed, &refused, vec![]);
+            }
+        }
+        if let Some(list) = &how.if_none_match {
+            if conditional::matches(list, &tag, false) {
+                return Reply {
+                    status: 304,
+                    headers: vec![("ETag", tag), ("Vary", "Accept".into())],
+                    body: None,
+                };
+            }
+        }
+        reply.headers.push(("ETag", tag));
+        reply
     }
 
     /// The root document (E5).

@@ -502,6 +502,29 @@ impl Server {
 /// What every response of a restless route must satisfy.
 fn check_common(method: &Method, res: &Response) {
     assert_eq!(res.header("vary"), Some("Accept"), "B3.6");
+    if res.status == 304 {
+        // Not modified (B3.8): its tag, `Vary`, nothing else.
+        assert!(
+            matches!(*method, Method::GET | Method::HEAD),
+            "304 answers reads"
+        );
+        assert!(res.body.is_empty(), "B3.8: no body");
+        assert_eq!(res.header("content-type"), None, "B3.8");
+        assert!(res.header("etag").is_some(), "B3.8: the tag");
+        return;
+    }
+    // A 200 read carries its tag; nothing else does (B3.8, B3.9). (A HEAD of a JSONP answer
+    // does not show whether its document was a 200 one.)
+    let jsonp = res.header("content-type") == Some("application/javascript; charset=utf-8");
+    if !(jsonp && *method == Method::HEAD) {
+        assert_eq!(
+            res.header("etag").is_some(),
+            res.status == 200
+                && matches!(*method, Method::GET | Method::HEAD)
+                && !wrapped_error(res),
+            "B3.8: an ETag on every 200 read and nowhere else"
+        );
+    }
     if res.status == 204 || *method == Method::HEAD {
         assert!(res.body.is_empty(), "B3.2/B5.1: no body");
         if res.status == 204 {
@@ -556,6 +579,20 @@ pub(crate) fn html_text(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// Whether `res` is a JSONP-wrapped answer whose document is not a 200 one (T1.4): it has no
+/// tag (B3.9).
+fn wrapped_error(res: &Response) -> bool {
+    if res.header("content-type") != Some("application/javascript; charset=utf-8") {
+        return false;
+    }
+    let Some(open) = res.body.find('(') else {
+        return false;
+    };
+    let doc: Value =
+        serde_json::from_str(res.body[open + 1..].trim_end_matches(')')).unwrap_or(Value::Null);
+    doc["meta"]["status"] != 200
 }
 
 /// The HTML view's `Content-Security-Policy`: nothing from anywhere but its own style sheet.
@@ -823,7 +860,7 @@ impl OpenApiCheck {
             Some("application/vnd.api+json") => "application/vnd.api+json",
             Some("text/html; charset=utf-8") => "text/html",
             Some("application/javascript; charset=utf-8") => "application/javascript",
-            _ if res.status == 204 => "application/vnd.api+json",
+            _ if res.status == 204 || res.status == 304 => "application/vnd.api+json",
             // The description itself, and answers of the application's own routes.
             _ => return,
         };

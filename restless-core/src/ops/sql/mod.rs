@@ -489,6 +489,21 @@ impl Query<'_> {
     }
 }
 
+/// `SELECT key FROM table WHERE key = ? FOR UPDATE`: locks one row of type `t` until the
+/// transaction ends (PostgreSQL, MariaDB), so that a concurrent write of it waits.
+pub(crate) fn lock_row(schema: &Schema, t: usize, key: SqlValue, dialect: Dialect) -> Sql {
+    let meta = schema.meta(t);
+    let mut sql = Sql::new(dialect);
+    sql.push("SELECT ")
+        .column(T0, meta.key().column)
+        .alias(meta.key().kind(), 0);
+    sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
+    sql.push(" WHERE ");
+    push_key_in(&mut sql, meta.key().column, std::slice::from_ref(&key));
+    sql.push(" FOR UPDATE");
+    sql
+}
+
 /// Appends one condition.
 pub(crate) fn push_cond(sql: &mut Sql, cond: &Cond, now: Option<&Now>) {
     match cond {
