@@ -218,10 +218,15 @@ async fn writes_check_their_preconditions_b3_8_b3_10() {
     let now = srv.get("/api/person/1").await;
     assert_eq!(now.json()["data"]["attributes"]["age"], 40);
     let fresh = tag(&now);
-    // A stale tag wins over the document's own faults (B3.10).
+    // A stale tag wins over the document's fields (B3.10), not over what comes before the
+    // target lookup (P2.1 steps 3 and 4).
     let bad = json!({"data": {"type": "person", "id": "1", "attributes": {"age": "old"}}});
     let res = patch_with(&srv, "/api/person/1", &bad, &[("If-Match", &current)]).await;
     assert_eq!(res.status, 412, "{}", res.body);
+    let alien = json!({"data": {"type": "tag", "id": "1", "attributes": {"age": 1}}});
+    let res = patch_with(&srv, "/api/person/1", &alien, &[("If-Match", &current)]).await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert_eq!(res.json()["errors"][0]["code"], "type_conflict");
     // `*` matches any existing resource; a missing one is 404, never 412.
     let res = patch_with(&srv, "/api/person/1", &age(41), &[("If-Match", "*")]).await;
     assert!(matches!(res.status, 200 | 204));
@@ -254,7 +259,15 @@ async fn writes_check_their_preconditions_b3_8_b3_10() {
         res.body
     );
     // DELETE: a stale tag keeps the resource; the current one deletes it.
-    let stale = current;
+    let stale = tag(&srv.get("/api/comment/4").await);
+    let res = srv
+        .write(
+            Method::PATCH,
+            "/api/comment/4",
+            &json!({"data": {"type": "comment", "id": "4", "attributes": {"content": "Edited"}}}),
+        )
+        .await;
+    assert!(matches!(res.status, 200 | 204), "{}", res.body);
     let res = srv
         .request(
             Method::DELETE,
@@ -350,5 +363,37 @@ async fn of_two_writers_with_one_tag_one_wins_b3_8() {
         };
         let now = srv.get("/api/person/1").await.json();
         assert_eq!(now["data"]["attributes"]["age"], winner, "round {round}");
+    }
+    // Two creations from one tag of the collection: one of them.
+    for round in 0..3 {
+        let current = tag(&srv.get("/api/tag").await);
+        let body = |name: String| {
+            json!({"data": {"type": "tag", "attributes": {"name": name}}})
+                .to_string()
+                .into_bytes()
+        };
+        let headers = [
+            ("Accept", JSONAPI),
+            ("Content-Type", JSONAPI),
+            ("If-Match", current.as_str()),
+        ];
+        let (a, b) = futures_util::future::join(
+            srv.send(
+                Method::POST,
+                "/api/tag",
+                &headers,
+                body(format!("a{round}")),
+            ),
+            srv.send(
+                Method::POST,
+                "/api/tag",
+                &headers,
+                body(format!("b{round}")),
+            ),
+        )
+        .await;
+        let mut statuses = [a.status, b.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 412], "round {round}: {} {}", a.body, b.body);
     }
 }

@@ -116,7 +116,12 @@ async fn every_answer_carries_the_cors_headers_w1_4() {
         (Method::GET, "/api/article", &[("Accept", json)], 200),
         (Method::GET, "/api/nothing", &[("Accept", json)], 404),
         (Method::DELETE, "/api/article", &[("Accept", json)], 405),
-        (Method::GET, "/api/article", &[("Accept", "text/html")], 406),
+        (
+            Method::GET,
+            "/api/article",
+            &[("Accept", "application/json")],
+            406,
+        ),
         (
             Method::POST,
             "/api/article",

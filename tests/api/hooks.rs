@@ -9,7 +9,9 @@ use restless::{HookError, PostKind, PreKind};
 use serde_json::{json, Value};
 
 use crate::common::fixture::{ro, ros};
-use crate::common::{error_doc, ids, internal, internal_error, query, types, Server, B};
+use crate::common::{
+    error_doc, ids, internal, internal_error, internal_error_of, query, types, Server, B,
+};
 use crate::db::Custom;
 
 /// `hook` as the pre-hook of `kind` on `person`.
@@ -253,6 +255,17 @@ async fn a_status_outside_4xx_and_5xx_or_a_panic_is_500_u5_1_a3_2() {
         assert_eq!(res.header("location"), None);
         assert_eq!(internal_error(&res), internal());
     }
+    // A browser gets the same 500 as a page (B1.5).
+    let res = srv
+        .request(
+            actix_web::http::Method::GET,
+            "/api/person/2",
+            &[("Accept", "text/html")],
+        )
+        .await;
+    assert_eq!(res.status, 500);
+    assert_eq!(res.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(internal_error_of(res.html_document()), internal());
     // The worker survived the panic.
     let res = srv.get("/api/person/3").await;
     assert_eq!(res.status, 200);

@@ -424,7 +424,18 @@ impl Api {
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
                 let e = Error::Internal(format!("preparing the request panicked: {cause}"));
-                Prepared::Reply(self.error_reply(&e, None))
+                // A browser still gets a page (B1.5), if one can be made.
+                let page = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.wants_html(req)
+                        .then(|| std::sync::Arc::new(self.html_view(req, None)))
+                }))
+                .ok()
+                .flatten();
+                let how = Presentation {
+                    html: page,
+                    ..Presentation::default()
+                };
+                Prepared::Reply(self.error_reply_with(&e, &how, vec![]))
             }
         }
     }
@@ -724,6 +735,14 @@ impl Api {
         let work = |conn: &mut C| {
             let mut db = Db::new(conn).with_scopes(std::sync::Arc::clone(&op.scopes));
             let out = (|| {
+                if op.precheck.is_some() && C::DIALECT == Dialect::Postgres {
+                    // What a precondition's tag was computed from may not change under the
+                    // write: a conflicting transaction fails, and the retry sees its effect.
+                    // The level is set before the transaction's first query.
+                    let mut serializable = crate::backend::Sql::new(Dialect::Postgres);
+                    serializable.push("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+                    db.execute(serializable)?;
+                }
                 let now = if markers {
                     Some(fetch::now(&mut db)?)
                 } else {
@@ -799,6 +818,16 @@ impl Api {
             let mut work = work;
             let mut attempt = 1;
             loop {
+                if op.precheck.is_some() && C::DIALECT == Dialect::Mysql {
+                    // MariaDB sets the level of the next transaction outside it (see the
+                    // PostgreSQL case in `work`).
+                    let mut serializable = crate::backend::Sql::new(Dialect::Mysql);
+                    serializable.push("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+                    if let Err(e) = conn.execute_sql(serializable) {
+                        break Err(e);
+                    }
+                    pragmas += 1;
+                }
                 let result = conn.write_transaction(&mut work);
                 match result {
                     Err(ref e) if e.is_transient() && attempt < WRITE_ATTEMPTS => attempt += 1,
@@ -884,23 +913,38 @@ impl Api {
         op: &Operation,
         precheck: &Precheck,
     ) -> Result<(), Error> {
-        if let Some((t, id)) = op.target.row() {
-            if C::DIALECT != Dialect::Sqlite {
-                // SQLite's writers already take turns (the turnstile).
-                if let Some(key) =
-                    crate::value::SqlValue::parse_id(self.schema.meta(t).key().kind(), id)
-                {
-                    db.load(crate::ops::sql::lock_row(&self.schema, t, key, C::DIALECT))?;
+        // P2.1 steps 3 and 4 come before the target lookup, and so before the preconditions.
+        if let Target::Update(t, id, doc) = &op.target {
+            let raw = request::raw_resource(doc, true)?;
+            request::check_type(self.schema.meta(*t).type_name, raw.type_name, "/data/type")?;
+            write::check_id(raw.id, id)?;
+        }
+        let exists = match op.target.row() {
+            Some((t, id)) => {
+                match crate::value::SqlValue::parse_id(self.schema.meta(t).key().kind(), id) {
+                    Some(key) => !db
+                        .load(crate::ops::sql::lock_row(&self.schema, t, key, C::DIALECT))?
+                        .is_empty(),
+                    None => false,
                 }
             }
+            // A collection is always there.
+            None => true,
+        };
+        if !exists {
+            // The write answers its own 404, never 412 (B3.10).
+            return Ok(());
         }
         let tag = match &precheck.read {
             Some(read) => Some(self.current_tag(db, read)?),
             None => None,
         };
+        // `*` asks only that the target exists.
         let named = |list: &str, strong: bool| {
-            tag.as_deref()
-                .is_some_and(|tag| conditional::matches(list, tag, strong))
+            list.trim() == "*"
+                || tag
+                    .as_deref()
+                    .is_some_and(|tag| conditional::matches(list, tag, strong))
         };
         if precheck
             .if_match

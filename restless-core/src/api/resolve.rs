@@ -317,7 +317,7 @@ impl Api {
         let values = match param.value.as_str() {
             "" => None,
             text => {
-                let kinds: Vec<_> = crate::ops::sql::order_terms(schema, t, sort)
+                let kinds: Vec<_> = crate::ops::sql::order_terms(schema, t, sort, ignore_case)
                     .iter()
                     .map(|term| schema.meta(term.at).fields[term.field].kind())
                     .collect();

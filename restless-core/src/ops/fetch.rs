@@ -98,7 +98,13 @@ impl Ctx<'_> {
             sort: &self.shaping.sort,
             group: &self.shaping.group,
             ignore_case: self.shaping.ignore_case,
-            keyset: self.shaping.cursor.as_ref().map(Keyset::of),
+            // `filter[single]` ignores pagination (H7.2).
+            keyset: self
+                .shaping
+                .cursor
+                .as_ref()
+                .filter(|_| !self.shaping.single)
+                .map(Keyset::of),
         }
     }
 }
@@ -216,7 +222,8 @@ fn ends<C: Database>(
             crate::query::cursor::encode(fingerprint, &[last]),
         )));
     }
-    let width = 1 + super::sql::order_terms(ctx.schema, query.t, query.sort).len();
+    let width =
+        1 + super::sql::order_terms(ctx.schema, query.t, query.sort, query.ignore_case).len();
     let values = db.load_values(query.order_values(C::DIALECT, &[first.clone(), last.clone()]))?;
     let of = |key: &SqlValue| -> Result<String, Error> {
         let row = values

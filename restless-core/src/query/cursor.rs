@@ -2,8 +2,10 @@
 //! they were made for, as opaque URL-safe text.
 //!
 //! The text is base64url (no padding) of a version byte and the JSON array
-//! `["<fingerprint>", [value, ...]]`: each value written as the document writes it, read back
-//! by its field's kind as a filter operand is (strictly). The fingerprint is a hash of the type,
+//! `["<fingerprint>", [value, ...]]`: each value exactly as the row holds it. Floats are
+//! written as their bits (so that every value, NaN and the infinities included, comes back
+//! unchanged), intervals as their three parts, text as it is; every other value as the
+//! document writes it, read back by its field's kind as a filter operand is (strictly). The fingerprint is a hash of the type,
 //! the route, the sort, `ignore_case` and `group_by` the cursor was made for; a cursor used
 //! anywhere else does not decode. Values are bound when the page's query runs, never spliced.
 
@@ -31,7 +33,7 @@ pub(crate) fn fingerprint(parts: &[&str]) -> u64 {
 
 /// The cursor of a row whose order values (sort terms, then the key) are `values`.
 pub(crate) fn encode(fingerprint: u64, values: &[&SqlValue]) -> String {
-    let values: Vec<Value> = values.iter().map(|v| v.to_json()).collect();
+    let values: Vec<Value> = values.iter().map(|v| exact_json(v)).collect();
     let body = Value::Array(vec![
         Value::String(format!("{fingerprint:016x}")),
         Value::Array(values),
@@ -40,6 +42,45 @@ pub(crate) fn encode(fingerprint: u64, values: &[&SqlValue]) -> String {
     // Writing a `Value` tree cannot fail.
     bytes.extend(serde_json::to_vec(&body).unwrap_or_default());
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A value as a cursor holds it: unchanged by the way back ([`read_back`]).
+fn exact_json(value: &SqlValue) -> Value {
+    match value {
+        SqlValue::Float(f) => Value::String(format!("{:08x}", f.to_bits())),
+        SqlValue::Double(f) => Value::String(format!("{:016x}", f.to_bits())),
+        SqlValue::Interval {
+            microseconds,
+            days,
+            months,
+        } => serde_json::json!([microseconds, days, months]),
+        SqlValue::Null | SqlValue::TypedNull(_) => Value::Null,
+        other => other.to_json(),
+    }
+}
+
+/// A value of `kind` as [`exact_json`] wrote it.
+fn read_back(kind: ValueKind, v: &Value) -> Option<SqlValue> {
+    match (kind, v) {
+        (_, Value::Null) => Some(SqlValue::Null),
+        (ValueKind::Float, Value::String(bits)) => u32::from_str_radix(bits, 16)
+            .ok()
+            .map(|b| SqlValue::Float(f32::from_bits(b))),
+        (ValueKind::Double, Value::String(bits)) => u64::from_str_radix(bits, 16)
+            .ok()
+            .map(|b| SqlValue::Double(f64::from_bits(b))),
+        (ValueKind::Interval, Value::Array(parts)) => match parts.as_slice() {
+            [micros, days, months] => Some(SqlValue::Interval {
+                microseconds: micros.as_i64()?,
+                days: i32::try_from(days.as_i64()?).ok()?,
+                months: i32::try_from(months.as_i64()?).ok()?,
+            }),
+            _ => None,
+        },
+        (ValueKind::Text, Value::String(text)) => Some(SqlValue::Text(text.clone())),
+        (ValueKind::Float | ValueKind::Double | ValueKind::Interval | ValueKind::Text, _) => None,
+        (kind, v) => crate::query::filter::exact_value(kind, v),
+    }
 }
 
 /// The order values a cursor holds, one per kind of `kinds`; `None` when it is not text
@@ -60,10 +101,7 @@ pub(crate) fn decode(text: &str, fingerprint: u64, kinds: &[ValueKind]) -> Optio
     values
         .iter()
         .zip(kinds)
-        .map(|(v, &kind)| match v {
-            Value::Null => Some(SqlValue::Null),
-            v => crate::query::filter::exact_value(kind, v),
-        })
+        .map(|(v, &kind)| read_back(kind, v))
         .collect()
 }
 
@@ -104,6 +142,42 @@ mod tests {
         );
         assert_eq!(decode("", fp, &kinds), None);
         assert_eq!(decode("not a cursor!", fp, &kinds), None);
+    }
+
+    #[test]
+    fn every_value_comes_back_unchanged() {
+        let fp = 7;
+        let values = [
+            (SqlValue::Double(120.889_959_805_806_41), ValueKind::Double),
+            (
+                SqlValue::Double(1.0 / 3.0),
+                ValueKind::Double,
+            ),
+            (SqlValue::Double(f64::NAN), ValueKind::Double),
+            (SqlValue::Double(f64::NEG_INFINITY), ValueKind::Double),
+            (SqlValue::Float(f32::MAX), ValueKind::Float),
+            (SqlValue::Float(0.1), ValueKind::Float),
+            (
+                SqlValue::Interval {
+                    microseconds: -5,
+                    days: 2,
+                    months: 1,
+                },
+                ValueKind::Interval,
+            ),
+            (SqlValue::Text("a\0b".into()), ValueKind::Text),
+            (SqlValue::BigInt(i64::MIN), ValueKind::BigInt),
+        ];
+        let refs: Vec<&SqlValue> = values.iter().map(|(v, _)| v).collect();
+        let kinds: Vec<ValueKind> = values.iter().map(|(_, k)| *k).collect();
+        let back = decode(&encode(fp, &refs), fp, &kinds).unwrap();
+        for ((sent, _), got) in values.iter().zip(&back) {
+            match (sent, got) {
+                (SqlValue::Double(a), SqlValue::Double(b)) => assert_eq!(a.to_bits(), b.to_bits()),
+                (SqlValue::Float(a), SqlValue::Float(b)) => assert_eq!(a.to_bits(), b.to_bits()),
+                _ => assert_eq!(sent, got),
+            }
+        }
     }
 
     #[test]

@@ -386,6 +386,8 @@ impl Server {
             functions: true,
             writes,
             to_many_writes: writes,
+            // As the examples built on the blog's types have it (B1.4).
+            html_view: true,
             ..Options::default()
         };
         let url = if writes { write_url() } else { read_url() };
@@ -736,7 +738,11 @@ pub(crate) fn not_found(type_name: &str, id: &str) -> Value {
 /// A 500 answer's document (S3.1) with its random `id` checked and taken out.
 pub(crate) fn internal_error(res: &Response) -> Value {
     assert_eq!(res.status, 500, "{}", res.body);
-    let mut doc = res.json();
+    internal_error_of(res.json())
+}
+
+/// A 500 document (S3.1) without its `id`, which must be a UUID.
+pub(crate) fn internal_error_of(mut doc: Value) -> Value {
     let id = doc["errors"][0]
         .as_object_mut()
         .and_then(|o| o.remove("id"))

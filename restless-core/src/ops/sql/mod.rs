@@ -78,11 +78,22 @@ impl<'a> Keyset<'a> {
 }
 
 /// The terms a query of type `t` sorted by `sort` orders by: `sort`, then the key as the final
-/// tie-breaker unless `sort` names it (J1.4).
-pub(crate) fn order_terms(schema: &Schema, t: usize, sort: &[SortTerm]) -> Vec<SortTerm> {
+/// tie-breaker unless `sort` names it (J1.4), or names it folded (`ignore_case`, J1.8) while
+/// folding can make two keys tie.
+pub(crate) fn order_terms(
+    schema: &Schema,
+    t: usize,
+    sort: &[SortTerm],
+    ignore_case: bool,
+) -> Vec<SortTerm> {
     let key = schema.meta(t).primary_key;
     let mut terms = sort.to_vec();
-    if !sort.iter().any(|s| s.path.is_empty() && s.field == key) {
+    let folded_key = ignore_case
+        && matches!(
+            schema.meta(t).fields[key].kind().base(),
+            ValueKind::Text | ValueKind::Enum
+        );
+    if folded_key || !sort.iter().any(|s| s.path.is_empty() && s.field == key) {
         terms.push(SortTerm {
             path: Vec::new(),
             at: t,
@@ -311,7 +322,7 @@ impl Query<'_> {
     /// rows (I6.4). The key comes first, each value aliased with its kind.
     pub(crate) fn order_values(&self, dialect: Dialect, keys: &[SqlValue]) -> Sql {
         let meta = self.schema.meta(self.t);
-        let terms = order_terms(self.schema, self.t, self.sort);
+        let terms = order_terms(self.schema, self.t, self.sort, self.ignore_case);
         let mut sql = Sql::new(dialect);
         sql.push("SELECT ");
         sql.column(T0, meta.key().column)
@@ -453,7 +464,7 @@ impl Query<'_> {
         let joins = self.joins(&terms);
         self.push_joins(&mut sql, &joins);
         let filtered = self.push_where(&mut sql);
-        let order = order_terms(self.schema, self.t, self.sort);
+        let order = order_terms(self.schema, self.t, self.sort, self.ignore_case);
         // A `before` page reads backwards from its cursor (the caller turns the rows round).
         let backwards = self.keyset.is_some_and(|k| k.before);
         if let Some(values) = self.keyset.and_then(|k| k.values) {
@@ -489,8 +500,9 @@ impl Query<'_> {
     }
 }
 
-/// `SELECT key FROM table WHERE key = ? FOR UPDATE`: locks one row of type `t` until the
-/// transaction ends (PostgreSQL, MariaDB), so that a concurrent write of it waits.
+/// `SELECT key FROM table WHERE key = ? FOR UPDATE`: whether one row of type `t` exists,
+/// locked until the transaction ends (PostgreSQL, MariaDB) so that a concurrent write of it
+/// waits.
 pub(crate) fn lock_row(schema: &Schema, t: usize, key: SqlValue, dialect: Dialect) -> Sql {
     let meta = schema.meta(t);
     let mut sql = Sql::new(dialect);
@@ -500,7 +512,10 @@ pub(crate) fn lock_row(schema: &Schema, t: usize, key: SqlValue, dialect: Dialec
     sql.push(" FROM ").table(meta.table).push(" AS ").ident(T0);
     sql.push(" WHERE ");
     push_key_in(&mut sql, meta.key().column, std::slice::from_ref(&key));
-    sql.push(" FOR UPDATE");
+    // SQLite's writers take turns anyway (and it has no FOR UPDATE).
+    if dialect != Dialect::Sqlite {
+        sql.push(" FOR UPDATE");
+    }
     sql
 }
 

@@ -55,7 +55,7 @@ fn not_found(schema: &Schema, t: usize, id: &str) -> Error {
 }
 
 /// P2.1 step 4: the document's id is the URL's.
-fn check_id(sent: Option<&str>, id: &str) -> Result<(), Error> {
+pub(crate) fn check_id(sent: Option<&str>, id: &str) -> Result<(), Error> {
     if sent == Some(id) {
         return Ok(());
     }
