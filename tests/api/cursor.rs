@@ -339,6 +339,32 @@ async fn bad_cursors_are_400_i6_1_i6_2() {
     }
     // The cursor works where it was made.
     assert_eq!(srv.get(&next).await.status, 200);
+    // A related URL's cursor is not its relationship URL's (I6.2); another owner's related
+    // URL is the same route, where the cursor is a position in the same order.
+    let related = srv
+        .get("/api/person/1/articles?page%5Bafter%5D=&page%5Bsize%5D=1")
+        .await
+        .json();
+    let onward = path_of(related["links"]["next"].as_str().unwrap());
+    let own = onward
+        .split('&')
+        .find_map(|p| p.split("page%5Bafter%5D=").nth(1))
+        .unwrap()
+        .to_owned();
+    let res = srv
+        .get(&format!(
+            "/api/person/1/relationships/articles?page%5Bafter%5D={own}"
+        ))
+        .await;
+    assert_eq!(res.status, 400);
+    assert_eq!(
+        res.json(),
+        invalid("page[after]", &not_a_cursor("page[after]"))
+    );
+    let res = srv
+        .get(&format!("/api/person/3/articles?page%5Bafter%5D={own}"))
+        .await;
+    assert_eq!(res.status, 200);
     // Cursors do not combine with page numbers or with each other (I6.1).
     for (path, parameter) in [
         (

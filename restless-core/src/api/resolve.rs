@@ -102,7 +102,14 @@ impl Api {
                 let pages = self.schema.rel(t, r).is_to_many().then_some(t);
                 (
                     Target::Related(t, id, r),
-                    self.shaping(hooked, params, target, pages, None)?,
+                    self.shaping_on(
+                        hooked,
+                        params,
+                        target,
+                        pages,
+                        None,
+                        &format!("related {name}"),
+                    )?,
                 )
             }
             Route::RelatedSingle(t, id, name, rid) => {
@@ -126,8 +133,14 @@ impl Api {
                 let r = rel(t, &name)?;
                 let target = self.schema.rel(t, r).target;
                 let pages = self.schema.rel(t, r).is_to_many().then_some(t);
-                let mut shaping =
-                    self.shaping(hooked, params, target, pages, Some((t, name.as_str())))?;
+                let mut shaping = self.shaping_on(
+                    hooked,
+                    params,
+                    target,
+                    pages,
+                    Some((t, name.as_str())),
+                    &format!("relationship {name}"),
+                )?;
                 // Identifiers are the primary data: no default includes (L1.9).
                 if params.include.is_none() {
                     shaping.include = None;
@@ -176,6 +189,20 @@ impl Api {
         t: usize,
         pages: Option<usize>,
         relationship: Option<(usize, &str)>,
+    ) -> Result<Shaping, Error> {
+        self.shaping_on(hooked, params, t, pages, relationship, "")
+    }
+
+    /// [`shaping`](Self::shaping) on a route `route` names (`related <rel>`,
+    /// `relationship <rel>`, empty for a collection): cursors are made for one route (I6.2).
+    fn shaping_on(
+        &self,
+        hooked: &Hooked,
+        params: &QueryParams,
+        t: usize,
+        pages: Option<usize>,
+        relationship: Option<(usize, &str)>,
+        route: &str,
     ) -> Result<Shaping, Error> {
         let schema = &self.schema;
         if pages.is_none() {
@@ -257,9 +284,7 @@ impl Api {
         let single = single_flag(params)?;
         let filter = self.filter(hooked, params, t)?;
         let cursor = match pages {
-            Some(owner) => {
-                self.cursor_page(params, t, owner, relationship, &sort, &group, ignore_case)?
-            }
+            Some(owner) => self.cursor_page(params, t, owner, route, &sort, &group, ignore_case)?,
             None => None,
         };
         Ok(Shaping {
@@ -285,7 +310,7 @@ impl Api {
         params: &QueryParams,
         t: usize,
         owner: usize,
-        relationship: Option<(usize, &str)>,
+        route: &str,
         sort: &[sort::SortTerm],
         group: &[sort::SortTerm],
         ignore_case: bool,
@@ -309,7 +334,7 @@ impl Api {
         let fingerprint = cursor::fingerprint(&[
             schema.meta(t).type_name,
             schema.meta(owner).type_name,
-            relationship.map_or("", |(_, name)| name),
+            route,
             &terms(sort),
             &terms(group),
             if ignore_case { "i" } else { "" },

@@ -149,10 +149,7 @@ mod tests {
         let fp = 7;
         let values = [
             (SqlValue::Double(120.889_959_805_806_41), ValueKind::Double),
-            (
-                SqlValue::Double(1.0 / 3.0),
-                ValueKind::Double,
-            ),
+            (SqlValue::Double(1.0 / 3.0), ValueKind::Double),
             (SqlValue::Double(f64::NAN), ValueKind::Double),
             (SqlValue::Double(f64::NEG_INFINITY), ValueKind::Double),
             (SqlValue::Float(f32::MAX), ValueKind::Float),
