@@ -458,7 +458,34 @@ async fn uncounted_cursor_pages_i6_5() {
     let doc = srv.get(&path_of(&next)).await.json();
     assert_eq!(ids(&doc), ["4"]);
     assert!(doc["links"]["next"].is_null());
-    assert!(doc["links"]["prev"].is_string());
+    let prev = doc["links"]["prev"].as_str().unwrap().to_owned();
+    // After the last row: an empty page whose way back starts at its cursor.
+    let last = prev
+        .split("page%5Bbefore%5D=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let doc = srv
+        .get(&format!(
+            "/api/article?page%5Bafter%5D={last}&page%5Bsize%5D=3"
+        ))
+        .await
+        .json();
+    assert_eq!(ids(&doc), Vec::<String>::new());
+    assert!(doc["links"]["next"].is_null());
+    assert_eq!(
+        doc["links"]["prev"],
+        format!("{ORIGIN}/api/article?page%5Bbefore%5D={last}&page%5Bsize%5D=3")
+    );
+    assert_eq!(
+        ids(&srv
+            .get(&path_of(doc["links"]["prev"].as_str().unwrap()))
+            .await
+            .json()),
+        ["1", "2", "3"]
+    );
     // Pages by number still count: their `last` needs the total (I4.1).
     let doc = srv.get("/api/article?page%5Bsize%5D=3").await.json();
     assert_eq!(doc["meta"]["total"], 4);

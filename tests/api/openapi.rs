@@ -386,6 +386,19 @@ async fn the_description_is_served_e1_4() {
     let doc: Value = serde_json::from_str(&res.body).unwrap();
     assert_valid_openapi(&doc);
     assert_eq!(methods(&doc, "/api/person"), ["get"]);
+    // Tagged, and revalidated with If-None-Match (B3.8).
+    let etag = res.header("etag").expect("an ETag").to_owned();
+    let res = srv
+        .send_unchecked(
+            M::GET,
+            "/api/openapi.json",
+            &[("If-None-Match", etag.as_str())],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(res.status, 304);
+    assert_eq!(res.header("etag"), Some(etag.as_str()));
+    assert!(res.body.is_empty());
     let res = srv
         .send_unchecked(M::HEAD, "/api/openapi.json", &[], Vec::new())
         .await;

@@ -312,11 +312,22 @@ impl Api {
             return None;
         }
         Some(match req.method {
-            "GET" | "HEAD" => Reply {
-                status: 200,
-                headers: vec![("Content-Type", "application/json".into())],
-                body: Some(self.openapi_served(req.mount)),
-            },
+            "GET" | "HEAD" => {
+                // Tagged like every read (B3.8): clients revalidate a large, rarely changing
+                // document with `If-None-Match`.
+                let how = Presentation {
+                    read: true,
+                    if_match: req.if_match.map(str::to_owned),
+                    if_none_match: req.if_none_match.map(str::to_owned),
+                    ..Presentation::default()
+                };
+                let reply = Reply {
+                    status: 200,
+                    headers: vec![("Content-Type", "application/json".into())],
+                    body: Some(self.openapi_served(req.mount)),
+                };
+                self.preconditions(&how, 200, reply)
+            }
             "OPTIONS" => Reply {
                 status: 204,
                 headers: vec![("Allow", ALLOW.into())],

@@ -362,6 +362,7 @@ impl Api {
             .unwrap_or(self.config.count);
         Ok(Some(CursorPage {
             before,
+            text: values.as_ref().map(|_| param.value.clone()),
             values,
             fingerprint,
             exact: count == Count::Exact,

@@ -50,6 +50,8 @@ pub(crate) struct CursorPage {
     /// The cursor's order values (I6.2); `None` for an empty cursor: the first page
     /// (`after`) or the last (`before`).
     pub(crate) values: Option<Vec<SqlValue>>,
+    /// The request's cursor as sent, when not empty.
+    pub(crate) text: Option<String>,
     /// What the page's own cursors are made for.
     pub(crate) fingerprint: u64,
     /// Whether the page counts its rows (I6.5).

@@ -163,7 +163,8 @@ impl Pages {
         let from_start = page.values.is_some();
         let (first_row, last_row) = match &ends {
             Some((first, last)) => (Some(first.as_str()), Some(last.as_str())),
-            None => (None, None),
+            // An empty page (its rows deleted since): the way back starts at its cursor.
+            None => (page.text.as_deref(), page.text.as_deref()),
         };
         let (toward_start, toward_end) = match page.before {
             // An `after` page: rows before it exist when it did not start at the beginning.
