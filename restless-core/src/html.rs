@@ -183,10 +183,7 @@ impl View {
         // query starts at its first page.
         for p in &self.params {
             let shown = inputs.iter().any(|(n, _)| *n == p.name);
-            let page = matches!(
-                p.name.as_str(),
-                "page[number]" | "page[after]" | "page[before]"
-            );
+            let page = crate::query::is_page_param(&p.name) && p.name != "page[size]";
             if shown || page {
                 continue;
             }

@@ -21,7 +21,16 @@ fn tag(res: &Response) -> String {
 }
 
 async fn get_with(srv: &Server, path: &str, headers: &[(&str, &str)]) -> Response {
-    let mut all = vec![("Accept", JSONAPI)];
+    get_with_accept(srv, path, JSONAPI, headers).await
+}
+
+async fn get_with_accept(
+    srv: &Server,
+    path: &str,
+    accept: &str,
+    headers: &[(&str, &str)],
+) -> Response {
+    let mut all = vec![("Accept", accept)];
     all.extend_from_slice(headers);
     srv.request(Method::GET, path, &all).await
 }
@@ -124,37 +133,23 @@ async fn if_match_on_reads_b3_10() {
 async fn every_form_of_a_document_has_its_own_tag_b3_9() {
     let api = Server::blog(crate::db::Options::served(false, false));
     let srv = Server::serve_scope(move || api.scope(), None);
-    let json = srv.get("/api/person/1").await;
-    let wrapped = srv
-        .request(
-            Method::GET,
-            "/api/person/1?callback=show",
-            &[("Accept", "*/*")],
-        )
-        .await;
-    let page = srv
-        .request(Method::GET, "/api/person/1", &[("Accept", "text/html")])
-        .await;
-    let tags = [tag(&json), tag(&wrapped), tag(&page)];
-    assert_ne!(tags[0], tags[1]);
-    assert_ne!(tags[0], tags[2]);
-    assert_ne!(tags[1], tags[2]);
-    let res = srv
-        .request(
-            Method::GET,
-            "/api/person/1?callback=show",
-            &[("Accept", "*/*"), ("If-None-Match", &tags[1])],
-        )
-        .await;
-    assert_eq!(res.status, 304);
-    let res = srv
-        .request(
-            Method::GET,
-            "/api/person/1",
-            &[("Accept", "text/html"), ("If-None-Match", &tags[2])],
-        )
-        .await;
-    assert_eq!(res.status, 304);
+    // The same resource as JSON:API, JSONP and the HTML view: three tags, each revalidated.
+    let forms = [
+        ("/api/person/1", JSONAPI),
+        ("/api/person/1?callback=show", "*/*"),
+        ("/api/person/1", "text/html"),
+    ];
+    let mut tags = Vec::new();
+    for (path, accept) in forms {
+        tags.push(tag(&get_with_accept(&srv, path, accept, &[]).await));
+    }
+    let distinct: std::collections::HashSet<&String> = tags.iter().collect();
+    assert_eq!(distinct.len(), forms.len(), "{tags:?}");
+    for ((path, accept), etag) in forms.into_iter().zip(&tags) {
+        let res = get_with_accept(&srv, path, accept, &[("If-None-Match", etag)]).await;
+        assert_eq!(res.status, 304, "{path} {accept}");
+        assert_eq!(res.header("etag"), Some(etag.as_str()));
+    }
     // A wrapped error is a 200 without a tag.
     let res = srv
         .request(
@@ -193,9 +188,20 @@ async fn patch_with(
     body: &serde_json::Value,
     headers: &[(&str, &str)],
 ) -> Response {
+    write_with(srv, Method::PATCH, path, body, headers).await
+}
+
+/// A write of the JSON:API document `body` with `headers` besides the media types.
+async fn write_with(
+    srv: &Server,
+    method: Method,
+    path: &str,
+    body: &serde_json::Value,
+    headers: &[(&str, &str)],
+) -> Response {
     let mut all = vec![("Accept", JSONAPI), ("Content-Type", JSONAPI)];
     all.extend_from_slice(headers);
-    srv.send(Method::PATCH, path, &all, body.to_string().into_bytes())
+    srv.send(method, path, &all, body.to_string().into_bytes())
         .await
 }
 
@@ -291,48 +297,21 @@ async fn writes_check_their_preconditions_b3_8_b3_10() {
     let url = "/api/article/1/relationships/tags";
     let linkage = tag(&srv.get(url).await);
     let body = json!({"data": [{"type": "tag", "id": "3"}]});
-    let res = srv
-        .send(
-            Method::POST,
-            url,
-            &[
-                ("Accept", JSONAPI),
-                ("Content-Type", JSONAPI),
-                ("If-Match", "\"0123\""),
-            ],
-            body.to_string().into_bytes(),
-        )
-        .await;
+    let res = write_with(&srv, Method::POST, url, &body, &[("If-Match", "\"0123\"")]).await;
     assert_eq!(res.status, 412);
-    let res = srv
-        .send(
-            Method::POST,
-            url,
-            &[
-                ("Accept", JSONAPI),
-                ("Content-Type", JSONAPI),
-                ("If-Match", &linkage),
-            ],
-            body.to_string().into_bytes(),
-        )
-        .await;
+    let res = write_with(&srv, Method::POST, url, &body, &[("If-Match", &linkage)]).await;
     assert_eq!(res.status, 204, "{}", res.body);
     assert_ne!(tag(&srv.get(url).await), linkage);
     // A creation with If-None-Match: * finds the collection there.
-    let res = srv
-        .send(
-            Method::POST,
-            "/api/tag",
-            &[
-                ("Accept", JSONAPI),
-                ("Content-Type", JSONAPI),
-                ("If-None-Match", "*"),
-            ],
-            json!({"data": {"type": "tag", "attributes": {"name": "new"}}})
-                .to_string()
-                .into_bytes(),
-        )
-        .await;
+    let created = json!({"data": {"type": "tag", "attributes": {"name": "new"}}});
+    let res = write_with(
+        &srv,
+        Method::POST,
+        "/api/tag",
+        &created,
+        &[("If-None-Match", "*")],
+    )
+    .await;
     assert_eq!(res.status, 412);
 }
 
@@ -367,29 +346,15 @@ async fn of_two_writers_with_one_tag_one_wins_b3_8() {
     // Two creations from one tag of the collection: one of them.
     for round in 0..3 {
         let current = tag(&srv.get("/api/tag").await);
-        let body = |name: String| {
-            json!({"data": {"type": "tag", "attributes": {"name": name}}})
-                .to_string()
-                .into_bytes()
-        };
-        let headers = [
-            ("Accept", JSONAPI),
-            ("Content-Type", JSONAPI),
-            ("If-Match", current.as_str()),
-        ];
+        let tag_named = |name: &str| json!({"data": {"type": "tag", "attributes": {"name": name}}});
+        let (first, second) = (
+            tag_named(&format!("a{round}")),
+            tag_named(&format!("b{round}")),
+        );
+        let precondition = [("If-Match", current.as_str())];
         let (a, b) = futures_util::future::join(
-            srv.send(
-                Method::POST,
-                "/api/tag",
-                &headers,
-                body(format!("a{round}")),
-            ),
-            srv.send(
-                Method::POST,
-                "/api/tag",
-                &headers,
-                body(format!("b{round}")),
-            ),
+            write_with(&srv, Method::POST, "/api/tag", &first, &precondition),
+            write_with(&srv, Method::POST, "/api/tag", &second, &precondition),
         )
         .await;
         let mut statuses = [a.status, b.status];

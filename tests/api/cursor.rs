@@ -150,7 +150,7 @@ async fn assert_walks(srv: &Server, base: &str) {
 }
 
 #[actix_web::test]
-async fn walks_visit_every_row_once_in_page_order_i6_3() {
+async fn walks_visit_every_row_once_in_page_order_i6_3_i6_4() {
     let srv = Server::start_writes(true, false);
     add_articles(&srv, 0..ADDED).await;
     let all = by_number(&srv, "/api/article").await;
@@ -283,6 +283,22 @@ async fn bad_cursors_are_400_i6_1_i6_2() {
         .await
         .json();
     let next = path_of(first["links"]["next"].as_str().unwrap());
+    // The whole first page: page 1's rows, the count, and the four links of I6.4.
+    let numbered = srv
+        .get("/api/article?sort=title&page%5Bsize%5D=2")
+        .await
+        .json();
+    let base = format!("{ORIGIN}/api/article?sort=title&");
+    assert_eq!(
+        first,
+        json!({"data": numbered["data"], "meta": {"total": 4}, "jsonapi": {"version": "1.0"},
+            "links": {
+                "self": format!("{base}page%5Bafter%5D=&page%5Bsize%5D=2"),
+                "first": format!("{base}page%5Bafter%5D=&page%5Bsize%5D=2"),
+                "last": format!("{base}page%5Bbefore%5D=&page%5Bsize%5D=2"),
+                "prev": null,
+                "next": format!("{ORIGIN}{next}")}})
+    );
     let cursor = next
         .split('&')
         .find_map(|p| p.strip_prefix("page%5Bafter%5D="))
@@ -454,6 +470,12 @@ async fn uncounted_cursor_pages_i6_5() {
             )
             .as_str()
         )
+    );
+    let numbered = srv.get("/api/article?page%5Bsize%5D=3").await.json();
+    assert_eq!(
+        doc,
+        json!({"data": numbered["data"], "links": doc["links"], "jsonapi": {"version": "1.0"}}),
+        "page 1's rows, no meta"
     );
     let doc = srv.get(&path_of(&next)).await.json();
     assert_eq!(ids(&doc), ["4"]);

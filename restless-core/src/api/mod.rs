@@ -117,6 +117,16 @@ impl Presentation {
         self.html.is_some()
     }
 
+    /// Plain JSON:API for `req`, with its preconditions when it reads (B3.8).
+    fn of(req: &Request<'_>) -> Presentation {
+        Presentation {
+            read: matches!(req.method, "GET" | "HEAD"),
+            if_match: req.if_match.map(str::to_owned),
+            if_none_match: req.if_none_match.map(str::to_owned),
+            ..Presentation::default()
+        }
+    }
+
     /// The same, without a JSONP callback.
     fn unwrapped(&self) -> Presentation {
         Presentation {
@@ -315,12 +325,7 @@ impl Api {
             "GET" | "HEAD" => {
                 // Tagged like every read (B3.8): clients revalidate a large, rarely changing
                 // document with `If-None-Match`.
-                let how = Presentation {
-                    read: true,
-                    if_match: req.if_match.map(str::to_owned),
-                    if_none_match: req.if_none_match.map(str::to_owned),
-                    ..Presentation::default()
-                };
+                let how = Presentation::of(req);
                 let reply = Reply {
                     status: 200,
                     headers: vec![("Content-Type", "application/json".into())],
@@ -558,9 +563,7 @@ impl Api {
         let how = Presentation {
             callback: callback_to_wrap,
             html,
-            read: matches!(req.method, "GET" | "HEAD"),
-            if_match: req.if_match.map(str::to_owned),
-            if_none_match: req.if_none_match.map(str::to_owned),
+            ..Presentation::of(req)
         };
         let fail = |e: Error, extra: Vec<(&'static str, String)>| {
             Prepared::Reply(self.error_reply_with(&e, &how, extra))

@@ -54,7 +54,7 @@ impl Api {
             ),
             Route::Collection(t) => (
                 Target::Collection(t),
-                self.shaping(hooked, params, t, Some(t), None)?,
+                self.shaping(hooked, params, t, Some((t, "")), None)?,
             ),
             Route::Resource(t, id) if method == "PATCH" => (
                 Target::Update(t, id, doc()),
@@ -99,17 +99,15 @@ impl Api {
             Route::Related(t, id, name) => {
                 let r = rel(t, &name)?;
                 let target = self.schema.rel(t, r).target;
-                let pages = self.schema.rel(t, r).is_to_many().then_some(t);
+                let route = format!("related {name}");
+                let pages = self
+                    .schema
+                    .rel(t, r)
+                    .is_to_many()
+                    .then_some((t, route.as_str()));
                 (
                     Target::Related(t, id, r),
-                    self.shaping_on(
-                        hooked,
-                        params,
-                        target,
-                        pages,
-                        None,
-                        &format!("related {name}"),
-                    )?,
+                    self.shaping(hooked, params, target, pages, None)?,
                 )
             }
             Route::RelatedSingle(t, id, name, rid) => {
@@ -132,15 +130,14 @@ impl Api {
             Route::Relationship(t, id, name) => {
                 let r = rel(t, &name)?;
                 let target = self.schema.rel(t, r).target;
-                let pages = self.schema.rel(t, r).is_to_many().then_some(t);
-                let mut shaping = self.shaping_on(
-                    hooked,
-                    params,
-                    target,
-                    pages,
-                    Some((t, name.as_str())),
-                    &format!("relationship {name}"),
-                )?;
+                let route = format!("relationship {name}");
+                let pages = self
+                    .schema
+                    .rel(t, r)
+                    .is_to_many()
+                    .then_some((t, route.as_str()));
+                let mut shaping =
+                    self.shaping(hooked, params, target, pages, Some((t, name.as_str())))?;
                 // Identifiers are the primary data: no default includes (L1.9).
                 if params.include.is_none() {
                     shaping.include = None;
@@ -179,30 +176,17 @@ impl Api {
         Ok(())
     }
 
-    /// Resolves the shaping parameters for primary data of type `t`. `pages` is the type whose
-    /// page sizes apply when the primary data is a collection (H4.3), `None` otherwise;
+    /// Resolves the shaping parameters for primary data of type `t`. `pages`, when the primary
+    /// data is a collection, is the type whose page sizes apply (H4.3) and the route its cursors
+    /// are made for (I6.2: `related <rel>`, `relationship <rel>`, empty for a collection);
     /// `relationship` is the owner and name on relationship URLs (L1.3).
     fn shaping(
         &self,
         hooked: &Hooked,
         params: &QueryParams,
         t: usize,
-        pages: Option<usize>,
+        pages: Option<(usize, &str)>,
         relationship: Option<(usize, &str)>,
-    ) -> Result<Shaping, Error> {
-        self.shaping_on(hooked, params, t, pages, relationship, "")
-    }
-
-    /// [`shaping`](Self::shaping) on a route `route` names (`related <rel>`,
-    /// `relationship <rel>`, empty for a collection): cursors are made for one route (I6.2).
-    fn shaping_on(
-        &self,
-        hooked: &Hooked,
-        params: &QueryParams,
-        t: usize,
-        pages: Option<usize>,
-        relationship: Option<(usize, &str)>,
-        route: &str,
     ) -> Result<Shaping, Error> {
         let schema = &self.schema;
         if pages.is_none() {
@@ -231,7 +215,7 @@ impl Api {
             }
         }
         let page = match pages {
-            Some(owner) => {
+            Some((owner, _)) => {
                 let c = &schema.types[owner].config;
                 Some(Page::resolve(
                     params.page_number.as_ref(),
@@ -284,7 +268,9 @@ impl Api {
         let single = single_flag(params)?;
         let filter = self.filter(hooked, params, t)?;
         let cursor = match pages {
-            Some(owner) => self.cursor_page(params, t, owner, route, &sort, &group, ignore_case)?,
+            Some((owner, route)) => {
+                self.cursor_page(params, t, owner, route, &sort, &group, ignore_case)?
+            }
             None => None,
         };
         Ok(Shaping {

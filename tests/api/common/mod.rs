@@ -236,6 +236,13 @@ impl Response {
         all.first().map(|v| v.to_str().unwrap())
     }
 
+    /// The document inside a JSONP answer's `callback(...)` (T1.4).
+    pub(crate) fn jsonp_document(&self) -> Value {
+        let open = self.body.find('(').expect("callback(");
+        assert!(self.body.ends_with(')'), "T1.4: nothing after the wrapper");
+        serde_json::from_str(&self.body[open + 1..self.body.len() - 1]).expect("wrapped JSON")
+    }
+
     /// The document an HTML view shows (B1.4): the text of its `<pre id="document">` with
     /// the markup taken out and the entities decoded, as JSON.
     pub(crate) fn html_document(&self) -> Value {
@@ -543,9 +550,7 @@ fn check_common(method: &Method, res: &Response) {
                 Some("nosniff"),
                 "T1.4"
             );
-            let open = res.body.find('(').expect("callback(");
-            assert!(res.body.ends_with(')'), "T1.4: nothing after the wrapper");
-            serde_json::from_str(&res.body[open + 1..res.body.len() - 1]).expect("wrapped JSON")
+            res.jsonp_document()
         }
         Some("text/html; charset=utf-8") => {
             assert!(
@@ -589,12 +594,8 @@ fn wrapped_error(res: &Response) -> bool {
     if res.header("content-type") != Some("application/javascript; charset=utf-8") {
         return false;
     }
-    let Some(open) = res.body.find('(') else {
-        return false;
-    };
-    let doc: Value =
-        serde_json::from_str(res.body[open + 1..].trim_end_matches(')')).unwrap_or(Value::Null);
-    doc["meta"]["status"] != 200
+    // A HEAD answer has no body to tell by.
+    !res.body.is_empty() && res.jsonp_document()["meta"]["status"] != 200
 }
 
 /// The HTML view's `Content-Security-Policy`: nothing from anywhere but its own style sheet.
@@ -876,9 +877,7 @@ impl OpenApiCheck {
             "text/html" => (res.html_document(), res.status),
             "application/javascript" => {
                 assert_eq!(res.status, 200, "T1.4");
-                let open = res.body.find('(').expect("callback(");
-                let doc: Value = serde_json::from_str(&res.body[open + 1..res.body.len() - 1])
-                    .expect("wrapped JSON");
+                let doc = res.jsonp_document();
                 let status = doc["meta"]["status"].as_u64().expect("meta.status");
                 (doc, u16::try_from(status).unwrap())
             }
